@@ -1,0 +1,110 @@
+"""Configuration classes, read from environment variables.
+
+``create_app()`` picks ``ProductionConfig`` when ``MAB_ENV=production`` (or ``FLASK_ENV``-free
+deployments under gunicorn set it), ``DevelopmentConfig`` otherwise. Every setting can be given
+in the environment; see the table in README.md.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("MAB_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL") or default
+    # Heroku-style URLs name the old driver; MAB uses psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'mab.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Outgoing mail. Without MAIL_SERVER messages wait in the outbox (see /outbox).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "MAB <no-reply@localhost>")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 20)
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 10)
+
+    # Absolute links in emails (and from the CLI, which has no request).
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "5 per minute")
+    TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session; a long form must not expire mid-typing
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "ru", "kk")
+
+    INVITATION_DAYS = _int("INVITATION_DAYS", 7)
+    RESET_HOURS = _int("RESET_HOURS", 1)
+    HSTS = False
+    PAGE_SIZE = 50
+    PASSWORD_HASH_METHOD = "scrypt"
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+    HSTS = _bool("HSTS", True)
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = ""
+    BASE_URL = "http://localhost"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests only
+
+
+def config_from_environment():
+    env = os.environ.get("MAB_ENV", "development").lower()
+    return ProductionConfig if env == "production" else DevelopmentConfig

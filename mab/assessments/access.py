@@ -1,0 +1,50 @@
+"""Loading an assessment for a request and checking the member's right to act in it."""
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from mab.assessments.models import Assessment, Membership
+from mab.extensions import db
+from mab.permissions import Action, can
+
+
+def membership_for(user, slug: str) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(Membership).join(Membership.assessment)
+        .where(Assessment.slug == slug, Membership.user_id == user.id))
+
+
+def assessment_view(action: Action = Action.VIEW):
+    """Decorate a view under ``/a/<slug>/``: 404 without membership, 403 without the right.
+
+    Sets ``g.assessment`` and ``g.membership`` and passes ``assessment`` to the view instead of
+    ``slug``.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(slug, *args, **kwargs):
+            membership = membership_for(current_user, slug)
+            if membership is None:
+                abort(404)   # existence of an assessment never leaks to outsiders
+            g.assessment = membership.assessment
+            g.membership = membership
+            if not can(membership.role, action):
+                abort(403)
+            return view(membership.assessment, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def require(action: Action) -> None:
+    """Inside an assessment view: abort 403 unless the current member may do ``action``."""
+    membership = g.get("membership")
+    if membership is None or not can(membership.role, action):
+        abort(403)

@@ -1,0 +1,115 @@
+"""Assessments, their policy, and who plays which role in them."""
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mab.extensions import db
+from mab.types import UTCDateTime, utcnow
+
+
+def _enum(cls, name):
+    return Enum(cls, name=name, native_enum=False, create_constraint=True,
+                values_callable=lambda e: [m.value for m in e], length=20)
+
+
+class Role(enum.StrEnum):
+    COORDINATOR = "coordinator"
+    RESEARCHER = "researcher"
+    BOARD_MEMBER = "board_member"
+    OBSERVER = "observer"
+
+
+class Phase(enum.StrEnum):
+    SETUP = "setup"
+    RESEARCH = "research"
+    CONSULTATION = "consultation"
+    VALIDATION = "validation"
+    PUBLISHED = "published"
+
+
+# The defaults of DESIGN section 4; every assessment carries its own copy.
+POLICY_DEFAULTS = {
+    "gender_min_pct": 40,
+    "gender_max_pct": 60,
+    "undisclosed_max_pct": 20,
+    "group_min_members": 1,
+    "group_max_pct": 30,
+    "quorum_members_pct": 50,
+    "quorum_groups_pct": 50,
+    "validation_response_pct": 50,
+    # "At least two thirds" is kept as an exact fraction: 6 of 9 must pass.
+    "validation_endorse_num": 2,
+    "validation_endorse_den": 3,
+}
+
+
+class Assessment(db.Model):
+    __tablename__ = "assessments"
+    __table_args__ = (
+        CheckConstraint("year BETWEEN 1990 AND 2100", name="year_range"),
+        CheckConstraint("gender_min_pct >= 0 AND gender_min_pct < gender_max_pct "
+                        "AND gender_max_pct <= 100", name="gender_band"),
+        CheckConstraint("undisclosed_max_pct BETWEEN 0 AND 100", name="undisclosed_range"),
+        CheckConstraint("group_min_members >= 0", name="group_min"),
+        CheckConstraint("group_max_pct BETWEEN 1 AND 100", name="group_max"),
+        CheckConstraint("quorum_members_pct BETWEEN 0 AND 100 AND quorum_groups_pct BETWEEN 0 AND 100",
+                        name="quorum_range"),
+        CheckConstraint("validation_response_pct BETWEEN 0 AND 100", name="response_range"),
+        CheckConstraint("validation_endorse_den > 0 AND validation_endorse_num >= 0 "
+                        "AND validation_endorse_num <= validation_endorse_den", name="endorse_fraction"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    country: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int]
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Comma-separated language codes, the first being the assessment's main language.
+    languages: Mapped[str] = mapped_column(String(40), default="en")
+    phase: Mapped[Phase] = mapped_column(_enum(Phase, "phase"), default=Phase.SETUP)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    gender_min_pct: Mapped[int] = mapped_column(default=POLICY_DEFAULTS["gender_min_pct"])
+    gender_max_pct: Mapped[int] = mapped_column(default=POLICY_DEFAULTS["gender_max_pct"])
+    undisclosed_max_pct: Mapped[int] = mapped_column(default=POLICY_DEFAULTS["undisclosed_max_pct"])
+    group_min_members: Mapped[int] = mapped_column(default=POLICY_DEFAULTS["group_min_members"])
+    group_max_pct: Mapped[int] = mapped_column(default=POLICY_DEFAULTS["group_max_pct"])
+    quorum_members_pct: Mapped[int] = mapped_column(default=POLICY_DEFAULTS["quorum_members_pct"])
+    quorum_groups_pct: Mapped[int] = mapped_column(default=POLICY_DEFAULTS["quorum_groups_pct"])
+    validation_response_pct: Mapped[int] = mapped_column(
+        default=POLICY_DEFAULTS["validation_response_pct"])
+    validation_endorse_num: Mapped[int] = mapped_column(
+        default=POLICY_DEFAULTS["validation_endorse_num"])
+    validation_endorse_den: Mapped[int] = mapped_column(
+        default=POLICY_DEFAULTS["validation_endorse_den"])
+
+    memberships = relationship("Membership", back_populates="assessment",
+                               cascade="all, delete-orphan", lazy="write_only")
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    def __repr__(self) -> str:
+        return f"<Assessment {self.slug}>"
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("assessment_id", "user_id", name="uq_memberships_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="memberships", lazy="joined")
+    user = relationship("User", back_populates="memberships", lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<Membership {self.user_id}@{self.assessment_id} {self.role}>"

@@ -1,0 +1,24 @@
+"""Pure rules about assessments."""
+import re
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SLUGS = frozenset({"admin", "new", "static"})
+
+
+def slug_problem(slug: str) -> str | None:
+    if not slug or len(slug) > 60:
+        return "length"
+    if not SLUG_RE.match(slug):
+        return "format"
+    if slug in RESERVED_SLUGS:
+        return "reserved"
+    return None
+
+
+def parse_languages(value: str, allowed) -> list[str]:
+    """'ru, kk,en' -> ['ru', 'kk', 'en']; unknown codes and repeats are dropped, order kept."""
+    seen = []
+    for code in re.split(r"[\s,]+", (value or "").lower()):
+        if code in allowed and code not in seen:
+            seen.append(code)
+    return seen

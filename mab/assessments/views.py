@@ -1,0 +1,120 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from mab.assessments import bp, queries, services
+from mab.assessments.access import assessment_view
+from mab.assessments.forms import AssessmentForm, InviteForm
+from mab.assessments.models import Membership, Role
+from mab.errors import DomainError
+from mab.extensions import db
+from mab.permissions import Action, can
+
+
+@bp.get("/")
+@login_required
+def index():
+    memberships = sorted(current_user.memberships, key=lambda m: (-m.assessment.year,
+                                                                 m.assessment.title))
+    if len(memberships) == 1 and not current_user.is_site_admin:
+        return redirect(url_for("assessments.home", slug=memberships[0].assessment.slug))
+    return render_template("assessments/index.html", memberships=memberships)
+
+
+@bp.route("/admin/assessments", methods=["GET", "POST"])
+@login_required
+def admin():
+    if not current_user.is_site_admin:
+        abort(403)
+    form = AssessmentForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            assessment = services.create_assessment(
+                title=form.title.data, slug=form.slug.data, country=form.country.data,
+                year=form.year.data, timezone=form.timezone.data, languages=form.languages.data,
+                coordinator_email=form.coordinator_email.data,
+                coordinator_name=form.coordinator_name.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Assessment “%(title)s” created; its coordinator has been invited.",
+                    title=assessment.title), "success")
+            return redirect(url_for("assessments.admin"))
+    if form.errors:
+        status = 422
+    page = db.paginate(queries.assessments_with_coordinators(), per_page=50, error_out=False)
+    coordinators = queries.coordinators_by_assessment([a.id for a in page.items])
+    return render_template("assessments/admin.html", form=form, page=page,
+                           coordinators=coordinators), status
+
+
+@bp.get("/a/<slug>/")
+@assessment_view(Action.VIEW)
+def home(assessment):
+    needs = {}
+    if can(current_membership_role(), Action.MANAGE_BOARD):
+        needs["pending_invitations"] = queries.pending_invitations(assessment)
+        needs["failed_messages"] = queries.failed_messages(assessment)
+    return render_template("assessments/home.html", assessment=assessment, needs=needs)
+
+
+@bp.get("/a/<slug>/people")
+@assessment_view(Action.VIEW_TEAM)
+def people(assessment):
+    page = db.paginate(queries.team(assessment), per_page=100, error_out=False)
+    form = InviteForm(language=assessment.language_list[0]) if can(
+        current_membership_role(), Action.MANAGE_BOARD) else None
+    return render_template("assessments/people.html", assessment=assessment, page=page, form=form)
+
+
+@bp.post("/a/<slug>/people")
+@assessment_view(Action.MANAGE_BOARD)
+def invite(assessment):
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            membership = services.invite_person(
+                assessment, email=form.email.data, name=form.name.data,
+                role=Role(form.role.data), actor=current_user, language=form.language.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.email.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("%(email)s has been invited.", email=membership.user.email), "success")
+            return redirect(url_for("assessments.people", slug=assessment.slug))
+    page = db.paginate(queries.team(assessment), per_page=100, error_out=False)
+    return render_template("assessments/people.html", assessment=assessment, page=page,
+                           form=form), 422
+
+
+@bp.post("/a/<slug>/people/<int:membership_id>/resend")
+@assessment_view(Action.MANAGE_BOARD)
+def resend(assessment, membership_id):
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.assessment_id != assessment.id:
+        abort(404)
+    try:
+        services.resend_invitation(membership, actor=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("A new invitation has been sent to %(email)s.", email=membership.user.email),
+              "success")
+    return redirect(url_for("assessments.people", slug=assessment.slug))
+
+
+def current_membership_role():
+    from flask import g
+    membership = g.get("membership")
+    return membership.role if membership is not None else None
+
+
+@bp.app_context_processor
+def permission_context():
+    """``can('edit_drafts')`` in templates, for the member's role in the current assessment."""
+    return {"can": lambda action: can(current_membership_role(), action), "Action": Action}

@@ -1,0 +1,59 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+
+from mab.i18n import GENDER_LABELS, LANGUAGE_NAMES
+
+
+def language_choices():
+    return list(LANGUAGE_NAMES.items())
+
+
+def gender_choices():
+    return [("", _l("Not stated"))] + [(k, v) for k, v in GENDER_LABELS.items()]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=256)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    next = HiddenField()
+
+
+class NewPasswordMixin:
+    password = PasswordField(_l("New password"), validators=[InputRequired()],
+                             description=_l("At least 10 characters; not a common password."))
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        InputRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
+    name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=200)])
+    language = SelectField(_l("Language"), choices=language_choices)
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(), Email(check_deliverability=False),
+                                                Length(max=254)])
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    language = SelectField(_l("Language"), choices=language_choices)
+    gender = SelectField(_l("Gender"), choices=gender_choices, validators=[Optional()],
+                         description=_l("Self-described. Used only in aggregate to check the "
+                                        "board's balance; you may prefer not to say."))
+
+
+class PasswordChangeForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=language_choices)
+    next = HiddenField()

@@ -1,0 +1,90 @@
+"""People and their account tokens."""
+import enum
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mab.extensions import db
+from mab.types import UTCDateTime, utcnow
+
+
+class Gender(enum.StrEnum):
+    WOMAN = "woman"
+    MAN = "man"
+    ANOTHER = "another"
+    UNDISCLOSED = "undisclosed"
+
+
+class TokenPurpose(enum.StrEnum):
+    INVITE = "invite"
+    RESET = "reset"
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    gender: Mapped[Gender | None] = mapped_column(
+        Enum(Gender, name="gender", native_enum=False, create_constraint=True,
+             values_callable=lambda e: [m.value for m in e], length=20))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    is_site_admin: Mapped[bool] = mapped_column(default=False)
+    # Part of the login session id: changing it signs the user out everywhere.
+    session_version: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships = relationship("Membership", back_populates="user",
+                               cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def has_account(self) -> bool:
+        """True once the person has accepted an invitation and set a password."""
+        return self.password_hash is not None
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class AccountToken(db.Model):
+    """A single-use, expiring token behind an invitation or password-reset link.
+
+    The link carries a signed ``[id, nonce]``; only the SHA-256 of the nonce is stored.
+    """
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(
+        Enum(TokenPurpose, name="token_purpose", native_enum=False, create_constraint=True,
+             values_callable=lambda e: [m.value for m in e], length=20))
+    nonce_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,79 @@
+"""``flask mab ...``: administration commands, all safe to run twice."""
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from mab.errors import DomainError
+from mab.extensions import db
+
+cli = AppGroup("mab", help="MAB administration commands.")
+
+
+@cli.command("create-admin")
+@click.option("--email", required=True, help="The administrator's email address.")
+@click.option("--name", default="Site administrator", show_default=True)
+@click.option("--password", envvar="MAB_ADMIN_PASSWORD", prompt=True, hide_input=True,
+              confirmation_prompt=True, help="Or set MAB_ADMIN_PASSWORD.")
+def create_admin(email, name, password):
+    """Create a site administrator, or make an existing account one."""
+    from mab.auth.services import create_admin as create
+
+    try:
+        user, created = create(email, name, password)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message))
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Updated'} site administrator {user.email}.")
+
+
+@cli.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed a database that has no users yet.")
+def seed_demo(if_empty):
+    """Load the demo assessment (kz-2022) and its demo accounts."""
+    from mab.auth.models import User
+    from mab.demo import DEMO_PASSWORD, seed
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Demo accounts are never created in production.")
+    if if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("The database has data already; demo not loaded.")
+        return
+    created, accounts = seed()
+    db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data was there already.")
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for email, label in accounts:
+        click.echo(f"  {email:<28} {label}")
+
+
+@cli.command("send-outbox")
+@click.option("--limit", default=200, show_default=True, help="At most this many messages.")
+def send_outbox(limit):
+    """Deliver the messages that are due, by SMTP, with retries and backoff."""
+    from mab.notify.services import deliver_outbox
+
+    counts = deliver_outbox(limit=limit)
+    if "unsent_no_server" in counts:
+        click.echo(f"MAIL_SERVER is not set: {counts['unsent_no_server']} message(s) wait in the "
+                   "outbox (see /outbox).")
+        return
+    click.echo(f"sent {counts['sent']}, failed {counts['failed']} (will retry), "
+               f"gave up {counts['gave_up']}")
+
+
+@cli.command("verify-audit")
+def verify_audit():
+    """Recompute the audit hash chain; exit 1 and name the first broken link if any."""
+    from mab.audit.services import verify_chain
+
+    broken = verify_chain()
+    if broken is None:
+        click.echo("Audit chain intact.")
+        return
+    click.echo(f"Audit chain broken at event {broken.event_id} (position {broken.position}): "
+               f"{broken.reason}", err=True)
+    sys.exit(1)

@@ -1,0 +1,73 @@
+"""Demo data (DESIGN section 7): one Kazakh assessment with fictional people.
+
+The board is deliberately imperfect (too few women, one person undisclosed) so later pages have
+something to say. Idempotent: running it again changes nothing.
+"""
+from sqlalchemy import select
+
+from mab.assessments.models import Assessment, Membership, Phase, Role
+from mab.audit.services import record_event
+from mab.auth.models import Gender, User
+from mab.extensions import db
+
+DEMO_PASSWORD = "demo-pass-123"
+SLUG = "kz-2022"
+
+W, M, U = Gender.WOMAN, Gender.MAN, Gender.UNDISCLOSED
+
+# (email, name, gender, language, role)
+PEOPLE = [
+    ("coordinator@example.org", "Aigerim Sadykova", W, "ru", Role.COORDINATOR),
+    ("researcher@example.org", "Daniyar Abenov", M, "ru", Role.RESEARCHER),
+    ("observer@example.org", "Claire Dubois", W, "en", Role.OBSERVER),
+    ("member01@example.org", "Nurlan Zhaksybekov", M, "kk", Role.BOARD_MEMBER),
+    ("member02@example.org", "Yerlan Kassymov", M, "ru", Role.BOARD_MEMBER),
+    ("member03@example.org", "Sergei Volkov", M, "ru", Role.BOARD_MEMBER),
+    ("member04@example.org", "Gulnara Akhmetova", W, "kk", Role.BOARD_MEMBER),
+    ("member05@example.org", "Marat Seitkali", M, "kk", Role.BOARD_MEMBER),
+    ("member06@example.org", "Dmitry Orlov", M, "ru", Role.BOARD_MEMBER),
+    ("member07@example.org", "Aliya Bekova", W, "ru", Role.BOARD_MEMBER),
+    ("member08@example.org", "Timur Iskakov", M, "ru", Role.BOARD_MEMBER),
+    ("member09@example.org", "John Miller", M, "en", Role.BOARD_MEMBER),
+    ("member10@example.org", "Askar Dzhaksybekov", M, "kk", Role.BOARD_MEMBER),
+    ("member11@example.org", "Olga Petrova", W, "ru", Role.BOARD_MEMBER),
+    ("member12@example.org", "Bauyrzhan Omarov", M, "kk", Role.BOARD_MEMBER),
+    ("member13@example.org", "Saule Mukhametzhanova", W, "kk", Role.BOARD_MEMBER),
+    ("member14@example.org", "Alex Kim", U, "en", Role.BOARD_MEMBER),
+]
+
+
+def _password_hash() -> str:
+    from flask import current_app
+    from werkzeug.security import generate_password_hash
+    return generate_password_hash(DEMO_PASSWORD, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def seed() -> tuple[bool, list[tuple[str, str]]]:
+    accounts = [("admin@example.org", "site admin")] + [
+        (email, str(role).replace("_", " ")) for email, _n, _g, _l, role in PEOPLE]
+    if db.session.scalar(select(Assessment.id).where(Assessment.slug == SLUG)) is not None:
+        return False, accounts
+    password_hash = _password_hash()   # one hash for all demo accounts: seeding stays quick
+
+    def person(email, name, gender=None, language="en"):
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, name=name, gender=gender, language=language,
+                        password_hash=password_hash)
+            db.session.add(user)
+        return user
+
+    admin = person("admin@example.org", "Site Administrator")
+    admin.is_site_admin = True
+    assessment = Assessment(slug=SLUG, title="Kazakhstan national IUI assessment",
+                            country="Kazakhstan", year=2022, timezone="Asia/Almaty",
+                            languages="ru,kk,en", phase=Phase.CONSULTATION)
+    db.session.add(assessment)
+    for email, name, gender, language, role in PEOPLE:
+        db.session.add(Membership(assessment=assessment, user=person(email, name, gender, language),
+                                  role=role))
+    db.session.flush()
+    record_event("demo.seeded", assessment, actor=admin, assessment=assessment,
+                 changes={"people": len(PEOPLE)})
+    return True, accounts

@@ -1,0 +1,89 @@
+"""Languages, timezones and formatting helpers for templates."""
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    assessment = g.get("assessment")
+    return assessment.timezone if assessment is not None else "UTC"
+
+
+def is_valid_timezone(name: str) -> bool:
+    if not name or name not in _zones():
+        return False
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError):
+        return False
+    return True
+
+
+_ZONES: set[str] | None = None
+
+
+def _zones() -> set[str]:
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = available_timezones()
+    return _ZONES
+
+
+def timezone_choices() -> list[str]:
+    return sorted(_zones())
+
+
+ROLE_LABELS = {
+    "coordinator": _l("Coordinator"),
+    "researcher": _l("Researcher"),
+    "board_member": _l("Board member"),
+    "observer": _l("Observer"),
+}
+
+PHASE_LABELS = {
+    "setup": _l("Setting up"),
+    "research": _l("Research"),
+    "consultation": _l("Consultation"),
+    "validation": _l("Validation"),
+    "published": _l("Published"),
+}
+
+GENDER_LABELS = {
+    "woman": _l("Woman"),
+    "man": _l("Man"),
+    "another": _l("Another identity"),
+    "undisclosed": _l("Prefers not to say"),
+}
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else "")
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+
+    @app.context_processor
+    def language_context():
+        return {
+            "current_locale": str(get_locale()),
+            "language_names": LANGUAGE_NAMES,
+            "role_labels": ROLE_LABELS,
+            "phase_labels": PHASE_LABELS,
+            "gender_labels": GENDER_LABELS,
+        }

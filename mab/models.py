@@ -1,0 +1,5 @@
+"""Every model, imported in one place so metadata (and Alembic) sees the whole schema."""
+from mab.assessments.models import Assessment, Membership  # noqa: F401
+from mab.audit.models import AuditEvent  # noqa: F401
+from mab.auth.models import AccountToken, User  # noqa: F401
+from mab.notify.models import OutboxMessage  # noqa: F401

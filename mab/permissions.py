@@ -1,0 +1,62 @@
+"""Who may do what in an assessment: DESIGN section 3, in one place.
+
+Pure: views call ``require()`` (through ``assessment_view``), templates call ``can()``; both end
+here. Object-level conditions (an *active* board member, a *circulated* version) are checked by
+the feature that owns the object, on top of these grants.
+"""
+import enum
+
+from mab.assessments.models import Role
+
+C, R, B, O = Role.COORDINATOR, Role.RESEARCHER, Role.BOARD_MEMBER, Role.OBSERVER
+
+
+class Action(enum.StrEnum):
+    VIEW = "view"                                   # the assessment home page
+    MANAGE_BOARD = "manage_board"                   # board, groups, policy, invitations
+    VIEW_BALANCE = "view_balance"
+    VIEW_BALANCE_PERSONAL = "view_balance_personal" # per-person data on the dashboard
+    MANAGE_MEETINGS = "manage_meetings"             # schedule, attendance, minutes
+    RSVP = "rsvp"
+    EDIT_DRAFTS = "edit_drafts"                     # create drafts and versions, circulate
+    READ_CIRCULATED = "read_circulated"
+    READ_UNCIRCULATED = "read_uncirculated"
+    COMMENT = "comment"                             # comment and reply
+    DISPOSE_COMMENTS = "dispose_comments"
+    MANAGE_VALIDATION = "manage_validation"         # open and close rounds
+    SIGN_OFF = "sign_off"
+    EXPORT = "export"                               # exports and annex
+    VIEW_OUTBOX = "view_outbox"
+    VIEW_AUDIT = "view_audit"
+    VIEW_TEAM = "view_team"                         # who is who in the assessment
+
+
+GRANTS: dict[Action, frozenset[Role]] = {
+    Action.VIEW: frozenset({C, R, B, O}),
+    Action.MANAGE_BOARD: frozenset({C}),
+    Action.VIEW_BALANCE: frozenset({C, R, B}),
+    Action.VIEW_BALANCE_PERSONAL: frozenset({C, R}),
+    Action.MANAGE_MEETINGS: frozenset({C}),
+    Action.RSVP: frozenset({C, R, B}),
+    Action.EDIT_DRAFTS: frozenset({C, R}),
+    Action.READ_CIRCULATED: frozenset({C, R, B, O}),
+    Action.READ_UNCIRCULATED: frozenset({C, R}),
+    Action.COMMENT: frozenset({C, R, B}),
+    Action.DISPOSE_COMMENTS: frozenset({C, R}),
+    Action.MANAGE_VALIDATION: frozenset({C}),
+    Action.SIGN_OFF: frozenset({B}),
+    Action.EXPORT: frozenset({C, R, O}),
+    Action.VIEW_OUTBOX: frozenset({C}),
+    Action.VIEW_AUDIT: frozenset({C, O}),
+    Action.VIEW_TEAM: frozenset({C, R, B, O}),
+}
+
+
+def can(role: Role | str | None, action: Action | str) -> bool:
+    if role is None:
+        return False
+    return Role(role) in GRANTS[Action(action)]
+
+
+def roles_for(action: Action | str) -> frozenset[Role]:
+    return GRANTS[Action(action)]
