@@ -37,12 +37,15 @@ def create_app(config_class=None) -> Flask:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     login_manager.init_app(app)
 
-    from mab import assessments, auth, errors, notify, security
+    from mab import errors, security
+    from mab.assessments.views import bp as assessments_bp
+    from mab.auth.views import bp as auth_bp
     from mab.cli import cli
+    from mab.notify.views import bp as notify_bp
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(assessments.bp)
-    app.register_blueprint(notify.bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(assessments_bp)
+    app.register_blueprint(notify_bp)
     app.cli.add_command(cli)
     errors.register(app)
     security.register(app)

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("assessments", __name__)
-
-from mab.assessments import views  # noqa: E402,F401
+"""assessments feature."""

@@ -7,6 +7,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Valida
 
 from mab.assessments.models import Role
 from mab.assessments.rules import slug_problem
+from mab.forms import choices
 from mab.i18n import LANGUAGE_NAMES, ROLE_LABELS, is_valid_timezone
 
 
@@ -20,7 +21,7 @@ class AssessmentForm(FlaskForm):
     timezone = StringField(_l("Timezone"), default="UTC",
                            validators=[InputRequired(), Length(max=64)],
                            description=_l("An IANA timezone name, e.g. Asia/Almaty."))
-    languages = SelectMultipleField(_l("Languages"), choices=list(LANGUAGE_NAMES.items()),
+    languages = SelectMultipleField(_l("Languages"), choices=choices(LANGUAGE_NAMES.items()),
                                     default=["en"], validators=[InputRequired()])
     coordinator_email = EmailField(_l("Coordinator's email"), validators=[
         InputRequired(), Email(check_deliverability=False), Length(max=254)])
@@ -44,6 +45,6 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[InputRequired(), Email(check_deliverability=False),
                                                 Length(max=254)])
     name = StringField(_l("Name"), validators=[Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r.value]) for r in Role],
+    role = SelectField(_l("Role"), choices=choices((r.value, ROLE_LABELS[r.value]) for r in Role),
                        default=Role.BOARD_MEMBER.value)
-    language = SelectField(_l("Language of the invitation"), choices=list(LANGUAGE_NAMES.items()))
+    language = SelectField(_l("Language of the invitation"), choices=choices(LANGUAGE_NAMES.items()))

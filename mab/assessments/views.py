@@ -1,14 +1,16 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from mab.assessments import bp, queries, services
+from mab.assessments import queries, services
 from mab.assessments.access import assessment_view
 from mab.assessments.forms import AssessmentForm, InviteForm
 from mab.assessments.models import Membership, Role
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.permissions import Action, can
+
+bp = Blueprint("assessments", __name__)
 
 
 @bp.get("/")

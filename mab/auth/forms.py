@@ -3,15 +3,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
+from mab.forms import choices
 from mab.i18n import GENDER_LABELS, LANGUAGE_NAMES
 
 
 def language_choices():
-    return list(LANGUAGE_NAMES.items())
+    return choices(LANGUAGE_NAMES.items())
 
 
 def gender_choices():
-    return [("", _l("Not stated"))] + [(k, v) for k, v in GENDER_LABELS.items()]
+    return choices([("", _l("Not stated")), *GENDER_LABELS.items()])
 
 
 class LoginForm(FlaskForm):

@@ -1,8 +1,7 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from mab.auth import bp
 from mab.auth.forms import (AcceptInvitationForm, LanguageForm, LoginForm, PasswordChangeForm,
                             ProfileForm, ResetPasswordForm, ResetRequestForm)
 from mab.auth.models import TokenPurpose, User, normalise_email
@@ -11,6 +10,8 @@ from mab.auth.tokens import TokenError, check_token
 from mab.errors import DomainError
 from mab.extensions import db, limiter, login_manager
 from mab.security import safe_next
+
+bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
@@ -174,7 +175,7 @@ def change_password():
             db.session.rollback()
             getattr(form, error.field or "password").errors.append(error.message)
         else:
-            login_user(current_user)   # keep this session; the others are signed out
+            login_user(current_user._get_current_object())   # this session stays; others end
             db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))

@@ -1,6 +1,6 @@
 import re
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from mab.assessments.models import Assessment, Membership, Role
 from mab.extensions import db
-from mab.notify import bp
 from mab.notify.models import OutboxMessage, OutboxStatus
 from mab.notify.services import retry_message
+
+bp = Blueprint("notify", __name__)
 
 URL_RE = re.compile(r"https?://[^\s<>\"']+")
 

@@ -1,0 +1,51 @@
+# MAB: the two commands of the quick start are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install install-test translations extract-messages upgrade seed outbox bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed translations
+
+install-test: $(VENV)/.installed-test translations
+
+## Compile the Russian and Kazakh catalogues (.po -> .mo).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d mab/translations
+
+## Re-extract the strings to translate and merge them into the catalogues.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o mab/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel -q update -i mab/translations/messages.pot -d mab/translations --no-location --ignore-obsolete
+
+upgrade: install
+	$(FLASK) db upgrade
+
+## Set up, migrate, seed the demo on an empty database, and serve http://127.0.0.1:5000
+run: upgrade
+	$(FLASK) mab seed-demo --if-empty
+	@echo "MAB is at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## Set up and run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+outbox: install
+	$(FLASK) mab send-outbox
+
+clean:
+	rm -rf $(VENV) .pytest_cache
