@@ -6,6 +6,8 @@ to run every test on PostgreSQL. There the schema is built once and emptied afte
 import os
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from config import TestConfig
@@ -78,8 +80,24 @@ def app(app_overrides, database_url, tmp_path):
             _empty_database(app)
 
 
+class Client(FlaskClient):
+    """Each request starts with a fresh ``g`` and unloaded rows, as in production.
+
+    The ``app`` fixture keeps one application context pushed (so tests can use the models), and
+    Flask reuses it for test requests; without this, ``g`` would leak from one request into the
+    next.
+    """
+
+    def open(self, *args, **kwargs):
+        for name in list(g.__dict__):
+            delattr(g, name)
+        db.session.expire_all()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = Client
     return app.test_client()
 
 

@@ -1,0 +1,41 @@
+"""Small steps shared by the browser tests."""
+import re
+
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+
+def sign_in(page, base_url, email, password=PASSWORD, *, axe_check):
+    """Open the login page (checked with axe) and fill it in; the caller checks where it lands."""
+    page.goto(f"{base_url}/login")
+    expect(page.locator("h1")).to_have_text("Sign in")
+    axe_check(page)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+
+
+def sign_out(page, base_url):
+    page.locator(".site-header").get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(f"{base_url}/login")
+    expect(page.locator(".flashes")).to_contain_text("You have signed out.")
+    expect(page.locator(".site-header nav")).to_have_count(0)
+
+
+def link_in_outbox(page, recipient, path_prefix):
+    """On /outbox: open the newest message to ``recipient`` and return its link to ``path_prefix``."""
+    message = page.locator("article.message").filter(has_text=recipient).first
+    message.locator("summary").click()
+    link = message.locator(f"pre a[href*='{path_prefix}']")
+    expect(link).to_have_count(1)
+    expect(link).to_be_visible()
+    return link.get_attribute("href")
+
+
+def html_lang(page):
+    return page.locator("html").get_attribute("lang")
+
+
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")

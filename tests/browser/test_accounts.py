@@ -1,0 +1,249 @@
+"""Accounts in a real browser: sign in and out, language, invitation, password reset."""
+import re
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from mab.assessments.models import Role
+from mab.auth.models import User
+from mab.extensions import db
+from mab.notify.models import OutboxMessage
+from tests.browser.helpers import CYRILLIC, html_lang, link_in_outbox, sign_in, sign_out
+from tests.factories import PASSWORD, make_assessment, make_member, make_user
+
+NEW_PASSWORD = "steppe-wind-2022"
+
+
+def test_sign_in_lands_on_the_assessment_and_sign_out(page, live_server, axe_check):
+    assessment = make_assessment(slug="kz-2022", title="Kazakhstan ROAM-X 2022")
+    make_member(assessment, Role.BOARD_MEMBER, email="aigerim@example.org", name="Aigerim")
+    db.session.commit()
+
+    # A wrong password keeps the person on the form, with the reason and the address kept.
+    sign_in(page, live_server, "aigerim@example.org", "not-the-password", axe_check=axe_check)
+    expect(page).to_have_url(f"{live_server}/login")
+    expect(page.get_by_role("alert")).to_have_text("The email or password is not correct.")
+    expect(page.get_by_label("Email")).to_have_value("aigerim@example.org")
+    axe_check(page)
+
+    sign_in(page, live_server, "aigerim@example.org", axe_check=axe_check)
+    expect(page).to_have_url(f"{live_server}/a/kz-2022/")
+    expect(page.locator("h1")).to_have_text("Kazakhstan ROAM-X 2022")
+    header = page.locator(".site-header")
+    expect(header.locator(".badge")).to_have_text("Board member")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
+    expect(nav.get_by_role("link", name="People")).to_be_visible()
+    # A board member does not manage people, nor see the outbox or the administration.
+    expect(nav.get_by_role("link", name="Outbox")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Administration")).to_have_count(0)
+    expect(page.locator("#people-heading")).to_have_count(0)
+    axe_check(page)
+
+    sign_out(page, live_server)
+    axe_check(page)
+    # Signed out for real: the assessment now asks for a login again.
+    page.goto(f"{live_server}/a/kz-2022/")
+    expect(page).to_have_url(re.compile(re.escape(f"{live_server}/login?next=")))
+    expect(page.locator("h1")).to_have_text("Sign in")
+    axe_check(page)
+
+
+def _change_language(page, code):
+    page.locator("#language-select").select_option(code)
+    page.locator(".language-form button[type=submit]").click()
+    page.wait_for_load_state("load")
+
+
+def test_language_switch_to_russian_then_kazakh(page, live_server, axe_check):
+    assessment = make_assessment(slug="kz-2022", title="Kazakhstan ROAM-X 2022")
+    make_member(assessment, Role.COORDINATOR, email="dana@example.org")
+    db.session.commit()
+
+    page.goto(f"{live_server}/login")
+    assert html_lang(page) == "en"
+    h1 = page.locator("h1")
+    expect(h1).to_have_text("Sign in")
+    axe_check(page)
+
+    # Signed out: the choice is kept in the session and the page comes back translated.
+    seen = {"en": h1.inner_text()}
+    for code in ("ru", "kk"):
+        _change_language(page, code)
+        expect(page).to_have_url(re.compile(re.escape(f"{live_server}/login")))
+        assert html_lang(page) == code
+        expect(page.locator("#language-select")).to_have_value(code)
+        text = h1.inner_text()
+        assert text not in seen.values(), f"login h1 in {code} is {text!r}, as in {seen}"
+        assert CYRILLIC.search(text), f"login h1 in {code} is not Cyrillic: {text!r}"
+        seen[code] = text
+        axe_check(page)
+
+    # The account has its own language (English here), which wins once signed in.
+    sign_in_button = page.locator("main button[type=submit]")
+    page.locator("#email").fill("dana@example.org")
+    page.locator("#password").fill(PASSWORD)
+    sign_in_button.click()
+    expect(page).to_have_url(f"{live_server}/a/kz-2022/")
+    assert html_lang(page) == "en"
+    nav = page.get_by_role("navigation")
+    expect(nav.locator("a[aria-current=page]")).to_have_text("Home")
+    expect(page.locator(".site-header .badge")).to_have_text("Coordinator")
+    axe_check(page)
+
+    nav_texts = {"en": nav.inner_text()}
+    for code in ("ru", "kk"):
+        _change_language(page, code)
+        expect(page).to_have_url(f"{live_server}/a/kz-2022/")
+        assert html_lang(page) == code
+        expect(page.locator("h1")).to_have_text("Kazakhstan ROAM-X 2022")
+        current = nav.locator("a[aria-current=page]").inner_text()
+        assert current != "Home" and CYRILLIC.search(current), current
+        badge = page.locator(".site-header .badge").inner_text()
+        assert badge != "Coordinator" and CYRILLIC.search(badge), badge
+        text = nav.inner_text()
+        assert text not in nav_texts.values(), f"nav in {code}: {text!r}"
+        nav_texts[code] = text
+        axe_check(page)
+
+    # Signed in, the choice is saved on the account.
+    db.session.rollback()
+    assert db.session.scalar(select(User.language).where(User.email == "dana@example.org")) == "kk"
+
+
+def test_invitation_accepted_end_to_end(page, live_server, axe_check):
+    assessment = make_assessment(slug="kz-2022", title="Kazakhstan ROAM-X 2022")
+    make_member(assessment, Role.COORDINATOR, email="coordinator@example.org", name="Dana")
+    db.session.commit()
+
+    sign_in(page, live_server, "coordinator@example.org", axe_check=axe_check)
+    expect(page).to_have_url(f"{live_server}/a/kz-2022/")
+    axe_check(page)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    expect(page).to_have_url(f"{live_server}/a/kz-2022/people")
+    expect(page.locator("h1")).to_have_text("People")
+    axe_check(page)
+
+    form = page.locator("section[aria-labelledby=invite-heading] form")
+    form.get_by_label("Email").fill("Saule@Example.org")
+    form.get_by_label("Name", exact=True).fill("Saule Omarova")
+    form.get_by_label("Role").select_option(label="Board member")
+    form.get_by_label("Language of the invitation").select_option("en")
+    form.get_by_role("button", name="Send the invitation").click()
+    expect(page).to_have_url(f"{live_server}/a/kz-2022/people")
+    expect(page.locator(".flashes")).to_contain_text("saule@example.org has been invited.")
+    row = page.locator("tbody tr").filter(has_text="saule@example.org")
+    expect(row).to_contain_text("Saule Omarova")
+    expect(row).to_contain_text("invitation pending")
+    expect(row.locator("td").last).to_have_text("Board member")
+    axe_check(page)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Outbox").click()
+    expect(page).to_have_url(f"{live_server}/outbox")
+    expect(page.locator("article.message")).to_have_count(1)
+    expect(page.locator("article.message h2")).to_have_text("Invitation to Kazakhstan ROAM-X 2022")
+    link = link_in_outbox(page, "saule@example.org", "/invite/")
+    assert re.fullmatch(re.escape(f"{live_server}/invite/") + r"[\w.-]+", link), link
+    axe_check(page)   # with the message text open
+
+    sign_out(page, live_server)
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("Accept your invitation")
+    expect(page.locator("main")).to_contain_text(
+        "You are setting up the account for saule@example.org.")
+    main = page.locator("main")
+    expect(main.get_by_label("Your name")).to_have_value("Saule Omarova")
+    axe_check(page)
+
+    main.get_by_label("Your name").fill("Saule O.")
+    main.get_by_label("Language", exact=True).select_option("en")
+    main.get_by_label("New password").fill(NEW_PASSWORD)
+    main.get_by_label("Repeat the new password").fill(NEW_PASSWORD)
+    main.get_by_role("button", name="Create my account").click()
+
+    expect(page).to_have_url(f"{live_server}/a/kz-2022/")
+    expect(page.locator("h1")).to_have_text("Kazakhstan ROAM-X 2022")
+    expect(page.locator(".flashes")).to_contain_text("Welcome, Saule O.. Your account is ready.")
+    expect(page.locator(".site-header .badge")).to_have_text("Board member")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    axe_check(page)
+
+    # The link worked once only.
+    response = page.goto(link)
+    assert response.status == 400
+    expect(page.locator("h1")).to_have_text("This link cannot be used")
+    axe_check(page)
+
+    # And the chosen password is the account's password from now on.
+    sign_out_form = page.get_by_role("button", name="Sign out")
+    sign_out_form.click()
+    sign_in(page, live_server, "saule@example.org", NEW_PASSWORD, axe_check=axe_check)
+    expect(page).to_have_url(f"{live_server}/a/kz-2022/")
+    axe_check(page)
+
+
+def _reset_link(recipient, base_url):
+    db.session.rollback()   # see what the server committed
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == recipient)
+                                 .order_by(OutboxMessage.id.desc())).first()
+    assert message is not None, f"no message to {recipient}"
+    match = re.search(re.escape(base_url) + r"/reset/\S+", message.body_text)
+    assert match, message.body_text
+    return match.group(0)
+
+
+def test_password_reset(page, live_server, axe_check):
+    assessment = make_assessment(slug="kz-2022", title="Kazakhstan ROAM-X 2022")
+    make_member(assessment, Role.RESEARCHER, email="marat@example.org")
+    make_user(email="other@example.org")
+    db.session.commit()
+
+    page.goto(f"{live_server}/login")
+    axe_check(page)
+    page.get_by_role("link", name="Forgotten your password?").click()
+    expect(page).to_have_url(f"{live_server}/reset")
+    expect(page.locator("h1")).to_have_text("Reset your password")
+    axe_check(page)
+
+    page.get_by_label("Email").fill("marat@example.org")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page).to_have_url(f"{live_server}/login")
+    expect(page.locator(".flashes")).to_contain_text("If an account exists for that address")
+    axe_check(page)
+
+    link = _reset_link("marat@example.org", live_server)
+    db.session.rollback()
+    assert db.session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.recipient == "other@example.org")) is None
+
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("Choose a new password")
+    axe_check(page)
+
+    # A mismatch is refused, in an accessible way.
+    page.get_by_label("New password").fill(NEW_PASSWORD)
+    page.get_by_label("Repeat the new password").fill(NEW_PASSWORD + "x")
+    page.get_by_role("button", name="Save the new password").click()
+    expect(page.locator(".error-summary")).to_contain_text("The two passwords differ.")
+    expect(page.get_by_label("Repeat the new password")).to_have_attribute("aria-invalid", "true")
+    axe_check(page)
+
+    page.get_by_label("New password").fill(NEW_PASSWORD)
+    page.get_by_label("Repeat the new password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Save the new password").click()
+    expect(page).to_have_url(f"{live_server}/login")
+    expect(page.locator(".flashes")).to_contain_text("Your password has been changed.")
+    axe_check(page)
+
+    # The old password no longer works; the new one does.
+    sign_in(page, live_server, "marat@example.org", PASSWORD, axe_check=axe_check)
+    expect(page).to_have_url(f"{live_server}/login")
+    expect(page.get_by_role("alert")).to_have_text("The email or password is not correct.")
+    axe_check(page)
+
+    sign_in(page, live_server, "marat@example.org", NEW_PASSWORD, axe_check=axe_check)
+    expect(page).to_have_url(f"{live_server}/a/kz-2022/")
+    expect(page.locator("h1")).to_have_text("Kazakhstan ROAM-X 2022")
+    expect(page.locator(".site-header .badge")).to_have_text("Researcher")
+    axe_check(page)

@@ -1,0 +1,62 @@
+from sqlalchemy import select
+
+from mab.extensions import db
+from mab.notify.models import OutboxMessage
+from mab.notify.views import linkify
+from tests.factories import make_assessment, make_member, team
+
+
+def add_message(assessment, recipient, body="Open http://localhost/invite/abc to start."):
+    message = OutboxMessage(assessment_id=assessment.id if assessment else None, kind="test",
+                            recipient=recipient, subject=f"To {recipient}", body_text=body)
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
+def test_coordinator_sees_only_their_assessments_messages(client, login):
+    assessment, people = team()
+    other = make_assessment(slug="other")
+    add_message(assessment, "mine@example.org")
+    add_message(other, "theirs@example.org")
+    add_message(None, "system@example.org")
+    login(people["coordinator"])
+    page = client.get("/outbox")
+    assert page.status_code == 200
+    assert b"mine@example.org" in page.data
+    assert b"theirs@example.org" not in page.data and b"system@example.org" not in page.data
+    assert b'<a href="http://localhost/invite/abc">' in page.data   # links are clickable
+
+
+def test_site_admin_sees_everything(client, login):
+    assessment, people = team()
+    add_message(assessment, "mine@example.org")
+    add_message(None, "system@example.org")
+    login(people["admin"])
+    page = client.get("/outbox")
+    assert b"mine@example.org" in page.data and b"system@example.org" in page.data
+
+
+def test_other_roles_are_refused(client, login):
+    assessment, people = team()
+    for role in ("researcher", "board_member", "observer", "outsider"):
+        login(people[role])
+        assert client.get("/outbox").status_code == 403, role
+
+
+def test_coordinator_cannot_retry_another_assessments_message(client, login):
+    assessment, people = team()
+    other = make_assessment(slug="other")
+    make_member(other, "coordinator")
+    message = add_message(other, "theirs@example.org")
+    message.status = "failed"
+    db.session.commit()
+    login(people["coordinator"])
+    assert client.post(f"/outbox/{message.id}/retry").status_code == 404
+    assert db.session.scalar(select(OutboxMessage.status)) == "failed"
+
+
+def test_linkify_escapes_everything_else():
+    html = str(linkify('<script>alert(1)</script> see https://example.org/a?b=1&c=2 "x"'))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<a href="https://example.org/a?b=1&amp;c=2">' in html
