@@ -88,6 +88,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds SQLite tables: foreign keys must be off while it does.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()   # end the implicit transaction, so Alembic commits its own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -96,6 +101,9 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -2,7 +2,9 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
@@ -19,6 +21,12 @@ class Role(enum.StrEnum):
     RESEARCHER = "researcher"
     BOARD_MEMBER = "board_member"
     OBSERVER = "observer"
+
+
+class BoardStatus(enum.StrEnum):
+    NOMINEE = "nominee"
+    ACTIVE = "active"
+    STEPPED_DOWN = "stepped_down"
 
 
 class Phase(enum.StrEnum):
@@ -99,7 +107,12 @@ class Assessment(db.Model):
 
 class Membership(db.Model):
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("assessment_id", "user_id", name="uq_memberships_person"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "user_id", name="uq_memberships_person"),
+        CheckConstraint("term_end IS NULL OR term_start IS NULL OR term_end >= term_start",
+                        name="term_order"),
+        CheckConstraint("role = 'board_member' OR board_status IS NULL", name="status_board_only"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
@@ -107,6 +120,27 @@ class Membership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Board members only (DESIGN section 2).
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stakeholder_groups.id", ondelete="RESTRICT"), index=True)
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")
+    term_start: Mapped[date | None]
+    term_end: Mapped[date | None]
+    board_status: Mapped[BoardStatus | None] = mapped_column(_enum(BoardStatus, "board_status"))
+    nominated_on: Mapped[date | None]
+    appointed_on: Mapped[date | None]
+    stepped_down_on: Mapped[date | None]
+    coi_declaration: Mapped[str] = mapped_column(Text, default="")
+    coi_declared_on: Mapped[date | None]
+    notes: Mapped[str] = mapped_column(Text, default="")   # seen by the coordinator only
+
+    group = relationship("StakeholderGroup", lazy="joined")
+
+    @property
+    def is_active_board_member(self) -> bool:
+        return self.role == Role.BOARD_MEMBER and self.board_status == BoardStatus.ACTIVE
 
     assessment: Mapped[Assessment] = relationship(back_populates="memberships", lazy="joined")
     user = relationship("User", back_populates="memberships", lazy="joined")

@@ -38,6 +38,8 @@ class User(UserMixin, db.Model):
     gender: Mapped[Gender | None] = mapped_column(
         Enum(Gender, name="gender", native_enum=False, create_constraint=True,
              values_callable=lambda e: [m.value for m in e], length=20))
+    # True when the coordinator recorded the gender; the person's own choice clears it.
+    gender_recorded_by_coordinator: Mapped[bool] = mapped_column(default=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     is_site_admin: Mapped[bool] = mapped_column(default=False)

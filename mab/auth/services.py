@@ -101,6 +101,8 @@ def update_profile(user: User, *, name: str, language: str, gender) -> None:
         if getattr(user, field) != value:
             changes[field] = [getattr(user, field), value]
             setattr(user, field, value)
+    if "gender" in changes:
+        user.gender_recorded_by_coordinator = False   # now self-described
     if changes:
         record_event("account.profile_updated", user, actor=user, changes=changes)
 

@@ -1,0 +1,1 @@
+"""Board registry, stakeholder groups, policy and the balance dashboard."""

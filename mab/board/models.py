@@ -1,0 +1,42 @@
+"""Stakeholder groups; the board fields themselves live on Membership."""
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mab.extensions import db
+from mab.types import UTCDateTime, utcnow
+
+# DESIGN section 2: the default set, created with every new assessment.
+DEFAULT_GROUPS = [
+    "Government",
+    "Academia",
+    "Technical community",
+    "Private sector",
+    "Media and journalists",
+    "Civil society",
+    "Individual Internet users",
+    "UN agencies and intergovernmental organisations",
+    "National IGF community",
+]
+
+
+class StakeholderGroup(db.Model):
+    __tablename__ = "stakeholder_groups"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "name", name="uq_stakeholder_groups_name"),
+        CheckConstraint("min_members >= 0", name="min_members_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    min_members: Mapped[int] = mapped_column(default=1)
+    position: Mapped[int] = mapped_column(default=0)
+    retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<StakeholderGroup {self.name}>"
