@@ -79,7 +79,8 @@ class _QuietHandler(WSGIRequestHandler):
 def live_server(app, live_port, live_url):
     server = make_server("127.0.0.1", live_port, app, threaded=True,
                          request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="mab-live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="mab-live-server", daemon=True)
     thread.start()
     try:
         yield live_url

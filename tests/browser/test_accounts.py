@@ -158,7 +158,7 @@ def test_invitation_accepted_end_to_end(page, live_server, axe_check):
 
     main.get_by_label("Your name").fill("Saule O.")
     main.get_by_label("Language", exact=True).select_option("en")
-    main.get_by_label("New password").fill(NEW_PASSWORD)
+    main.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     main.get_by_label("Repeat the new password").fill(NEW_PASSWORD)
     main.get_by_role("button", name="Create my account").click()
 
@@ -222,14 +222,14 @@ def test_password_reset(page, live_server, axe_check):
     axe_check(page)
 
     # A mismatch is refused, in an accessible way.
-    page.get_by_label("New password").fill(NEW_PASSWORD)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Repeat the new password").fill(NEW_PASSWORD + "x")
     page.get_by_role("button", name="Save the new password").click()
     expect(page.locator(".error-summary")).to_contain_text("The two passwords differ.")
     expect(page.get_by_label("Repeat the new password")).to_have_attribute("aria-invalid", "true")
     axe_check(page)
 
-    page.get_by_label("New password").fill(NEW_PASSWORD)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Repeat the new password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save the new password").click()
     expect(page).to_have_url(f"{live_server}/login")
