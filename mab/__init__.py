@@ -40,12 +40,14 @@ def create_app(config_class=None) -> Flask:
     from mab import errors, security
     from mab.assessments.views import bp as assessments_bp
     from mab.auth.views import bp as auth_bp
+    from mab.board.views import bp as board_bp
     from mab.cli import cli
     from mab.notify.views import bp as notify_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(notify_bp)
+    app.register_blueprint(board_bp)
     app.cli.add_command(cli)
     errors.register(app)
     security.register(app)

@@ -3,11 +3,14 @@
 The board is deliberately imperfect (too few women, one person undisclosed) so later pages have
 something to say. Idempotent: running it again changes nothing.
 """
+from datetime import date
+
 from sqlalchemy import select
 
-from mab.assessments.models import Assessment, Membership, Phase, Role
+from mab.assessments.models import Assessment, BoardStatus, Membership, Phase, Role
 from mab.audit.services import record_event
 from mab.auth.models import Gender, User
+from mab.board.services import create_default_groups
 from mab.extensions import db
 
 DEMO_PASSWORD = "demo-pass-123"
@@ -15,7 +18,7 @@ SLUG = "kz-2022"
 
 W, M, U = Gender.WOMAN, Gender.MAN, Gender.UNDISCLOSED
 
-# (email, name, gender, language, role)
+# (email, name, gender, language, role) and, for the board, (group, organisation, position, status)
 PEOPLE = [
     ("coordinator@example.org", "Aigerim Sadykova", W, "ru", Role.COORDINATOR),
     ("researcher@example.org", "Daniyar Abenov", M, "ru", Role.RESEARCHER),
@@ -35,6 +38,25 @@ PEOPLE = [
     ("member13@example.org", "Saule Mukhametzhanova", W, "kk", Role.BOARD_MEMBER),
     ("member14@example.org", "Alex Kim", U, "en", Role.BOARD_MEMBER),
 ]
+
+
+G = "Government"
+BOARD = {
+    "member01@example.org": (G, "Ministry of Digital Development", "Deputy director", "active"),
+    "member02@example.org": (G, "Committee for Information Security", "Head of division", "active"),
+    "member03@example.org": (G, "Ministry of Culture and Information", "Adviser", "active"),
+    "member04@example.org": (G, "Parliament (Mazhilis)", "Member of the digital committee", "active"),
+    "member05@example.org": (G, "Akimat of Almaty", "Head of IT department", "active"),
+    "member06@example.org": ("Academia", "Al-Farabi Kazakh National University", "Professor", "active"),
+    "member07@example.org": ("Civil society", "Digital Rights Centre (example)", "Director", "active"),
+    "member08@example.org": ("Technical community", "Kazakhstan Network Operators Group", "Chair", "active"),
+    "member09@example.org": ("UN agencies and intergovernmental organisations", "UNESCO Almaty Office", "Programme specialist", "active"),
+    "member10@example.org": ("Private sector", "Telecom operator (example)", "Regulatory affairs", "active"),
+    "member11@example.org": ("Media and journalists", "Independent media association (example)", "Editor", "active"),
+    "member12@example.org": ("National IGF community", "Kazakhstan IGF", "Coordinator", "active"),
+    "member13@example.org": ("Academia", "Astana IT University", "Researcher", "nominee"),
+    "member14@example.org": ("Civil society", "Youth Internet initiative (example)", "Founder", "nominee"),
+}
 
 
 def _password_hash() -> str:
@@ -64,9 +86,21 @@ def seed() -> tuple[bool, list[tuple[str, str]]]:
                             country="Kazakhstan", year=2022, timezone="Asia/Almaty",
                             languages="ru,kk,en", phase=Phase.CONSULTATION)
     db.session.add(assessment)
+    db.session.flush()
+    groups = {g.name: g for g in create_default_groups(assessment, actor=admin)}
     for email, name, gender, language, role in PEOPLE:
-        db.session.add(Membership(assessment=assessment, user=person(email, name, gender, language),
-                                  role=role))
+        membership = Membership(assessment=assessment, user=person(email, name, gender, language),
+                                role=role)
+        if email in BOARD:
+            group, organisation, position, status = BOARD[email]
+            membership.group_id = groups[group].id
+            membership.organisation, membership.position = organisation, position
+            membership.board_status = BoardStatus(status)
+            membership.nominated_on = date(2022, 1, 20)
+            membership.term_start, membership.term_end = date(2022, 2, 1), date(2027, 12, 31)
+            if status == "active":
+                membership.appointed_on = date(2022, 2, 1)
+        db.session.add(membership)
     db.session.flush()
     record_event("demo.seeded", assessment, actor=admin, assessment=assessment,
                  changes={"people": len(PEOPLE)})

@@ -73,6 +73,13 @@ GENDER_LABELS = {
 }
 
 
+STATUS_LABELS = {
+    "nominee": _l("Nominee"),
+    "active": _l("Active"),
+    "stepped_down": _l("Stepped down"),
+}
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else "")
@@ -86,4 +93,5 @@ def register(app: Flask) -> None:
             "role_labels": ROLE_LABELS,
             "phase_labels": PHASE_LABELS,
             "gender_labels": GENDER_LABELS,
+            "status_labels": STATUS_LABELS,
         }

@@ -1,6 +1,5 @@
 """Reads for the assessment pages, eager loading chosen here."""
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
 
 from mab.assessments.models import Assessment, Membership, Role
 from mab.auth.models import User

@@ -1,8 +1,10 @@
 """Assessment use cases: they change rows, audit and queue mail; the view commits."""
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from mab.assessments.models import Assessment, Membership, Role
+from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.audit.services import record_event
 from mab.auth.models import User, normalise_email
 from mab.auth.services import find_user, send_invitation
@@ -22,6 +24,8 @@ def create_assessment(*, title, slug, country, year, timezone, languages, coordi
     record_event("assessment.created", assessment, actor=actor, assessment=assessment,
                  changes={"title": assessment.title, "slug": slug, "country": assessment.country,
                           "year": year, "timezone": timezone})
+    from mab.board.services import create_default_groups  # board builds on assessments
+    create_default_groups(assessment, actor=actor)
     invite_person(assessment, email=coordinator_email, name=coordinator_name,
                   role=Role.COORDINATOR, actor=actor, language=languages[0])
     return assessment
@@ -45,6 +49,9 @@ def invite_person(assessment: Assessment, *, email: str, name: str, role: Role, 
         raise DomainError(_l("%(email)s is already part of this assessment.", email=email),
                           field="email")
     membership = Membership(assessment=assessment, user=user, role=Role(role))
+    if membership.role == Role.BOARD_MEMBER:
+        membership.board_status = BoardStatus.ACTIVE
+        membership.nominated_on = membership.appointed_on = date.today()
     db.session.add(membership)
     db.session.flush()
     record_event("membership.invited", membership, actor=actor, assessment=assessment,

@@ -1,11 +1,27 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from mab.auth.forms import (AcceptInvitationForm, LanguageForm, LoginForm, PasswordChangeForm,
-                            ProfileForm, ResetPasswordForm, ResetRequestForm)
-from mab.auth.models import TokenPurpose, User, normalise_email
 from mab.auth import services
+from mab.auth.forms import (
+    AcceptInvitationForm,
+    LanguageForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from mab.auth.models import TokenPurpose, User, normalise_email
 from mab.auth.tokens import TokenError, check_token
 from mab.errors import DomainError
 from mab.extensions import db, limiter, login_manager

@@ -107,20 +107,23 @@ def gender_checks(seats, policy: Policy) -> list[Check]:
     women, men = counts[WOMAN], counts[MAN]
     disclosed = women + men + counts[ANOTHER]
     checks = []
-    for code_low, code_high, part, other in (("women_low", "women_high", women, MAN),
-                                             ("men_low", "men_high", men, WOMAN)):
+    # A share below the band is reported first; with two genders the other one is then above it,
+    # and saying so again would only repeat the same remedy.
+    for code, part in (("gender_women_low", women), ("gender_men_low", men)):
         share = _pct(part, disclosed)
         if disclosed and share < policy.gender_min_pct:
-            add = _needed_to_reach(part, disclosed, policy.gender_min_pct)
-            checks.append(Check(f"gender_{code_low}", False, {
+            checks.append(Check(code, False, {
                 "count": part, "disclosed": disclosed, "pct": share,
-                "min_pct": policy.gender_min_pct, "add": add}))
-        elif disclosed and share > policy.gender_max_pct:
-            checks.append(Check(f"gender_{code_high}", False, {
-                "count": part, "disclosed": disclosed, "pct": share,
-                "max_pct": policy.gender_max_pct,
-                "add": _others_needed_to_dilute(part, disclosed, policy.gender_max_pct),
-                "other": other}))
+                "min_pct": policy.gender_min_pct,
+                "add": _needed_to_reach(part, disclosed, policy.gender_min_pct)}))
+    if not checks:
+        for code, part in (("gender_women_high", women), ("gender_men_high", men)):
+            share = _pct(part, disclosed)
+            if disclosed and share > policy.gender_max_pct:
+                checks.append(Check(code, False, {
+                    "count": part, "disclosed": disclosed, "pct": share,
+                    "max_pct": policy.gender_max_pct,
+                    "add": _others_needed_to_dilute(part, disclosed, policy.gender_max_pct)}))
     if not disclosed:
         checks.append(Check("gender_unknown", False, {"total": len(seats)}))
     elif not any(c.code.startswith("gender_") for c in checks):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from mab.assessments.models import Assessment, Membership, Role
+from mab.assessments.models import Assessment, Role
 from mab.extensions import db
 from mab.notify.models import OutboxMessage, OutboxStatus
 from mab.notify.services import retry_message

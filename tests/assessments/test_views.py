@@ -28,7 +28,7 @@ class TestAdmin:
         assert mail.recipient == "coord@example.uz" and "/invite/" in mail.body_text
         assert mail.assessment_id == assessment.id
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
-        assert actions == ["assessment.created", "membership.invited"]
+        assert actions == ["assessment.created", "groups.defaults_created", "membership.invited"]
         page = client.get("/admin/assessments")
         assert b"Uzbekistan IUI assessment" in page.data and b"coord@example.uz" in page.data
 

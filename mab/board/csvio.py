@@ -1,0 +1,159 @@
+"""CSV import and export of the board: pure functions over bytes and plain values."""
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+
+COLUMNS = ["email", "name", "group", "organisation", "position", "gender", "status",
+           "term_start", "term_end", "language"]
+REQUIRED = ("email", "name", "group")
+GENDERS = {"woman", "man", "another", "undisclosed"}
+STATUSES = {"active", "nominee"}
+LANGUAGES = {"en", "ru", "kk"}
+MAX_ROWS = 2000
+
+
+@dataclass
+class RowError:
+    line: int | None
+    message: str
+
+
+@dataclass
+class ImportRow:
+    line: int
+    email: str
+    name: str
+    group_id: int
+    group_name: str
+    organisation: str = ""
+    position: str = ""
+    gender: str | None = None
+    status: str = "active"
+    term_start: date | None = None
+    term_end: date | None = None
+    language: str = "en"
+    extra: dict = field(default_factory=dict)
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8-sig")   # with or without a BOM
+
+
+def _date(value: str):
+    return date.fromisoformat(value) if value else None
+
+
+def parse_board_csv(data: bytes, *, groups: dict[str, tuple[int, str]],
+                    existing_emails: set[str]) -> tuple[list[ImportRow], list[RowError]]:
+    """Validate every row; return the rows and every error found (by line number).
+
+    ``groups`` maps a lower-cased group name to (id, name); ``existing_emails`` are the lower-cased
+    addresses already in the assessment.
+    """
+    try:
+        text = _decode(data)
+    except UnicodeDecodeError:
+        return [], [RowError(None, str(_l("The file is not UTF-8 text. Save it as “CSV UTF-8” "
+                                          "and try again.")))]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if not header:
+        return [], [RowError(None, str(_l("The file is empty.")))]
+    reader.fieldnames = header
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        return [], [RowError(1, str(_l("Missing column(s): %(columns)s. The first line must name "
+                                       "the columns.", columns=", ".join(missing))))]
+    unknown = [h for h in header if h not in COLUMNS]
+    errors: list[RowError] = []
+    if unknown:
+        errors.append(RowError(1, str(_l("Unknown column(s): %(columns)s.",
+                                         columns=", ".join(unknown)))))
+    rows: list[ImportRow] = []
+    seen: dict[str, int] = {}
+    for record in reader:
+        line = reader.line_num
+        if len(rows) + len(errors) > MAX_ROWS:
+            errors.append(RowError(line, str(_l("Too many rows: at most %(n)d.", n=MAX_ROWS))))
+            break
+        values = {k: (v or "").strip() for k, v in record.items() if k is not None}
+        if not any(values.values()):
+            continue
+        row_errors = []
+        for column in REQUIRED:
+            if not values.get(column):
+                row_errors.append(_l("“%(column)s” is empty.", column=column))
+        email = values.get("email", "").lower()
+        if email:
+            try:
+                email = validate_email(email, check_deliverability=False).normalized.lower()
+            except EmailNotValidError:
+                row_errors.append(_l("“%(value)s” is not a valid email address.", value=email))
+            if email in seen:
+                row_errors.append(_l("%(email)s appears twice in the file (also on line %(line)d).",
+                                     email=email, line=seen[email]))
+            elif email in existing_emails:
+                row_errors.append(_l("%(email)s is already part of this assessment.", email=email))
+            seen.setdefault(email, line)
+        group = groups.get(values.get("group", "").lower())
+        if values.get("group") and group is None:
+            row_errors.append(_l("Unknown stakeholder group “%(value)s”.", value=values["group"]))
+        gender = values.get("gender", "").lower() or None
+        if gender and gender not in GENDERS:
+            row_errors.append(_l("Unknown gender value “%(value)s”: use woman, man, another, "
+                                 "undisclosed or leave it empty.", value=values["gender"]))
+        status = values.get("status", "").lower() or "active"
+        if status not in STATUSES:
+            row_errors.append(_l("Unknown status “%(value)s”: use active or nominee.",
+                                 value=values["status"]))
+        language = values.get("language", "").lower() or "en"
+        if language not in LANGUAGES:
+            row_errors.append(_l("Unknown language “%(value)s”: use en, ru or kk.",
+                                 value=values["language"]))
+        dates = {}
+        for column in ("term_start", "term_end"):
+            try:
+                dates[column] = _date(values.get(column, ""))
+            except ValueError:
+                row_errors.append(_l("“%(value)s” is not a date (use YYYY-MM-DD).",
+                                     value=values[column]))
+                dates[column] = None
+        if dates["term_start"] and dates["term_end"] and dates["term_end"] < dates["term_start"]:
+            row_errors.append(_l("The term cannot end before it starts."))
+        for column, limit in (("name", 200), ("organisation", 200), ("position", 200)):
+            if len(values.get(column, "")) > limit:
+                row_errors.append(_l("“%(column)s” is longer than %(n)d characters.",
+                                     column=column, n=limit))
+        if row_errors:
+            errors.extend(RowError(line, str(message)) for message in row_errors)
+            continue
+        rows.append(ImportRow(line=line, email=email, name=values["name"], group_id=group[0],
+                              group_name=group[1], organisation=values.get("organisation", ""),
+                              position=values.get("position", ""), gender=gender, status=status,
+                              term_start=dates["term_start"], term_end=dates["term_end"],
+                              language=language))
+    if not rows and not errors:
+        errors.append(RowError(None, str(_l("The file has no rows to import."))))
+    return rows, errors
+
+
+def write_csv(header: list[str], rows) -> bytes:
+    """UTF-8 with a BOM and CRLF line ends: Excel and LibreOffice open Cyrillic text correctly."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else _safe_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _safe_cell(value) -> str:
+    """Neutralise spreadsheet formulas (CSV injection): a leading = + - @ is prefixed with '."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text

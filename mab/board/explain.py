@@ -1,0 +1,75 @@
+"""Words for the balance checks: what each check found and its smallest remedy."""
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+
+from mab.board.rules import Check
+
+
+def pct(value: float) -> str:
+    return format_decimal(round(value, 1), "0.#")
+
+
+def explain(check: Check) -> tuple[str, str]:
+    """Return (finding, remedy) for a check; the remedy is empty when the check passes."""
+    f = check.figures
+    code = check.code
+    if code == "board_empty":
+        return _("The board has no active member."), _("Add members to the board.")
+    if code in ("gender_women_low", "gender_men_low"):
+        finding = (_("Women hold %(count)d of %(total)d seats held by members who disclosed "
+                     "their gender (%(pct)s %%), below %(min)d %%.", count=f["count"],
+                     total=f["disclosed"], pct=pct(f["pct"]), min=f["min_pct"])
+                   if code == "gender_women_low" else
+                   _("Men hold %(count)d of %(total)d seats held by members who disclosed "
+                     "their gender (%(pct)s %%), below %(min)d %%.", count=f["count"],
+                     total=f["disclosed"], pct=pct(f["pct"]), min=f["min_pct"]))
+        remedy = (ngettext("Add %(num)d woman.", "Add %(num)d women.", f["add"])
+                  if code == "gender_women_low" else
+                  ngettext("Add %(num)d man.", "Add %(num)d men.", f["add"]))
+        return finding, remedy
+    if code in ("gender_women_high", "gender_men_high"):
+        finding = (_("Women hold %(pct)s %% of the seats, above %(max)d %%.", pct=pct(f["pct"]),
+                     max=f["max_pct"]) if code == "gender_women_high" else
+                   _("Men hold %(pct)s %% of the seats, above %(max)d %%.", pct=pct(f["pct"]),
+                     max=f["max_pct"]))
+        remedy = (ngettext("Add %(num)d man.", "Add %(num)d men.", f["add"])
+                  if code == "gender_women_high" else
+                  ngettext("Add %(num)d woman.", "Add %(num)d women.", f["add"]))
+        return finding, remedy
+    if code == "gender_unknown":
+        return (_("No member's gender is known."),
+                _("Ask members to describe their gender on their account page, or record it."))
+    if code == "gender_ok":
+        return (_("Women %(w)s %%, men %(m)s %% of members who disclosed their gender: within "
+                  "%(min)d–%(max)d %%.", w=pct(f["women_pct"]), m=pct(f["men_pct"]),
+                  min=f["min_pct"], max=f["max_pct"]), "")
+    if code in ("undisclosed_high", "undisclosed_ok"):
+        finding = _("%(count)d of %(total)d members (%(pct)s %%) have not disclosed their gender; "
+                    "the limit is %(max)d %%.", count=f["count"], total=f["total"],
+                    pct=pct(f["pct"]), max=f["max_pct"])
+        remedy = (_("Ask them to describe their gender on their account page.")
+                  if code == "undisclosed_high" else "")
+        return finding, remedy
+    if code == "group_missing":
+        return (_("No active member from %(group)s.", group=f["group"]),
+                ngettext("Add a member from %(group)s.", "Add %(num)d members from %(group)s.",
+                         f["add"], group=f["group"]))
+    if code == "group_low":
+        return (_("%(group)s has %(count)d active member(s), below its minimum of %(min)d.",
+                  group=f["group"], count=f["count"], min=f["min"]),
+                ngettext("Add a member from %(group)s.", "Add %(num)d members from %(group)s.",
+                         f["add"], group=f["group"]))
+    if code == "group_over":
+        return (_("%(group)s holds %(pct)s %% of seats, above the %(max)d %% limit.",
+                  group=f["group"], pct=pct(f["pct"]), max=f["max_pct"]),
+                ngettext("Add %(num)d member from other groups, or have fewer from %(group)s.",
+                         "Add %(num)d members from other groups, or have fewer from %(group)s.",
+                         f["add"], group=f["group"]))
+    if code == "group_unassigned":
+        return (ngettext("%(num)d member has no stakeholder group.",
+                         "%(num)d members have no stakeholder group.", f["count"]),
+                _("Assign a stakeholder group to each member."))
+    if code == "groups_ok":
+        return (_("Every group has its minimum and none holds more than %(max)d %% of seats.",
+                  max=f["max_pct"]), "")
+    return code, ""

@@ -1,0 +1,125 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from mab.forms import choices
+from mab.i18n import GENDER_LABELS, LANGUAGE_NAMES
+
+
+def _coerce_int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class BoardMemberFields:
+    group_id = SelectField(_l("Stakeholder group"), coerce=_coerce_int_or_none,
+                           validators=[InputRequired()])
+    organisation = StringField(_l("Organisation"), validators=[Length(max=200)])
+    position = StringField(_l("Position"), validators=[Length(max=200)])
+    term_start = DateField(_l("Term starts"), validators=[Optional()])
+    term_end = DateField(_l("Term ends"), validators=[Optional()])
+    coi_declaration = TextAreaField(_l("Conflict-of-interest declaration"),
+                                    validators=[Length(max=5000)])
+    coi_declared_on = DateField(_l("Declared on"), validators=[Optional()])
+    notes = TextAreaField(_l("Coordinator's notes"), validators=[Length(max=5000)],
+                          description=_l("Seen only by coordinators."))
+    gender = SelectField(_l("Gender (recorded by the coordinator)"), validators=[Optional()],
+                         description=_l("Only if the person has not described it themselves; "
+                                        "marked as recorded by the coordinator."))
+
+    def set_choices(self, groups):
+        self.group_id.choices = choices([("", _l("Choose a group"))] +
+                                        [(g.id, g.name) for g in groups if not g.retired or
+                                         g.id == self.group_id.data])
+        self.gender.choices = choices([("", _l("Not recorded")), *GENDER_LABELS.items()])
+        return self
+
+    def validate_term_end(self, field):
+        if field.data and self.term_start.data and field.data < self.term_start.data:
+            raise ValidationError(_l("The term cannot end before it starts."))
+
+
+class NewMemberForm(BoardMemberFields, FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(), Email(check_deliverability=False),
+                                                Length(max=254)])
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    language = SelectField(_l("Language of the invitation"), choices=choices(LANGUAGE_NAMES.items()))
+    status = SelectField(_l("Status"), choices=choices([("active", _l("Active")),
+                                                        ("nominee", _l("Nominee"))]))
+
+
+class EditMemberForm(BoardMemberFields, FlaskForm):
+    pass
+
+
+class StepDownForm(FlaskForm):
+    on = DateField(_l("Stepped down on"), validators=[InputRequired()])
+    reason = StringField(_l("Reason (optional)"), validators=[Length(max=300)])
+
+
+class AppointForm(FlaskForm):
+    on = DateField(_l("Appointed on"), validators=[InputRequired()])
+
+
+class GroupForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    min_members = IntegerField(_l("Minimum members"), default=1,
+                               validators=[InputRequired(), NumberRange(min=0, max=100)])
+    position = IntegerField(_l("Order"), default=10,
+                            validators=[InputRequired(), NumberRange(min=0, max=1000)])
+    retired = BooleanField(_l("Retired (kept in the record, no longer counted)"))
+
+
+class PolicyForm(FlaskForm):
+    gender_min_pct = IntegerField(_l("Lowest share of women, and of men (%)"),
+                                  validators=[InputRequired(), NumberRange(min=0, max=100)])
+    gender_max_pct = IntegerField(_l("Highest share of women, and of men (%)"),
+                                  validators=[InputRequired(), NumberRange(min=0, max=100)])
+    undisclosed_max_pct = IntegerField(_l("Highest share of undisclosed gender (%)"),
+                                       validators=[InputRequired(), NumberRange(min=0, max=100)])
+    group_min_members = IntegerField(_l("Minimum members per group, for new groups"),
+                                     validators=[InputRequired(), NumberRange(min=0, max=100)])
+    group_max_pct = IntegerField(_l("Highest share of seats for one group (%)"),
+                                 validators=[InputRequired(), NumberRange(min=1, max=100)])
+
+    def validate_gender_max_pct(self, field):
+        if (self.gender_min_pct.data is not None and field.data is not None
+                and self.gender_min_pct.data >= field.data):
+            raise ValidationError(_l("The highest share must be above the lowest share."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[
+        FileRequired(_l("Choose a CSV file.")),
+        FileAllowed(["csv", "txt"], _l("The file must be a CSV file (.csv)."))])
+
+
+class ConfirmImportForm(FlaskForm):
+    payload = HiddenField(validators=[InputRequired()])
+    digest = HiddenField(validators=[InputRequired()])
+
+
+class BalanceForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    on = DateField(_l("Composition on"), validators=[Optional()])
+    projection = BooleanField(_l("Include the current nominees (projection)"))

@@ -1,0 +1,100 @@
+"""Reads for the board pages; eager loading chosen here, no query per row."""
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select
+
+from mab.assessments.models import Assessment, BoardStatus, Membership, Role
+from mab.auth.models import User
+from mab.board import rules
+from mab.board.models import StakeholderGroup
+from mab.extensions import db
+
+SORTS = {
+    "name": (User.name, User.email),
+    "group": (StakeholderGroup.position, User.name),
+    "organisation": (Membership.organisation, User.name),
+    "status": (Membership.board_status, User.name),
+    "term_end": (Membership.term_end, User.name),
+}
+
+
+def groups(assessment: Assessment, *, include_retired: bool = True) -> list[StakeholderGroup]:
+    query = select(StakeholderGroup).where(StakeholderGroup.assessment_id == assessment.id)
+    if not include_retired:
+        query = query.where(StakeholderGroup.retired.is_(False))
+    return db.session.scalars(query.order_by(StakeholderGroup.position, StakeholderGroup.name)).all()
+
+
+def group_member_counts(assessment: Assessment) -> dict[int, int]:
+    return dict(db.session.execute(
+        select(Membership.group_id, func.count()).where(
+            Membership.assessment_id == assessment.id, Membership.group_id.is_not(None))
+        .group_by(Membership.group_id)).all())
+
+
+def board(assessment: Assessment, *, group_id=None, gender=None, status=None, search="",
+          sort="name") -> Select:
+    query = (select(Membership).join(Membership.user)
+             .outerjoin(StakeholderGroup, Membership.group_id == StakeholderGroup.id)
+             .where(Membership.assessment_id == assessment.id,
+                    Membership.role == Role.BOARD_MEMBER))
+    if group_id:
+        query = query.where(Membership.group_id == group_id)
+    if gender == "unrecorded":
+        query = query.where(User.gender.is_(None))
+    elif gender:
+        query = query.where(User.gender == gender)
+    if status:
+        query = query.where(Membership.board_status == status)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern),
+                                func.lower(Membership.organisation).like(pattern),
+                                func.lower(User.email).like(pattern)))
+    return query.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def status_counts(assessment: Assessment) -> dict[str, int]:
+    return {str(status): n for status, n in db.session.execute(
+        select(Membership.board_status, func.count()).where(
+            Membership.assessment_id == assessment.id, Membership.role == Role.BOARD_MEMBER)
+        .group_by(Membership.board_status)).all()}
+
+
+def team_by_role(assessment: Assessment, roles) -> list[Membership]:
+    return db.session.scalars(
+        select(Membership).join(Membership.user)
+        .where(Membership.assessment_id == assessment.id, Membership.role.in_(roles))
+        .order_by(Membership.role, User.name)).all()
+
+
+def seats(assessment: Assessment) -> list[rules.Seat]:
+    """Every board membership as the rules need it, in one query."""
+    rows = db.session.execute(
+        select(Membership.group_id, User.gender, Membership.board_status, Membership.appointed_on,
+               Membership.stepped_down_on, Membership.term_start, Membership.term_end)
+        .join(Membership.user)
+        .where(Membership.assessment_id == assessment.id, Membership.role == Role.BOARD_MEMBER)
+    ).all()
+    return [rules.Seat(group_id=r[0], gender=str(r[1]) if r[1] else None,
+                       status=str(r[2] or BoardStatus.ACTIVE), appointed_on=r[3],
+                       stepped_down_on=r[4], term_start=r[5], term_end=r[6]) for r in rows]
+
+
+def research_team_genders(assessment: Assessment) -> list[rules.Seat]:
+    rows = db.session.execute(
+        select(User.gender).join(Membership.user)
+        .where(Membership.assessment_id == assessment.id, Membership.role == Role.RESEARCHER)).all()
+    return [rules.Seat(group_id=None, gender=str(g) if g else None, status=rules.ACTIVE)
+            for (g,) in rows]
+
+
+def rule_groups(assessment: Assessment) -> list[rules.Group]:
+    return [rules.Group(g.id, g.name, g.min_members) for g in groups(assessment)
+            if not g.retired]
+
+
+def today_in(assessment: Assessment) -> date:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    return datetime.now(ZoneInfo(assessment.timezone)).date()

@@ -1,0 +1,158 @@
+"""Board use cases: they change rows, audit and queue mail; the view commits."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from mab.assessments.models import Assessment, BoardStatus, Membership, Role
+from mab.assessments.services import invite_person
+from mab.audit.services import record_event
+from mab.board.models import DEFAULT_GROUPS, StakeholderGroup
+from mab.errors import DomainError
+from mab.extensions import db
+
+BOARD_FIELDS = ("group_id", "organisation", "position", "term_start", "term_end",
+                "coi_declaration", "coi_declared_on", "notes")
+POLICY_FIELDS = ("gender_min_pct", "gender_max_pct", "undisclosed_max_pct", "group_min_members",
+                 "group_max_pct")
+
+
+def create_default_groups(assessment: Assessment, *, actor=None) -> list[StakeholderGroup]:
+    groups = [StakeholderGroup(assessment_id=assessment.id, name=name, position=position,
+                               min_members=assessment.group_min_members)
+              for position, name in enumerate(DEFAULT_GROUPS, start=1)]
+    db.session.add_all(groups)
+    db.session.flush()
+    record_event("groups.defaults_created", assessment, actor=actor, assessment=assessment,
+                 changes={"groups": DEFAULT_GROUPS})
+    return groups
+
+
+def _apply(obj, values: dict) -> dict:
+    changes = {}
+    for field, value in values.items():
+        old = getattr(obj, field)
+        if old != value:
+            changes[field] = [old, value]
+            setattr(obj, field, value)
+    return changes
+
+
+def _check_group(assessment, group_id):
+    if group_id is None:
+        return
+    group = db.session.get(StakeholderGroup, group_id)
+    if group is None or group.assessment_id != assessment.id:
+        raise DomainError(_l("Choose one of this assessment's stakeholder groups."), field="group_id")
+
+
+def add_board_member(assessment: Assessment, *, email, name, language, status, actor,
+                     gender=None, **fields) -> Membership:
+    """Invite a person to the board (through the outbox) with their board details."""
+    _check_group(assessment, fields.get("group_id"))
+    membership = invite_person(assessment, email=email, name=name, role=Role.BOARD_MEMBER,
+                               actor=actor, language=language)
+    today = date.today()
+    membership.board_status = BoardStatus(status)
+    membership.nominated_on = today
+    if membership.board_status == BoardStatus.ACTIVE:
+        membership.appointed_on = fields.pop("appointed_on", None) or fields.get("term_start") or today
+    else:
+        fields.pop("appointed_on", None)
+    changes = _apply(membership, {k: v for k, v in fields.items() if k in BOARD_FIELDS})
+    if gender and membership.user.gender is None:
+        record_gender(membership, gender, actor=actor)
+    record_event("board.member_added", membership, actor=actor, assessment=assessment,
+                 changes={"status": membership.board_status, **changes})
+    return membership
+
+
+def update_board_member(membership: Membership, *, actor, **fields) -> dict:
+    _check_group(membership.assessment, fields.get("group_id"))
+    if fields.get("term_start") and fields.get("term_end") and fields["term_end"] < fields["term_start"]:
+        raise DomainError(_l("The term cannot end before it starts."), field="term_end")
+    changes = _apply(membership, {k: v for k, v in fields.items() if k in BOARD_FIELDS})
+    if changes:
+        record_event("board.member_updated", membership, actor=actor,
+                     assessment=membership.assessment, changes=changes)
+    return changes
+
+
+def record_gender(membership: Membership, gender, *, actor) -> None:
+    """The coordinator records a member's gender; marked so, until the person describes it."""
+    user = membership.user
+    if user.gender == gender:
+        return
+    old = user.gender
+    user.gender = gender
+    user.gender_recorded_by_coordinator = gender is not None
+    record_event("board.gender_recorded", membership, actor=actor,
+                 assessment=membership.assessment, changes={"gender": [old, gender]})
+
+
+def appoint(membership: Membership, on: date, *, actor) -> None:
+    if membership.board_status != BoardStatus.NOMINEE:
+        raise DomainError(_l("Only a nominee can be appointed."))
+    membership.board_status = BoardStatus.ACTIVE
+    membership.appointed_on = on
+    record_event("board.member_appointed", membership, actor=actor,
+                 assessment=membership.assessment, changes={"appointed_on": on})
+
+
+def step_down(membership: Membership, on: date, *, actor, reason: str = "") -> None:
+    """End a board membership; the row and its history stay."""
+    if membership.board_status == BoardStatus.STEPPED_DOWN:
+        raise DomainError(_l("This member has already stepped down."))
+    if membership.appointed_on and on < membership.appointed_on:
+        raise DomainError(_l("The date cannot be before the appointment."), field="on")
+    old = membership.board_status
+    membership.board_status = BoardStatus.STEPPED_DOWN
+    membership.stepped_down_on = on
+    record_event("board.member_stepped_down", membership, actor=actor,
+                 assessment=membership.assessment,
+                 changes={"status": [old, BoardStatus.STEPPED_DOWN], "on": on, "reason": reason})
+
+
+def save_group(assessment: Assessment, group: StakeholderGroup | None, *, actor, name,
+               description, min_members, position, retired=False) -> StakeholderGroup:
+    name = name.strip()
+    clash = db.session.scalar(select(StakeholderGroup.id).where(
+        StakeholderGroup.assessment_id == assessment.id, func.lower(StakeholderGroup.name) == name.lower(),
+        StakeholderGroup.id != (group.id if group else -1)))
+    if clash:
+        raise DomainError(_l("A group with this name exists already."), field="name")
+    created = group is None
+    if created:
+        group = StakeholderGroup(assessment_id=assessment.id)
+        db.session.add(group)
+    changes = _apply(group, {"name": name, "description": description.strip(),
+                             "min_members": min_members, "position": position,
+                             "retired": retired})
+    db.session.flush()
+    record_event("groups.created" if created else "groups.updated", group, actor=actor,
+                 assessment=assessment, changes=changes)
+    return group
+
+
+def delete_group(group: StakeholderGroup, *, actor) -> None:
+    members = db.session.scalar(select(func.count()).select_from(Membership)
+                                .where(Membership.group_id == group.id))
+    if members:
+        raise DomainError(_l("“%(name)s” has %(n)d member(s) and cannot be deleted. Rename it, or "
+                             "retire it so it no longer counts.", name=group.name, n=members))
+    assessment = db.session.get(Assessment, group.assessment_id)
+    record_event("groups.deleted", group, actor=actor, assessment=assessment,
+                 changes={"name": group.name})
+    db.session.delete(group)
+
+
+def update_policy(assessment: Assessment, *, actor, **values) -> dict:
+    values = {k: v for k, v in values.items() if k in POLICY_FIELDS}
+    if values["gender_min_pct"] >= values["gender_max_pct"]:
+        raise DomainError(_l("The lower bound must be below the upper bound."),
+                          field="gender_min_pct")
+    changes = _apply(assessment, values)
+    if changes:
+        record_event("policy.updated", assessment, actor=actor, assessment=assessment,
+                     changes=changes)
+    return changes

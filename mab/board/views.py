@@ -1,0 +1,410 @@
+import base64
+import hashlib
+import hmac
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from mab.assessments.access import assessment_view
+from mab.assessments.models import BoardStatus, Membership, Role
+from mab.auth.models import User
+from mab.board import charts, csvio, queries, rules, services
+from mab.board.explain import explain
+from mab.board.forms import (
+    AppointForm,
+    BalanceForm,
+    ConfirmImportForm,
+    EditMemberForm,
+    GroupForm,
+    ImportForm,
+    NewMemberForm,
+    PolicyForm,
+    StepDownForm,
+)
+from mab.board.models import StakeholderGroup
+from mab.errors import DomainError
+from mab.extensions import db
+from mab.permissions import Action, can
+
+bp = Blueprint("board", __name__, url_prefix="/a/<slug>")
+
+
+def _manager() -> bool:
+    return can(g.membership.role, Action.MANAGE_BOARD)
+
+
+def _board_membership(assessment, membership_id) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if (membership is None or membership.assessment_id != assessment.id
+            or membership.role != Role.BOARD_MEMBER):
+        abort(404)
+    return membership
+
+
+def _group(assessment, group_id) -> StakeholderGroup:
+    group = db.session.get(StakeholderGroup, group_id)
+    if group is None or group.assessment_id != assessment.id:
+        abort(404)
+    return group
+
+
+# --- registry -------------------------------------------------------------------------------
+
+@bp.get("/board")
+@assessment_view(Action.VIEW_TEAM)
+def index(assessment):
+    manager = _manager()
+    filters = {
+        "group_id": request.args.get("group", type=int),
+        "gender": request.args.get("gender", "") if manager else "",
+        "status": request.args.get("status", "") if request.args.get("status") in set(
+            BoardStatus) else "",
+        "search": request.args.get("q", "")[:100],
+        "sort": request.args.get("sort", "name"),
+    }
+    page = db.paginate(queries.board(assessment, **filters), per_page=25, error_out=False)
+    return render_template(
+        "board/index.html", assessment=assessment, page=page, filters=filters, manager=manager,
+        groups=queries.groups(assessment), counts=queries.status_counts(assessment),
+        team=queries.team_by_role(assessment, [Role.COORDINATOR, Role.RESEARCHER, Role.OBSERVER]))
+
+
+@bp.get("/board/<int:membership_id>")
+@assessment_view(Action.VIEW_TEAM)
+def show(assessment, membership_id):
+    membership = _board_membership(assessment, membership_id)
+    personal = _manager() or membership.user_id == current_user.id
+    return render_template("board/show.html", assessment=assessment, m=membership,
+                           personal=personal, manager=_manager(),
+                           step_down=StepDownForm(on=date.today()),
+                           appoint=AppointForm(on=date.today()))
+
+
+@bp.route("/board/new", methods=["GET", "POST"])
+@assessment_view(Action.MANAGE_BOARD)
+def new(assessment):
+    groups = queries.groups(assessment)
+    form = NewMemberForm(language=assessment.language_list[0]).set_choices(groups)
+    if form.validate_on_submit():
+        try:
+            membership = services.add_board_member(
+                assessment, email=form.email.data, name=form.name.data,
+                language=form.language.data, status=form.status.data, actor=current_user,
+                gender=form.gender.data or None, **_board_fields(form))
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added to the board and invited by email.",
+                    name=membership.user.display_name), "success")
+            return redirect(url_for("board.show", slug=assessment.slug, membership_id=membership.id))
+    status = 422 if form.errors else 200
+    return render_template("board/form.html", assessment=assessment, form=form, membership=None), status
+
+
+@bp.route("/board/<int:membership_id>/edit", methods=["GET", "POST"])
+@assessment_view(Action.MANAGE_BOARD)
+def edit(assessment, membership_id):
+    membership = _board_membership(assessment, membership_id)
+    groups = queries.groups(assessment)
+    form = EditMemberForm(obj=membership)
+    if request.method == "GET":
+        form.gender.data = membership.user.gender or ""
+    form.set_choices(groups)
+    if form.validate_on_submit():
+        try:
+            services.update_board_member(membership, actor=current_user, **_board_fields(form))
+            user = membership.user
+            editable = user.gender is None or user.gender_recorded_by_coordinator
+            if editable and form.gender.data != (user.gender or ""):
+                services.record_gender(membership, form.gender.data or None, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "group_id").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The member's details have been saved."), "success")
+            return redirect(url_for("board.show", slug=assessment.slug, membership_id=membership.id))
+    status = 422 if form.errors else 200
+    return render_template("board/form.html", assessment=assessment, form=form,
+                           membership=membership), status
+
+
+def _board_fields(form) -> dict:
+    return {name: getattr(form, name).data for name in services.BOARD_FIELDS}
+
+
+@bp.post("/board/<int:membership_id>/step-down")
+@assessment_view(Action.MANAGE_BOARD)
+def step_down(assessment, membership_id):
+    membership = _board_membership(assessment, membership_id)
+    form = StepDownForm()
+    if form.validate_on_submit():
+        try:
+            services.step_down(membership, form.on.data, actor=current_user,
+                               reason=form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s has stepped down; the record is kept.",
+                    name=membership.user.display_name), "success")
+    else:
+        flash(_("Give the date on which the member stepped down."), "error")
+    return redirect(url_for("board.show", slug=assessment.slug, membership_id=membership.id))
+
+
+@bp.post("/board/<int:membership_id>/appoint")
+@assessment_view(Action.MANAGE_BOARD)
+def appoint(assessment, membership_id):
+    membership = _board_membership(assessment, membership_id)
+    form = AppointForm()
+    if form.validate_on_submit():
+        try:
+            services.appoint(membership, form.on.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now an active member.", name=membership.user.display_name),
+                  "success")
+    return redirect(url_for("board.show", slug=assessment.slug, membership_id=membership.id))
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+@bp.get("/board.csv")
+@assessment_view(Action.EXPORT)
+def export(assessment):
+    manager = _manager()
+    header = ["name", "group", "organisation", "position", "status", "term_start", "term_end",
+              "appointed_on", "stepped_down_on", "coi_declaration"]
+    if manager:
+        header[1:1] = ["email", "gender", "language"]
+        header += ["notes"]
+    rows = []
+    for m in db.session.scalars(queries.board(assessment, sort="group")):
+        row = [m.user.name, m.group.name if m.group else "", m.organisation, m.position,
+               m.board_status, m.term_start, m.term_end, m.appointed_on, m.stepped_down_on,
+               m.coi_declaration]
+        if manager:
+            row[1:1] = [m.user.email, m.user.gender or "", m.user.language]
+            row += [m.notes]
+        rows.append([str(v) if isinstance(v, BoardStatus) else v for v in row])
+    return _csv_response(csvio.write_csv(header, rows), f"{assessment.slug}-board.csv")
+
+
+def _csv_response(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _sign(payload: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"board-import:" + payload.encode(), hashlib.sha256).hexdigest()
+
+
+def _parse(assessment, data: bytes):
+    groups = {g.name.lower(): (g.id, g.name) for g in queries.groups(assessment) if not g.retired}
+    existing = set(db.session.scalars(
+        db.select(User.email).join(Membership.user)
+        .where(Membership.assessment_id == assessment.id)))
+    return csvio.parse_board_csv(data, groups=groups, existing_emails=existing)
+
+
+@bp.route("/board/import", methods=["GET", "POST"])
+@assessment_view(Action.MANAGE_BOARD)
+def import_board(assessment):
+    form = ImportForm()
+    rows, errors, confirm = [], [], None
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        rows, errors = _parse(assessment, data)
+        if not errors:
+            payload = base64.b64encode(data).decode("ascii")
+            confirm = ConfirmImportForm(payload=payload, digest=_sign(payload))
+    status = 422 if (form.errors or errors) else 200
+    return render_template("board/import.html", assessment=assessment, form=form, rows=rows,
+                           errors=errors, confirm=confirm, columns=csvio.COLUMNS), status
+
+
+@bp.post("/board/import/confirm")
+@assessment_view(Action.MANAGE_BOARD)
+def confirm_import(assessment):
+    form = ConfirmImportForm()
+    if not form.validate_on_submit() or not hmac.compare_digest(_sign(form.payload.data),
+                                                                form.digest.data):
+        abort(400)
+    rows, errors = _parse(assessment, base64.b64decode(form.payload.data))
+    if errors:   # the board changed since the preview: show why, import nothing
+        return render_template("board/import.html", assessment=assessment, form=ImportForm(),
+                               rows=[], errors=errors, confirm=None, columns=csvio.COLUMNS), 422
+    try:
+        for row in rows:
+            services.add_board_member(
+                assessment, email=row.email, name=row.name, language=row.language,
+                status=row.status, actor=current_user, gender=row.gender, group_id=row.group_id,
+                organisation=row.organisation, position=row.position,
+                term_start=row.term_start, term_end=row.term_end)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("board.import_board", slug=assessment.slug))
+    db.session.commit()
+    flash(_("%(n)d members imported and invited.", n=len(rows)), "success")
+    return redirect(url_for("board.index", slug=assessment.slug))
+
+
+# --- groups and policy ------------------------------------------------------------------------
+
+@bp.route("/groups", methods=["GET", "POST"])
+@assessment_view(Action.VIEW_TEAM)
+def groups(assessment):
+    form = GroupForm()
+    if request.method == "POST":
+        if not _manager():
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.save_group(assessment, None, actor=current_user, **_group_fields(form))
+            except DomainError as error:
+                db.session.rollback()
+                form.name.errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("The group has been added."), "success")
+                return redirect(url_for("board.groups", slug=assessment.slug))
+    return _groups_page(assessment, form)
+
+
+def _group_fields(form) -> dict:
+    return {"name": form.name.data, "description": form.description.data or "",
+            "min_members": form.min_members.data, "position": form.position.data,
+            "retired": form.retired.data}
+
+
+def _groups_page(assessment, form, editing=None):
+    status = 422 if form.errors else 200
+    return render_template("board/groups.html", assessment=assessment, form=form,
+                           groups=queries.groups(assessment), editing=editing,
+                           counts=queries.group_member_counts(assessment),
+                           manager=_manager()), status
+
+
+@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+@assessment_view(Action.MANAGE_BOARD)
+def edit_group(assessment, group_id):
+    group = _group(assessment, group_id)
+    form = GroupForm(obj=group)
+    if form.validate_on_submit():
+        try:
+            services.save_group(assessment, group, actor=current_user, **_group_fields(form))
+        except DomainError as error:
+            db.session.rollback()
+            form.name.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The group has been saved."), "success")
+            return redirect(url_for("board.groups", slug=assessment.slug))
+    return _groups_page(assessment, form, editing=group)
+
+
+@bp.post("/groups/<int:group_id>/delete")
+@assessment_view(Action.MANAGE_BOARD)
+def delete_group(assessment, group_id):
+    group = _group(assessment, group_id)
+    try:
+        services.delete_group(group, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The group has been deleted."), "success")
+    return redirect(url_for("board.groups", slug=assessment.slug))
+
+
+@bp.route("/policy", methods=["GET", "POST"])
+@assessment_view(Action.VIEW_TEAM)
+def policy(assessment):
+    form = PolicyForm(obj=assessment)
+    if request.method == "POST":
+        if not _manager():
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.update_policy(assessment, actor=current_user, **form.data)
+            except DomainError as error:
+                db.session.rollback()
+                getattr(form, error.field).errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("The policy has been saved."), "success")
+                return redirect(url_for("board.policy", slug=assessment.slug))
+    status = 422 if form.errors else 200
+    return render_template("board/policy.html", assessment=assessment, form=form,
+                           manager=_manager()), status
+
+
+# --- balance ----------------------------------------------------------------------------------
+
+def _balance(assessment):
+    form = BalanceForm(request.args)
+    form.validate()
+    on = form.on.data or queries.today_in(assessment)
+    projection = bool(form.projection.data)
+    seats = queries.seats(assessment)
+    board = rules.composition(seats, on, with_nominees=projection)
+    groups = queries.rule_groups(assessment)
+    policy = rules.Policy.of(assessment)
+    checks = rules.balance_checks(board, groups, policy)
+    table = rules.group_gender_table(board, groups)
+    research = queries.research_team_genders(assessment)
+    return {"form": form, "on": on, "projection": projection, "checks": checks,
+            "explained": [(c, *explain(c)) for c in checks], "table": table,
+            "full": _manager(), "policy": policy, "board_size": len(board),
+            "nominees": sum(1 for s in seats if s.status == rules.NOMINEE),
+            "research": rules.gender_checks(research, policy) if research else [],
+            "research_table": rules.group_gender_table(research, []), "groups": groups}
+
+
+@bp.get("/balance")
+@assessment_view(Action.VIEW_BALANCE)
+def balance(assessment):
+    data = _balance(assessment)
+    data["charts"] = charts.balance_charts(data["table"], data["policy"], full=data["full"])
+    return render_template("board/balance.html", assessment=assessment, **data)
+
+
+@bp.get("/balance.csv")
+@assessment_view(Action.VIEW_BALANCE)
+def balance_csv(assessment):
+    data = _balance(assessment)
+    table, full = data["table"], data["full"]
+    header = ["group", *table.genders, "total"]
+    rows = [[name or "", *[_cell(cells[k], full) for k in table.genders], total]
+            for name, cells, total in table.rows]
+    rows.append(["total", *[_cell(table.totals[k], full) for k in table.genders], table.total])
+    return _csv_response(csvio.write_csv(header, rows),
+                         f"{assessment.slug}-balance-{data['on'].isoformat()}.csv")
+
+
+def _cell(n, full):
+    shown = rules.suppress(n, full=full)
+    return "<3" if shown is None else shown
