@@ -6,6 +6,7 @@ from mab.assessments import queries, services
 from mab.assessments.access import assessment_view
 from mab.assessments.forms import AssessmentForm, InviteForm
 from mab.assessments.models import Membership, Role
+from mab.board import queries as board_queries
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.permissions import Action, can
@@ -60,6 +61,8 @@ def home(assessment):
     if can(current_membership_role(), Action.MANAGE_BOARD):
         needs["pending_invitations"] = queries.pending_invitations(assessment)
         needs["failed_messages"] = queries.failed_messages(assessment)
+    if can(current_membership_role(), Action.VIEW_BALANCE):
+        needs["balance_failures"] = board_queries.failing_checks(assessment)
     return render_template("assessments/home.html", assessment=assessment, needs=needs)
 
 

@@ -98,3 +98,19 @@ def today_in(assessment: Assessment) -> date:
     from datetime import datetime
     from zoneinfo import ZoneInfo
     return datetime.now(ZoneInfo(assessment.timezone)).date()
+
+
+def history(membership: Membership):
+    """The audit events about one membership, oldest first."""
+    from mab.audit.models import AuditEvent
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "Membership",
+                                 AuditEvent.object_id == str(membership.id))
+        .order_by(AuditEvent.id)).all()
+
+
+def failing_checks(assessment: Assessment) -> int:
+    """How many balance checks the board fails today (for the home page)."""
+    board = rules.composition(seats(assessment), today_in(assessment))
+    return sum(not c.ok for c in rules.balance_checks(board, rule_groups(assessment),
+                                                     rules.Policy.of(assessment)))

@@ -151,7 +151,14 @@ def update_policy(assessment: Assessment, *, actor, **values) -> dict:
     if values["gender_min_pct"] >= values["gender_max_pct"]:
         raise DomainError(_l("The lower bound must be below the upper bound."),
                           field="gender_min_pct")
+    old_minimum = assessment.group_min_members
     changes = _apply(assessment, values)
+    if "group_min_members" in changes:
+        # Groups still at the old default follow the new one; customised groups keep theirs.
+        for group in db.session.scalars(select(StakeholderGroup).where(
+                StakeholderGroup.assessment_id == assessment.id,
+                StakeholderGroup.min_members == old_minimum)):
+            group.min_members = assessment.group_min_members
     if changes:
         record_event("policy.updated", assessment, actor=actor, assessment=assessment,
                      changes=changes)

@@ -89,6 +89,7 @@ def show(assessment, membership_id):
     personal = _manager() or membership.user_id == current_user.id
     return render_template("board/show.html", assessment=assessment, m=membership,
                            personal=personal, manager=_manager(),
+                           history=queries.history(membership) if _manager() else [],
                            step_down=StepDownForm(on=date.today()),
                            appoint=AppointForm(on=date.today()))
 
