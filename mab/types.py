@@ -1,7 +1,7 @@
 """Column types shared by all features."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -35,3 +35,10 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def str_enum(cls, name: str) -> Enum:
+    """A Python StrEnum stored as VARCHAR with a CHECK constraint (no native database enum type,
+    so adding a value is a plain migration on every backend)."""
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=20,
+                values_callable=lambda e: [m.value for m in e])

@@ -2,16 +2,11 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
-from mab.types import UTCDateTime, utcnow
-
-
-def _enum(cls, name):
-    return Enum(cls, name=name, native_enum=False, create_constraint=True,
-                values_callable=lambda e: [m.value for m in e], length=20)
+from mab.types import UTCDateTime, str_enum, utcnow
 
 
 class Role(enum.StrEnum):
@@ -75,7 +70,7 @@ class Assessment(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     # Comma-separated language codes, the first being the assessment's main language.
     languages: Mapped[str] = mapped_column(String(40), default="en")
-    phase: Mapped[Phase] = mapped_column(_enum(Phase, "phase"), default=Phase.SETUP)
+    phase: Mapped[Phase] = mapped_column(str_enum(Phase, "phase"), default=Phase.SETUP)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     gender_min_pct: Mapped[int] = mapped_column(default=POLICY_DEFAULTS["gender_min_pct"])
@@ -116,7 +111,7 @@ class Membership(db.Model):
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     # Board members only (DESIGN section 2).
@@ -126,7 +121,7 @@ class Membership(db.Model):
     position: Mapped[str] = mapped_column(String(200), default="")
     term_start: Mapped[date | None]
     term_end: Mapped[date | None]
-    board_status: Mapped[BoardStatus | None] = mapped_column(_enum(BoardStatus, "board_status"))
+    board_status: Mapped[BoardStatus | None] = mapped_column(str_enum(BoardStatus, "board_status"))
     nominated_on: Mapped[date | None]
     appointed_on: Mapped[date | None]
     stepped_down_on: Mapped[date | None]

@@ -4,11 +4,11 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
-from mab.types import UTCDateTime, utcnow
+from mab.types import UTCDateTime, str_enum, utcnow
 
 
 class Gender(enum.StrEnum):
@@ -36,8 +36,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(5), default="en")
     gender: Mapped[Gender | None] = mapped_column(
-        Enum(Gender, name="gender", native_enum=False, create_constraint=True,
-             values_callable=lambda e: [m.value for m in e], length=20))
+        str_enum(Gender, "gender"))
     # True when the coordinator recorded the gender; the person's own choice clears it.
     gender_recorded_by_coordinator: Mapped[bool] = mapped_column(default=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -82,8 +81,7 @@ class AccountToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[TokenPurpose] = mapped_column(
-        Enum(TokenPurpose, name="token_purpose", native_enum=False, create_constraint=True,
-             values_callable=lambda e: [m.value for m in e], length=20))
+        str_enum(TokenPurpose, "token_purpose"))
     nonce_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

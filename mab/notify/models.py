@@ -2,11 +2,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mab.extensions import db
-from mab.types import UTCDateTime, utcnow
+from mab.types import UTCDateTime, str_enum, utcnow
 
 
 class OutboxStatus(enum.StrEnum):
@@ -30,8 +30,7 @@ class OutboxMessage(db.Model):
     # [{"filename": ..., "content_type": ..., "data": <base64>}]
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(OutboxStatus, name="outbox_status", native_enum=False, create_constraint=True,
-             values_callable=lambda e: [m.value for m in e], length=20),
+        str_enum(OutboxStatus, "outbox_status"),
         default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
