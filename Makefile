@@ -29,7 +29,7 @@ translations: $(VENV)/.installed
 ## Re-extract the strings to translate and merge them into the catalogues.
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o mab/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel -q update -i mab/translations/messages.pot -d mab/translations --no-location --ignore-obsolete
+	$(BIN)/pybabel -q update -i mab/translations/messages.pot -d mab/translations --ignore-obsolete --no-wrap
 
 upgrade: install
 	$(FLASK) db upgrade
@@ -43,6 +43,11 @@ run: upgrade
 ## Set up and run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmark: SQL queries and median time of each page at every size (see README).
+## BENCH_ARGS="--database-url postgresql+psycopg:///mab_bench" runs it on PostgreSQL.
+bench: install-test
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 outbox: install
 	$(FLASK) mab send-outbox

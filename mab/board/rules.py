@@ -63,7 +63,9 @@ def serving_on(seat: Seat, on: date) -> bool:
         return False
     if seat.appointed_on is not None and seat.appointed_on > on:
         return False
-    if seat.status == STEPPED_DOWN and (seat.stepped_down_on is None or seat.stepped_down_on <= on):
+    if seat.status == STEPPED_DOWN and (seat.appointed_on is None  # a nominee who withdrew
+                                        or seat.stepped_down_on is None
+                                        or seat.stepped_down_on <= on):
         return False
     if seat.term_start is not None and seat.term_start > on:
         return False

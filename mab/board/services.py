@@ -59,6 +59,7 @@ def add_board_member(assessment: Assessment, *, email, name, language, status, a
         membership.appointed_on = fields.pop("appointed_on", None) or fields.get("term_start") or today
     else:
         fields.pop("appointed_on", None)
+        membership.appointed_on = None   # invite_person dates every board member as appointed
     changes = _apply(membership, {k: v for k, v in fields.items() if k in BOARD_FIELDS})
     if gender and membership.user.gender is None:
         record_gender(membership, gender, actor=actor)
