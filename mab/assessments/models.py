@@ -1,6 +1,7 @@
 """Assessments, their policy, and who plays which role in them."""
 import enum
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -89,6 +90,10 @@ class Assessment(db.Model):
 
     memberships = relationship("Membership", back_populates="assessment",
                                cascade="all, delete-orphan", lazy="write_only")
+
+    def today(self) -> date:
+        """The current date where the assessment takes place."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     @property
     def language_list(self) -> list[str]:

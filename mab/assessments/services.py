@@ -1,5 +1,4 @@
 """Assessment use cases: they change rows, audit and queue mail; the view commits."""
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -51,7 +50,7 @@ def invite_person(assessment: Assessment, *, email: str, name: str, role: Role, 
     membership = Membership(assessment=assessment, user=user, role=Role(role))
     if membership.role == Role.BOARD_MEMBER:
         membership.board_status = BoardStatus.ACTIVE
-        membership.nominated_on = membership.appointed_on = date.today()
+        membership.nominated_on = membership.appointed_on = assessment.today()
     db.session.add(membership)
     db.session.flush()
     record_event("membership.invited", membership, actor=actor, assessment=assessment,

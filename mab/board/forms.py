@@ -44,10 +44,11 @@ class BoardMemberFields:
                          description=_l("Only if the person has not described it themselves; "
                                         "marked as recorded by the coordinator."))
 
-    def set_choices(self, groups):
+    def set_choices(self, groups, current=None):
+        """Retired groups are offered only as the member's ``current`` (saved) group."""
         self.group_id.choices = choices([("", _l("Choose a group"))] +
                                         [(g.id, g.name) for g in groups if not g.retired or
-                                         g.id == self.group_id.data])
+                                         g.id == current])
         self.gender.choices = choices([("", _l("Not recorded")), *GENDER_LABELS.items()])
         return self
 

@@ -1,7 +1,10 @@
 """Reads for the board pages; eager loading chosen here, no query per row."""
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, String, event, func, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.auth.models import User
@@ -16,6 +19,30 @@ SORTS = {
     "status": (Membership.board_status, User.name),
     "term_end": (Membership.term_end, User.name),
 }
+
+
+class casefold(FunctionElement):
+    """``lower()`` that also lowers Cyrillic: SQLite's own lower() only knows ASCII."""
+    type = String()
+    inherit_cache = True
+
+
+@compiles(casefold)
+def _casefold(element, compiler, **kw):
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(casefold, "sqlite")
+def _casefold_sqlite(element, compiler, **kw):
+    return f"mab_casefold({compiler.process(element.clauses, **kw)})"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_casefold(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.create_function(
+            "mab_casefold", 1, lambda v: v.lower() if isinstance(v, str) else v,
+            deterministic=True)
 
 
 def groups(assessment: Assessment, *, include_retired: bool = True) -> list[StakeholderGroup]:
@@ -33,7 +60,7 @@ def group_member_counts(assessment: Assessment) -> dict[int, int]:
 
 
 def board(assessment: Assessment, *, group_id=None, gender=None, status=None, search="",
-          sort="name") -> Select:
+          sort="name", search_emails=True) -> Select:
     query = (select(Membership).join(Membership.user)
              .outerjoin(StakeholderGroup, Membership.group_id == StakeholderGroup.id)
              .where(Membership.assessment_id == assessment.id,
@@ -48,9 +75,8 @@ def board(assessment: Assessment, *, group_id=None, gender=None, status=None, se
         query = query.where(Membership.board_status == status)
     if search:
         pattern = f"%{search.strip().lower()}%"
-        query = query.where(or_(func.lower(User.name).like(pattern),
-                                func.lower(Membership.organisation).like(pattern),
-                                func.lower(User.email).like(pattern)))
+        fields = [User.name, Membership.organisation] + ([User.email] if search_emails else [])
+        query = query.where(or_(*(casefold(f).like(pattern) for f in fields)))
     return query.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
@@ -95,9 +121,7 @@ def rule_groups(assessment: Assessment) -> list[rules.Group]:
 
 
 def today_in(assessment: Assessment) -> date:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-    return datetime.now(ZoneInfo(assessment.timezone)).date()
+    return assessment.today()
 
 
 def history(membership: Membership):

@@ -8,6 +8,7 @@ from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.services import invite_person
 from mab.audit.services import record_event
 from mab.board.models import DEFAULT_GROUPS, StakeholderGroup
+from mab.board.queries import casefold
 from mab.errors import DomainError
 from mab.extensions import db
 
@@ -52,7 +53,7 @@ def add_board_member(assessment: Assessment, *, email, name, language, status, a
     _check_group(assessment, fields.get("group_id"))
     membership = invite_person(assessment, email=email, name=name, role=Role.BOARD_MEMBER,
                                actor=actor, language=language)
-    today = date.today()
+    today = assessment.today()
     membership.board_status = BoardStatus(status)
     membership.nominated_on = today
     if membership.board_status == BoardStatus.ACTIVE:
@@ -118,7 +119,7 @@ def save_group(assessment: Assessment, group: StakeholderGroup | None, *, actor,
                description, min_members, position, retired=False) -> StakeholderGroup:
     name = name.strip()
     clash = db.session.scalar(select(StakeholderGroup.id).where(
-        StakeholderGroup.assessment_id == assessment.id, func.lower(StakeholderGroup.name) == name.lower(),
+        StakeholderGroup.assessment_id == assessment.id, casefold(StakeholderGroup.name) == name.lower(),
         StakeholderGroup.id != (group.id if group else -1)))
     if clash:
         raise DomainError(_l("A group with this name exists already."), field="name")

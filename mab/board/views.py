@@ -1,7 +1,6 @@
 import base64
 import hashlib
 import hmac
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -75,7 +74,9 @@ def index(assessment):
         "search": request.args.get("q", "")[:100],
         "sort": request.args.get("sort", "name"),
     }
-    page = db.paginate(queries.board(assessment, **filters), per_page=25, error_out=False)
+    # Only the coordinator sees emails, so only the coordinator may search them.
+    page = db.paginate(queries.board(assessment, **filters, search_emails=manager), per_page=25,
+                       error_out=False)
     return render_template(
         "board/index.html", assessment=assessment, page=page, filters=filters, manager=manager,
         groups=queries.groups(assessment), counts=queries.status_counts(assessment),
@@ -90,8 +91,8 @@ def show(assessment, membership_id):
     return render_template("board/show.html", assessment=assessment, m=membership,
                            personal=personal, manager=_manager(),
                            history=queries.history(membership) if _manager() else [],
-                           step_down=StepDownForm(on=date.today()),
-                           appoint=AppointForm(on=date.today()))
+                           step_down=StepDownForm(on=assessment.today()),
+                           appoint=AppointForm(on=assessment.today()))
 
 
 @bp.route("/board/new", methods=["GET", "POST"])
@@ -125,7 +126,7 @@ def edit(assessment, membership_id):
     form = EditMemberForm(obj=membership)
     if request.method == "GET":
         form.gender.data = membership.user.gender or ""
-    form.set_choices(groups)
+    form.set_choices(groups, current=membership.group_id)
     if form.validate_on_submit():
         try:
             services.update_board_member(membership, actor=current_user, **_board_fields(form))
