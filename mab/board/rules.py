@@ -203,3 +203,12 @@ def suppress(n: int, *, full: bool) -> int | None:
     if full or n == 0 or n >= SUPPRESS_BELOW:
         return n
     return None
+
+
+def hidden_row(cells: dict[str, int], *, full: bool) -> bool:
+    """Whether a row's gender cells must all be hidden beyond the coordinator.
+
+    Hiding only the small cell is not enough: zeros beside it, with a group size everyone can
+    see, would still tell a person's gender. So a row with any cell of 1 or 2 hides them all.
+    """
+    return not full and any(0 < n < SUPPRESS_BELOW for n in cells.values())

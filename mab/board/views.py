@@ -376,7 +376,11 @@ def _balance(assessment):
     groups = queries.rule_groups(assessment)
     policy = rules.Policy.of(assessment)
     checks = rules.balance_checks(board, groups, policy)
-    table = rules.group_gender_table(board, groups)
+    # Retired groups no longer count, but members still in one are shown under its name.
+    seated = {s.group_id for s in board}
+    shown_groups = groups + [rules.Group(g.id, g.name, 0) for g in queries.groups(assessment)
+                             if g.retired and g.id in seated]
+    table = rules.group_gender_table(board, shown_groups)
     research = queries.research_team_genders(assessment)
     return {"form": form, "on": on, "projection": projection, "checks": checks,
             "explained": [(c, *explain(c)) for c in checks], "table": table,
@@ -400,13 +404,14 @@ def balance_csv(assessment):
     data = _balance(assessment)
     table, full = data["table"], data["full"]
     header = ["group", *table.genders, "total"]
-    rows = [[name or "", *[_cell(cells[k], full) for k in table.genders], total]
+    rows = [[name or "", *_cells(cells, table.genders, full), total]
             for name, cells, total in table.rows]
-    rows.append(["total", *[_cell(table.totals[k], full) for k in table.genders], table.total])
+    rows.append(["total", *_cells(table.totals, table.genders, full), table.total])
     return _csv_response(csvio.write_csv(header, rows),
                          f"{assessment.slug}-balance-{data['on'].isoformat()}.csv")
 
 
-def _cell(n, full):
-    shown = rules.suppress(n, full=full)
-    return "<3" if shown is None else shown
+def _cells(cells, genders, full):
+    if rules.hidden_row(cells, full=full):
+        return ["suppressed"] * len(genders)
+    return [cells[k] for k in genders]
