@@ -1,0 +1,278 @@
+"""Benchmark data: one assessment per size, built with the app's models (no HTTP).
+
+``generate(size)`` creates the assessment ``bench-<size>`` and runs every step of ``STEPS`` on it
+with the size's counts, then commits. A later feature adds its data without rewriting this:
+
+    SIZES["small"]["meetings"] = 2           # or add the key in the dicts below
+    SIZES["national-large"]["meetings"] = 8
+
+    @step
+    def add_meetings(assessment, counts):
+        for n in range(counts.get("meetings", 0)):
+            ...
+        return {"meeting_id": first.id}       # optional: ids the runner's page paths can use
+
+A step receives the assessment and the size's counts and may return a dict of ids, merged into
+``Dataset.ids`` (``bench/run.py`` fills page paths such as ``/a/{slug}/board/{member_id}`` from
+them). Steps run in order, so a step can read what earlier ones created. Everything is
+deterministic: the same size always gives the same people.
+"""
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from mab.assessments.models import Assessment, BoardStatus, Membership, Phase, Role
+from mab.audit.services import record_event
+from mab.auth.models import Gender, User
+from mab.board.models import StakeholderGroup
+from mab.board.services import create_default_groups
+from mab.extensions import db
+from mab.notify.models import OutboxMessage, OutboxStatus
+
+PASSWORD = "bench-pass-123"
+
+# Counts per size. Steps read them with counts.get(key, 0), so a new key is optional elsewhere.
+SIZES: dict[str, dict[str, int]] = {
+    "small": {
+        "board_members": 15, "nominees": 3, "stepped_down": 1, "ungrouped": 0,
+        "coordinators": 1, "researchers": 3, "observers": 2,
+        "outbox_messages": 20,
+    },
+    "national-large": {
+        "board_members": 60, "nominees": 8, "stepped_down": 4, "ungrouped": 2,
+        "coordinators": 1, "researchers": 3, "observers": 2,
+        "outbox_messages": 80,
+    },
+}
+
+STEPS: list = []
+
+
+def step(function):
+    """Register a generator step: ``function(assessment, counts) -> dict | None``."""
+    STEPS.append(function)
+    return function
+
+
+@dataclass
+class Dataset:
+    size: str
+    slug: str
+    assessment_id: int
+    counts: dict
+    ids: dict = field(default_factory=dict)   # from the steps: coordinator_id, member_id, ...
+
+
+def generate(size: str, *, commit: bool = True) -> Dataset:
+    """Create the assessment of ``size`` (a key of SIZES) and its data, in an app context."""
+    if size not in SIZES:
+        raise ValueError(f"Unknown size {size!r}; choose one of {', '.join(SIZES)}.")
+    counts = dict(SIZES[size])
+    assessment = Assessment(slug=f"bench-{size}", title=f"Benchmark assessment ({size})",
+                            country="Kazakhstan", year=2022, timezone="Asia/Almaty",
+                            languages="ru,kk,en", phase=Phase.CONSULTATION)
+    db.session.add(assessment)
+    db.session.flush()
+    dataset = Dataset(size=size, slug=assessment.slug, assessment_id=assessment.id, counts=counts)
+    for function in STEPS:
+        dataset.ids.update(function(assessment, counts) or {})
+    if commit:
+        db.session.commit()
+    return dataset
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+_hashes: dict[str, str] = {}
+
+
+def password_hash() -> str:
+    """One cheap hash for every generated account: generating stays fast."""
+    if PASSWORD not in _hashes:
+        _hashes[PASSWORD] = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    return _hashes[PASSWORD]
+
+
+def rng(assessment: Assessment, salt: str) -> random.Random:
+    return random.Random(f"{assessment.slug}:{salt}")
+
+
+def email(assessment: Assessment, local: str) -> str:
+    return f"{local}.{assessment.slug}@example.org"
+
+
+def coordinator(assessment: Assessment) -> User:
+    return db.session.scalar(
+        select(User).join(Membership.user)
+        .where(Membership.assessment_id == assessment.id, Membership.role == Role.COORDINATOR)
+        .order_by(Membership.id).limit(1))
+
+
+W, M, A, U = Gender.WOMAN, Gender.MAN, Gender.ANOTHER, Gender.UNDISCLOSED
+# Board genders cycle through this pattern (None: not recorded); its first 15 hold every case.
+GENDER_PATTERN = [W, M, M, W, M, W, U, M, W, M, None, W, M, W, A, M, W, M, None, W]
+
+CYRILLIC_FIRST = {
+    W: ["Айгерим", "Гульнара", "Алия", "Сауле", "Ольга", "Динара", "Жанар", "Асель", "Елена",
+        "Камила", "Мадина", "Татьяна"],
+    M: ["Нурлан", "Ерлан", "Сергей", "Марат", "Дмитрий", "Тимур", "Аскар", "Бауыржан", "Данияр",
+        "Арман", "Ержан", "Руслан"],
+}
+CYRILLIC_LAST = [("Садыков", "Садыкова"), ("Абенов", "Абенова"), ("Касымов", "Касымова"),
+                 ("Волков", "Волкова"), ("Ахметов", "Ахметова"), ("Орлов", "Орлова"),
+                 ("Беков", "Бекова"), ("Искаков", "Искакова"), ("Омаров", "Омарова"),
+                 ("Жаксыбеков", "Жаксыбекова"), ("Петров", "Петрова"),
+                 ("Мухаметжанов", "Мухаметжанова"), ("Нурпеисов", "Нурпеисова")]
+LATIN_FIRST = {
+    W: ["Claire", "Anna", "Maria", "Sofia", "Aigerim", "Laura", "Dana", "Zhanna"],
+    M: ["John", "Alex", "David", "Peter", "Yerlan", "Marco", "Timur", "Arman"],
+}
+LATIN_LAST = [("Dubois", "Dubois"), ("Miller", "Miller"), ("Kim", "Kim"), ("Rossi", "Rossi"),
+              ("Novak", "Novak"), ("Seitkali", "Seitkali"), ("Bekov", "Bekova"),
+              ("Schmidt", "Schmidt"), ("Omarov", "Omarova")]
+
+
+def person_name(n: int, gender: Gender | None) -> tuple[str, str]:
+    """A (name, language) pair: two people in three Cyrillic, the others Latin."""
+    form = W if gender == W or (gender not in (W, M) and n % 2) else M
+    female = form == W
+    if n % 3 != 2:
+        first, last = CYRILLIC_FIRST[form], CYRILLIC_LAST
+        language = "kk" if n % 2 else "ru"
+    else:
+        first, last = LATIN_FIRST[form], LATIN_LAST
+        language = "en"
+    surname = last[(n * 5 + n // len(first)) % len(last)][1 if female else 0]
+    return f"{first[n % len(first)]} {surname}", language
+
+
+def add_person(assessment: Assessment, role: Role, local: str, n: int, gender, *,
+               account: bool = True, **fields) -> Membership:
+    name, language = person_name(n, gender)
+    user = User(email=email(assessment, local), name=name, language=language, gender=gender,
+                password_hash=password_hash() if account else None)
+    membership = Membership(assessment=assessment, user=user, role=role, **fields)
+    db.session.add_all([user, membership])
+    return membership
+
+
+# --- steps ------------------------------------------------------------------------------------
+
+@step
+def add_team(assessment, counts):
+    """The coordinator(s), researchers and observers."""
+    team = [(Role.COORDINATOR, "coordinator", counts.get("coordinators", 1), [W, M]),
+            (Role.RESEARCHER, "researcher", counts.get("researchers", 0), [M, W, None, W]),
+            (Role.OBSERVER, "observer", counts.get("observers", 0), [W, M, U])]
+    n = 999   # the coordinator's name comes out Cyrillic, language Russian
+    for role, local, how_many, genders in team:
+        for i in range(how_many):
+            n += 1
+            add_person(assessment, role, f"{local}{i + 1:02d}", n, genders[i % len(genders)])
+    db.session.flush()
+    return {"coordinator_id": coordinator(assessment).id}
+
+
+@step
+def add_groups(assessment, counts):
+    """The nine default stakeholder groups (DESIGN section 2)."""
+    create_default_groups(assessment, actor=coordinator(assessment))
+
+
+# Organisation and position by default group, in the order of DEFAULT_GROUPS.
+ORGANISATIONS = [
+    ("Ministry of Digital Development (example)", "Deputy director"),
+    ("National University (example)", "Professor"),
+    ("Network Operators Group (example)", "Chair"),
+    ("Telecom operator (example)", "Regulatory affairs"),
+    ("Independent media association (example)", "Editor"),
+    ("Digital Rights Centre (example)", "Director"),
+    ("Internet users' association (example)", "Member"),
+    ("UNESCO Almaty Office", "Programme specialist"),
+    ("National IGF (example)", "Coordinator"),
+]
+GROUP_WEIGHTS = [5, 3, 2, 3, 1, 3, 1, 1, 1]   # government-heavy, as boards often are
+# Terms relative to today, so the board stays current whenever the benchmark runs.
+TERM_STARTS_DAYS_AGO = [1000, 640, 270]
+TERM_YEARS = [4, 5, 6]
+
+
+@step
+def add_board(assessment, counts):
+    """Board members: varied groups, genders, statuses, terms, accounts and declarations."""
+    total = counts["board_members"]
+    groups = db.session.scalars(select(StakeholderGroup).where(
+        StakeholderGroup.assessment_id == assessment.id).order_by(StakeholderGroup.position)).all()
+    weights = GROUP_WEIGHTS[:len(groups)] + [1] * (len(groups) - len(GROUP_WEIGHTS))
+    chance = rng(assessment, "board")
+    picks = chance.choices(range(len(groups)), weights=weights, k=total)
+    special = chance.sample(range(total), counts.get("nominees", 0)
+                            + counts.get("stepped_down", 0) + counts.get("ungrouped", 0))
+    nominees = set(special[:counts.get("nominees", 0)])
+    stepped_down = set(special[len(nominees):len(nominees) + counts.get("stepped_down", 0)])
+    ungrouped = set(special[len(nominees) + len(stepped_down):])
+    today = date.today()
+    actor = coordinator(assessment)
+    members = []
+    for i in range(total):
+        gender = GENDER_PATTERN[i % len(GENDER_PATTERN)]
+        group_index = picks[i]
+        organisation, position = ORGANISATIONS[group_index % len(ORGANISATIONS)]
+        start = today - timedelta(days=TERM_STARTS_DAYS_AGO[i % len(TERM_STARTS_DAYS_AGO)])
+        end = (today - timedelta(days=30) if i % 17 == 5   # a term that ran out unnoticed
+               else start + timedelta(days=365 * TERM_YEARS[i // 3 % len(TERM_YEARS)]))
+        fields = {"group_id": None if i in ungrouped else groups[group_index].id,
+                  "organisation": organisation, "position": position,
+                  "term_start": start, "term_end": end,
+                  "nominated_on": start - timedelta(days=30)}
+        if i in nominees:
+            fields.update(board_status=BoardStatus.NOMINEE, term_start=None, term_end=None,
+                          nominated_on=today - timedelta(days=3 + i))
+        elif i in stepped_down:
+            fields.update(board_status=BoardStatus.STEPPED_DOWN, appointed_on=start,
+                          stepped_down_on=start + timedelta(days=100 + 5 * (i % 20)))
+        else:
+            fields.update(board_status=BoardStatus.ACTIVE, appointed_on=start)
+        if i % 5 == 1:
+            fields.update(coi_declaration="Shareholder of a telecom operator (example).",
+                          coi_declared_on=start)
+        if i % 7 == 3:
+            fields["notes"] = "Prefers to be reached by phone before meetings."
+        # Nominees and one member in eight have not accepted their invitation yet.
+        account = i not in nominees and i % 8 != 7
+        membership = add_person(assessment, Role.BOARD_MEMBER, f"member{i + 1:03d}", i, gender,
+                                account=account, **fields)
+        membership.user.gender_recorded_by_coordinator = gender is not None and i % 4 == 0
+        members.append(membership)
+    db.session.flush()
+    for membership in members:
+        record_event("board.member_added", membership, actor=actor, assessment=assessment,
+                     changes={"status": membership.board_status})
+    first_active = next(m for m in members if m.board_status == BoardStatus.ACTIVE and m.group_id)
+    return {"member_id": first_active.id}
+
+
+@step
+def add_outbox(assessment, counts):
+    """Invitation emails: mostly sent, some pending, a few failed."""
+    recipients = db.session.scalars(
+        select(User.email).join(Membership.user).where(Membership.assessment_id == assessment.id)
+        .order_by(Membership.id)).all()
+    total = counts.get("outbox_messages", 0)
+    for n in range(total):
+        recipient = recipients[n % len(recipients)]
+        if n % 10 == 9:
+            status, attempts, error = OutboxStatus.FAILED, 10, "550 mailbox unavailable"
+        elif n >= total - 5:
+            status, attempts, error = OutboxStatus.PENDING, 0, None
+        else:
+            status, attempts, error = OutboxStatus.SENT, 1, None
+        db.session.add(OutboxMessage(
+            assessment_id=assessment.id, kind="invitation", recipient=recipient,
+            subject=f"Invitation to {assessment.title}",
+            body_text=f"You are invited to {assessment.title}: http://localhost/invite/{n}",
+            body_html=None, status=status, attempts=attempts, last_error=error))
+    db.session.flush()

@@ -1,0 +1,290 @@
+"""``make bench``: SQL queries and median server time of each page, at every size of SIZES.
+
+For each size: a fresh database (a temporary SQLite file, or ``--database-url``) migrated with
+the real migrations, the generator's data, then every page of PAGES requested with the Flask
+test client as the coordinator: the SQL statements of each request are counted and the median of
+``--repeat`` timed requests per page (after ``--warmup`` untimed ones) is kept; pages are
+requested in rounds, one request per page each round. The floor is a bare route
+rendering the base layout, so "× floor" says how much a page costs beyond any page at all.
+
+Prints a Markdown table, writes bench-results/bench.json, and exits 1 when a page that must not
+grow with the board (the registry, the dashboard) makes a different number of queries at two
+sizes: a query per row has crept in.
+
+    python -m bench.run [--database-url postgresql+psycopg:///mab_bench] [--repeat 15]
+
+``--database-url`` points at a throwaway database: its MAB tables are dropped before and after.
+"""
+import argparse
+import gc
+import json
+import logging
+import os
+import platform
+import re
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from flask import render_template_string
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+
+from bench.generate import SIZES, generate
+from config import TestConfig
+from mab import create_app
+from mab.auth.models import User
+from mab.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUTPUT = ROOT / "bench-results" / "bench.json"
+FLOOR_PATH = "/_bench/floor"
+FLOOR_TEMPLATE = ('{% extends "base.html" %}{% block title %}Floor{% endblock %}'
+                  '{% block content %}<h1>Floor</h1>{% endblock %}')
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str                    # placeholders: {slug} and the ids the generator's steps return
+    same_queries: bool = False   # must make as many SQL queries at every size
+
+
+# Every measured page, in one place: a later feature appends its own.
+PAGES = [
+    Page("floor (base layout)", FLOOR_PATH),
+    Page("home", "/a/{slug}/"),
+    Page("people", "/a/{slug}/people"),
+    Page("registry", "/a/{slug}/board", same_queries=True),
+    Page("registry, by group, active", "/a/{slug}/board?sort=group&status=active"),
+    Page("member", "/a/{slug}/board/{member_id}"),
+    Page("dashboard", "/a/{slug}/balance", same_queries=True),
+    Page("dashboard, projection", "/a/{slug}/balance?projection=y"),
+    Page("registry CSV", "/a/{slug}/board.csv"),
+    Page("dashboard CSV", "/a/{slug}/balance.csv"),
+    Page("groups", "/a/{slug}/groups"),
+    Page("policy", "/a/{slug}/policy"),
+    Page("outbox", "/outbox"),
+]
+
+
+def shown(path: str) -> str:
+    return re.sub(r"\{(\w+)\}", r"<\1>", path)
+
+
+def normalise_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_app(url: str, upload_folder: str):
+    class BenchConfig(TestConfig):   # TESTING: errors propagate; CSRF and rate limits off
+        SQLALCHEMY_DATABASE_URI = url
+        UPLOAD_FOLDER = upload_folder
+
+    app = create_app(BenchConfig)
+    app.add_url_rule(FLOOR_PATH, "bench_floor", lambda: render_template_string(FLOOR_TEMPLATE))
+    return app
+
+
+def drop_schema() -> None:
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def fresh_schema() -> None:
+    drop_schema()
+    logging.disable(logging.INFO)   # alembic's "Running upgrade ..." lines
+    try:
+        upgrade()
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.count, self.on = 0, False
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *args):
+        if self.on:
+            self.count += 1
+
+
+def timed_get(client, counter: QueryCounter, path: str, size: str) -> tuple[float, int, int]:
+    """(seconds, SQL statements, body bytes) of one GET; anything but a 200 ends the run."""
+    counter.count, counter.on = 0, True
+    start = time.perf_counter()
+    response = client.get(path)
+    elapsed = time.perf_counter() - start
+    counter.on = False
+    if response.status_code != 200:
+        sys.exit(f"bench: GET {path} ({size}) answered {response.status_code}, not 200:\n"
+                 f"{response.get_data(as_text=True)[:500]}")
+    return elapsed, counter.count, len(response.data)
+
+
+def measure(app, dataset, pages, *, warmup: int, repeat: int) -> dict:
+    """{page name: figures} for one size; the app context of the generator is closed by now."""
+    with app.app_context():
+        counter = QueryCounter(db.engine)
+        login_id = db.session.get(User, dataset.ids["coordinator_id"]).get_id()
+    client = app.test_client()
+    with client.session_transaction() as session:   # signed in as in tests/conftest.py
+        session["_user_id"] = login_id
+        session["_fresh"] = True
+    paths = {page.name: page.path.format(slug=dataset.slug, **dataset.ids) for page in pages}
+    # Round robin: warm-up rounds over every page, then timed rounds, so a burst of load on the
+    # machine spreads over all pages instead of landing on one page's requests.
+    for _ in range(warmup):
+        for page in pages:
+            timed_get(client, counter, paths[page.name], dataset.size)
+    gc.collect()
+    samples = {page.name: [] for page in pages}
+    for _ in range(repeat):
+        for page in pages:
+            samples[page.name].append(timed_get(client, counter, paths[page.name], dataset.size))
+    results = {}
+    for page in pages:
+        times = [s[0] * 1000 for s in samples[page.name]]
+        queries = sorted({s[1] for s in samples[page.name]})
+        results[page.name] = {
+            "url": paths[page.name], "queries": queries[-1],
+            "median_ms": round(statistics.median(times), 2),
+            "min_ms": round(min(times), 2), "max_ms": round(max(times), 2),
+            "bytes": samples[page.name][-1][2],
+            **({"queries_varied": queries} if len(queries) > 1 else {}),
+        }
+    return results
+
+
+def run_size(size: str, url: str | None, workdir: Path, *, warmup: int, repeat: int) -> dict:
+    url = url or f"sqlite:///{workdir / f'bench-{size}.sqlite'}"
+    app = make_app(url, str(workdir / f"uploads-{size}"))
+    started = time.perf_counter()
+    with app.app_context():
+        fresh_schema()
+        dataset = generate(size)
+        db.session.remove()
+    generated_s = time.perf_counter() - started
+    try:
+        results = measure(app, dataset, PAGES, warmup=warmup, repeat=repeat)
+    finally:
+        with app.app_context():
+            db.session.remove()
+            drop_schema()
+            db.engine.dispose()
+    return {"dataset": dataset, "pages": results, "generate_s": round(generated_s, 2)}
+
+
+def environment(url: str | None) -> dict:
+    info = {
+        "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+        "sqlalchemy": version("sqlalchemy"), "flask": version("flask"),
+        "platform": platform.platform(), "cpus": os.cpu_count(),
+        "database": make_url(url).render_as_string(hide_password=True) if url
+        else "SQLite, a temporary file per size",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    if url and url.startswith("postgresql"):
+        from sqlalchemy import create_engine
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            info["postgresql"] = conn.execute(text("SHOW server_version")).scalar()
+        engine.dispose()
+    return info
+
+
+def table(sizes: list[str], runs: dict) -> str:
+    last = sizes[-1]
+    floor = runs[last]["pages"][PAGES[0].name]["median_ms"]
+    header = (["page"] + [f"queries {s}" for s in sizes] + [f"median ms {s}" for s in sizes]
+              + [f"× floor ({last})"])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for page in PAGES:
+        cells = [runs[s]["pages"][page.name] for s in sizes]
+        row = ([f"`{shown(page.path)}`"] + [str(c["queries"]) for c in cells]
+               + [f"{c['median_ms']:.1f}" for c in cells]
+               + [f"{cells[-1]['median_ms'] / floor:.1f}"])
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def checks(sizes: list[str], runs: dict) -> list[dict]:
+    found = []
+    for page in PAGES:
+        if not page.same_queries or len(sizes) < 2:
+            continue
+        counts = {s: runs[s]["pages"][page.name]["queries"] for s in sizes}
+        found.append({"page": page.name, "path": shown(page.path), "queries": counts,
+                      "ok": len(set(counts.values())) == 1})
+    return found
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", help="a throwaway database (PostgreSQL, e.g. "
+                        "$TEST_POSTGRES_URL); default: a temporary SQLite file per size")
+    parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
+    parser.add_argument("--repeat", type=int, default=15, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed requests first")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    args = parser.parse_args(argv)
+    url = normalise_url(args.database_url) if args.database_url else None
+
+    started = time.perf_counter()
+    runs = {}
+    with tempfile.TemporaryDirectory(prefix="mab-bench-") as workdir:
+        for size in args.sizes:
+            print(f"bench: {size}: {SIZES[size]['board_members']} board members ...", flush=True)
+            runs[size] = run_size(size, url, Path(workdir), warmup=args.warmup, repeat=args.repeat)
+    runtime = time.perf_counter() - started
+
+    found = checks(args.sizes, runs)
+    report = {
+        "environment": environment(url),
+        "settings": {"warmup": args.warmup, "repeat": args.repeat},
+        "sizes": {s: {"counts": runs[s]["dataset"].counts, "generate_s": runs[s]["generate_s"]}
+                  for s in args.sizes},
+        "floor": {"path": FLOOR_PATH, "median_ms": {
+            s: runs[s]["pages"][PAGES[0].name]["median_ms"] for s in args.sizes}},
+        "pages": [{"name": p.name, "path": shown(p.path), "same_queries": p.same_queries,
+                   "results": {s: runs[s]["pages"][p.name] for s in args.sizes}} for p in PAGES],
+        "checks": found,
+        "ok": all(c["ok"] for c in found),
+        "runtime_s": round(runtime, 1),
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+    print()
+    print(table(args.sizes, runs))
+    print()
+    for size in args.sizes:
+        for name, figures in runs[size]["pages"].items():
+            if "queries_varied" in figures:
+                print(f"note: {name} ({size}) made {figures['queries_varied']} queries "
+                      f"across its requests; the table shows the largest.")
+    print(f"Floor: `{FLOOR_PATH}`, a bare route rendering the base layout. "
+          f"{args.repeat} timed requests per page after {args.warmup} warm-up rounds; "
+          f"{report['environment']['database']}. Written to {args.output}; {runtime:.1f} s.")
+    failed = [c for c in found if not c["ok"]]
+    for c in failed:
+        figures = ", ".join(f"{n} on {s}" for s, n in c["queries"].items())
+        print(f"FAIL: the {c['page']} ({c['path']}) must make as many SQL queries at every "
+              f"size, but made {figures}: a query per row has crept in.", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
