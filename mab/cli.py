@@ -25,7 +25,7 @@ def create_admin(email, name, password):
         user, created = create(email, name, password)
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(str(error.message))
+        raise click.ClickException(str(error.message)) from error
     db.session.commit()
     click.echo(f"{'Created' if created else 'Updated'} site administrator {user.email}.")
 

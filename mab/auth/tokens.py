@@ -38,8 +38,8 @@ def check_token(raw: str, purpose: TokenPurpose) -> AccountToken:
     """Return the live token row behind ``raw`` or raise TokenError saying why not."""
     try:
         token_id, nonce = _serializer(purpose).loads(raw)
-    except (BadSignature, ValueError, TypeError):
-        raise TokenError(_l("This link is not valid. Check that you copied all of it."))
+    except (BadSignature, ValueError, TypeError) as error:
+        raise TokenError(_l("This link is not valid. Check that you copied all of it.")) from error
     row = db.session.get(AccountToken, token_id)
     if row is None or row.purpose != purpose or not secrets.compare_digest(row.nonce_hash, _digest(nonce)):
         raise TokenError(_l("This link is not valid. Check that you copied all of it."))
