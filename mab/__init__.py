@@ -42,12 +42,14 @@ def create_app(config_class=None) -> Flask:
     from mab.auth.views import bp as auth_bp
     from mab.board.views import bp as board_bp
     from mab.cli import cli
+    from mab.meetings.views import bp as meetings_bp
     from mab.notify.views import bp as notify_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(notify_bp)
     app.register_blueprint(board_bp)
+    app.register_blueprint(meetings_bp)
     app.cli.add_command(cli)
     errors.register(app)
     security.register(app)

@@ -77,3 +77,19 @@ def verify_audit():
     click.echo(f"Audit chain broken at event {broken.event_id} (position {broken.position}): "
                f"{broken.reason}", err=True)
     sys.exit(1)
+
+
+@cli.command("send-reminders")
+@click.option("--days", default="7,1", show_default=True,
+              help="Remind pending invitees this many days before (comma-separated).")
+def send_reminders(days):
+    """Queue reminders for pending invitees; never twice for the same meeting and offset."""
+    from mab.meetings.services import send_due_reminders
+
+    try:
+        offsets = sorted({int(d) for d in days.split(",") if d.strip()})
+    except ValueError as error:
+        raise click.BadParameter("use whole numbers of days, e.g. 7,1") from error
+    sent = send_due_reminders(offsets)
+    db.session.commit()
+    click.echo(f"{sent} reminder(s) queued in the outbox.")

@@ -1,6 +1,7 @@
 """Languages, timezones and formatting helpers for templates."""
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
@@ -80,7 +81,15 @@ STATUS_LABELS = {
 }
 
 
+def in_timezone(value, tz: str, fmt: str = "medium") -> str:
+    """Format an aware datetime in a named zone, in the current language."""
+    if not value:
+        return ""
+    return babel_dates.format_datetime(value, fmt, tzinfo=ZoneInfo(tz), locale=get_locale())
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.filters["in_tz"] = in_timezone
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else "")
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,7 +9,9 @@ from mab.assessments.models import Membership, Role
 from mab.board import queries as board_queries
 from mab.errors import DomainError
 from mab.extensions import db
+from mab.meetings import queries as meeting_queries
 from mab.permissions import Action, can
+from mab.types import utcnow
 
 bp = Blueprint("assessments", __name__)
 
@@ -61,6 +63,7 @@ def home(assessment):
     if can(current_membership_role(), Action.MANAGE_BOARD):
         needs["pending_invitations"] = queries.pending_invitations(assessment)
         needs["failed_messages"] = queries.failed_messages(assessment)
+    needs["meetings"] = meeting_queries.next_meetings_for(g.membership, utcnow())
     if can(current_membership_role(), Action.VIEW_BALANCE):
         needs["balance_failures"] = board_queries.failing_checks(assessment)
     return render_template("assessments/home.html", assessment=assessment, needs=needs)

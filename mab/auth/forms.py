@@ -8,10 +8,17 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import (
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from mab.forms import choices
-from mab.i18n import GENDER_LABELS, LANGUAGE_NAMES
+from mab.i18n import GENDER_LABELS, LANGUAGE_NAMES, is_valid_timezone
 
 
 def language_choices():
@@ -56,6 +63,16 @@ class ProfileForm(FlaskForm):
     gender = SelectField(_l("Gender"), choices=gender_choices, validators=[Optional()],
                          description=_l("Self-described. Used only in aggregate to check the "
                                         "board's balance; you may prefer not to say."))
+    timezone = StringField(_l("Your timezone (optional)"), validators=[Length(max=64)],
+                           description=_l("An IANA name such as Europe/Paris. Meeting times are "
+                                          "also shown in it when it differs from the "
+                                          "assessment's."))
+
+    def validate_timezone(self, field):
+        field.data = (field.data or "").strip()
+        if field.data and not is_valid_timezone(field.data):
+            raise ValidationError(_l("Unknown timezone. Use a name such as Asia/Almaty or "
+                                     "Europe/Paris."))
 
 
 class PasswordChangeForm(NewPasswordMixin, FlaskForm):

@@ -35,6 +35,9 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(5), default="en")
+    timezone: Mapped[str | None] = mapped_column(String(64))   # the viewer's own, if set
+    # Bumped to revoke the personal calendar feed link.
+    calendar_version: Mapped[int] = mapped_column(default=0)
     gender: Mapped[Gender | None] = mapped_column(
         str_enum(Gender, "gender"))
     # True when the coordinator recorded the gender; the person's own choice clears it.

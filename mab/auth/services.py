@@ -95,9 +95,10 @@ def change_password(user: User, current: str, new: str) -> None:
     record_event("account.password_changed", user, actor=user)
 
 
-def update_profile(user: User, *, name: str, language: str, gender) -> None:
+def update_profile(user: User, *, name: str, language: str, gender, timezone=None) -> None:
     changes = {}
-    for field, value in (("name", name.strip()), ("language", language), ("gender", gender)):
+    for field, value in (("name", name.strip()), ("language", language), ("gender", gender),
+                         ("timezone", timezone or None)):
         if getattr(user, field) != value:
             changes[field] = [getattr(user, field), value]
             setattr(user, field, value)

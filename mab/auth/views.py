@@ -173,7 +173,7 @@ def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         services.update_profile(current_user, name=form.name.data, language=form.language.data,
-                                gender=form.gender.data or None)
+                                gender=form.gender.data or None, timezone=form.timezone.data)
         db.session.commit()
         flash(_("Your details have been saved."), "success")
         return redirect(url_for("auth.account"))

@@ -1,0 +1,1 @@
+"""Consultation meetings: scheduling, calendar invitations, RSVP, roll call and minutes."""

@@ -1,0 +1,59 @@
+"""Meeting rules (DESIGN section 4): quorum and the balance of who is expected or present."""
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from mab.board.rules import Seat, group_gender_table
+
+
+@dataclass(frozen=True)
+class Quorum:
+    ok: bool
+    present: int
+    members: int
+    members_needed: int
+    groups_present: int
+    groups: int
+    groups_needed: int
+
+
+def needed(total: int, pct: int) -> int:
+    """At least ``pct`` % of ``total``, as a whole number of people: half of 13 is 7."""
+    return math.ceil(total * pct / 100)
+
+
+def quorum(present: list[Seat], active: list[Seat], group_ids, *, members_pct: int = 50,
+           groups_pct: int = 50) -> Quorum:
+    """At least half the active members present, and at least half the groups represented."""
+    active_groups = [g for g in group_ids if any(s.group_id == g for s in active)] or list(group_ids)
+    present_groups = {s.group_id for s in present if s.group_id in set(active_groups)}
+    members_needed = needed(len(active), members_pct)
+    groups_needed = needed(len(active_groups), groups_pct)
+    ok = (len(active) > 0 and len(present) >= members_needed
+          and len(present_groups) >= groups_needed)
+    return Quorum(ok, len(present), len(active), members_needed, len(present_groups),
+                  len(active_groups), groups_needed)
+
+
+@dataclass(frozen=True)
+class Gaps:
+    missing_groups: list[str]
+    missing_genders: list[str]
+
+
+def attendance_gaps(seats: list[Seat], groups) -> Gaps:
+    """Which groups (with members) and which of women/men are absent from these seats."""
+    table = group_gender_table(seats, groups)
+    missing_groups = [name for name, _cells, total in table.rows if name and total == 0]
+    missing_genders = [g for g in ("woman", "man") if table.totals[g] == 0]
+    return Gaps(missing_groups, missing_genders)
+
+
+def rsvp_open(starts_at: datetime, now: datetime, cancelled: bool) -> bool:
+    return not cancelled and now < starts_at
+
+
+def reminder_due(starts_at: datetime, now: datetime, offset_days: int) -> bool:
+    """A reminder ``offset_days`` before the start is due once that moment has passed."""
+    from datetime import timedelta
+    return starts_at - timedelta(days=offset_days) <= now < starts_at

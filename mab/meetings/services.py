@@ -1,0 +1,318 @@
+"""Meeting use cases: they change rows, audit and queue mail (with .ics); the view commits."""
+from datetime import datetime, timedelta
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from mab.assessments.models import Assessment, BoardStatus, Membership, Role
+from mab.audit.services import record_event
+from mab.errors import DomainError
+from mab.extensions import db
+from mab.meetings import ics, rules
+from mab.meetings.models import (
+    ActionItem,
+    Attendance,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    MinutesStatus,
+    ReminderSent,
+    Rsvp,
+)
+from mab.meetings.tokens import rsvp_token
+from mab.notify.services import queue_email
+from mab.types import utcnow
+
+FIELDS = ("kind", "title", "starts_at", "ends_at", "place", "online_url", "agenda")
+# Changing one of these sends everyone an update with a higher SEQUENCE.
+SCHEDULE_FIELDS = ("title", "starts_at", "ends_at", "place", "online_url")
+
+
+def default_invitees(assessment: Assessment) -> list[Membership]:
+    """Active board members and researchers (and the coordinators, who organise)."""
+    return db.session.scalars(select(Membership).where(
+        Membership.assessment_id == assessment.id,
+        (Membership.role.in_([Role.RESEARCHER, Role.COORDINATOR]))
+        | ((Membership.role == Role.BOARD_MEMBER)
+           & (Membership.board_status == BoardStatus.ACTIVE)))).all()
+
+
+def invitable(assessment: Assessment) -> list[Membership]:
+    """Everyone who may answer an invitation (observers do not RSVP)."""
+    return db.session.scalars(select(Membership).where(
+        Membership.assessment_id == assessment.id,
+        Membership.role.in_([Role.COORDINATOR, Role.RESEARCHER, Role.BOARD_MEMBER]),
+        (Membership.board_status.is_(None)) | (Membership.board_status != BoardStatus.STEPPED_DOWN)
+    )).all()
+
+
+def _link(endpoint, **values) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def event_data(meeting: Meeting, assessment: Assessment, invitations=None) -> ics.EventData:
+    invitations = meeting.invitations if invitations is None else invitations
+    organizer = meeting.organizer
+    return ics.EventData(
+        uid=meeting.uid, sequence=meeting.sequence, title=meeting.title,
+        starts_at=meeting.starts_at, ends_at=meeting.ends_at, tz=assessment.timezone,
+        location=meeting.place or meeting.online_url, url=meeting.online_url,
+        description=_link("meetings.show", slug=assessment.slug, meeting_id=meeting.id),
+        cancelled=meeting.status == MeetingStatus.CANCELLED,
+        organizer=ics.Person(organizer.email, organizer.display_name) if organizer else None,
+        attendees=tuple(ics.Person(i.membership.user.email, i.membership.user.display_name,
+                                   ics.PARTSTAT[str(i.rsvp)]) for i in invitations))
+
+
+def _send(meeting: Meeting, invitation: Invitation, template: str, subject) -> None:
+    assessment = invitation.membership.assessment
+    data = event_data(meeting, assessment, [invitation])
+    queue_email(
+        to=invitation.membership.user, template=template, subject=subject, assessment=assessment,
+        attachments=[{"filename": "meeting.ics",
+                      "content_type": "text/calendar; method=" + ("CANCEL" if data.cancelled
+                                                                  else "REQUEST"),
+                      "data": ics.invitation(data)}],
+        meeting=meeting, tz=assessment.timezone,
+        rsvp_link=_link("meetings.rsvp", token=rsvp_token(invitation)),
+        meeting_link=_link("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
+
+
+def _invite(meeting: Meeting, memberships, *, send: bool) -> list[Invitation]:
+    invited = {i.membership_id for i in meeting.invitations}
+    added = []
+    for membership in memberships:
+        if membership.id in invited:
+            continue
+        invitation = Invitation(meeting=meeting, membership=membership)
+        db.session.add(invitation)
+        added.append(invitation)
+    db.session.flush()
+    if send:
+        for invitation in added:
+            _send(meeting, invitation, "meeting_invitation",
+                  _l("Invitation: %(title)s", title=meeting.title))
+    return added
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise DomainError(_l("The meeting must end after it starts."), field="ends_at")
+
+
+def schedule_meeting(assessment: Assessment, *, actor, invitees, **fields) -> Meeting:
+    _check_times(fields["starts_at"], fields["ends_at"])
+    meeting = Meeting(assessment_id=assessment.id, organizer=actor,
+                      **{k: v for k, v in fields.items() if k in FIELDS})
+    past = fields["ends_at"] <= utcnow()
+    if past:
+        meeting.status = MeetingStatus.HELD   # recording a meeting that already took place
+    db.session.add(meeting)
+    db.session.flush()
+    _invite(meeting, invitees, send=not past)
+    record_event("meeting.scheduled", meeting, actor=actor, assessment=assessment,
+                 changes={"title": meeting.title, "starts_at": meeting.starts_at,
+                          "invitees": len(invitees), "past": past})
+    return meeting
+
+
+def update_meeting(meeting: Meeting, assessment: Assessment, *, actor, **fields) -> dict:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DomainError(_l("A cancelled meeting cannot be changed."))
+    _check_times(fields["starts_at"], fields["ends_at"])
+    changes = {}
+    for field in FIELDS:
+        if field in fields and getattr(meeting, field) != fields[field]:
+            changes[field] = [getattr(meeting, field), fields[field]]
+            setattr(meeting, field, fields[field])
+    if any(f in changes for f in SCHEDULE_FIELDS):
+        meeting.sequence += 1
+        if meeting.ends_at > utcnow():
+            for invitation in meeting.invitations:
+                _send(meeting, invitation, "meeting_updated",
+                      _l("Changed: %(title)s", title=meeting.title))
+    if changes:
+        record_event("meeting.updated", meeting, actor=actor, assessment=assessment,
+                     changes={**changes, "sequence": meeting.sequence})
+    return changes
+
+
+def cancel_meeting(meeting: Meeting, assessment: Assessment, *, actor) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DomainError(_l("This meeting is already cancelled."))
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.sequence += 1
+    for invitation in meeting.invitations:
+        _send(meeting, invitation, "meeting_cancelled",
+              _l("Cancelled: %(title)s", title=meeting.title))
+    record_event("meeting.cancelled", meeting, actor=actor, assessment=assessment,
+                 changes={"sequence": meeting.sequence})
+
+
+def set_invitees(meeting: Meeting, assessment: Assessment, memberships, *, actor) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DomainError(_l("A cancelled meeting cannot be changed."))
+    wanted = {m.id for m in memberships}
+    removed = [i for i in meeting.invitations if i.membership_id not in wanted]
+    for invitation in removed:
+        if invitation.attendance is not None:
+            raise DomainError(_l("%(name)s has an attendance record and stays invited.",
+                                 name=invitation.membership.user.display_name))
+    upcoming = meeting.ends_at > utcnow()
+    if upcoming:
+        for invitation in removed:
+            # Tell the person's calendar the event is off for them.
+            data = event_data(meeting, assessment, [invitation])
+            data = ics.EventData(**{**data.__dict__, "cancelled": True})
+            queue_email(to=invitation.membership.user, template="meeting_cancelled",
+                        subject=_l("Cancelled: %(title)s", title=meeting.title),
+                        assessment=assessment,
+                        attachments=[{"filename": "meeting.ics",
+                                      "content_type": "text/calendar; method=CANCEL",
+                                      "data": ics.invitation(data)}],
+                        meeting=meeting, tz=assessment.timezone, rsvp_link="",
+                        meeting_link=_link("meetings.show", slug=assessment.slug,
+                                           meeting_id=meeting.id))
+    for invitation in removed:
+        meeting.invitations.remove(invitation)
+    added = _invite(meeting, memberships, send=upcoming)
+    if added or removed:
+        record_event("meeting.invitees_changed", meeting, actor=actor, assessment=assessment,
+                     changes={"added": [i.membership_id for i in added],
+                              "removed": [i.membership_id for i in removed]})
+
+
+def record_rsvp(invitation: Invitation, answer: str, *, actor=None) -> None:
+    meeting = invitation.meeting
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DomainError(_l("This meeting has been cancelled; there is nothing to answer."))
+    if not rules.rsvp_open(meeting.starts_at, utcnow(), cancelled=False):
+        raise DomainError(_l("This meeting has started; answers are closed."))
+    answer = Rsvp(answer)
+    if answer == Rsvp.PENDING:
+        raise DomainError(_l("Choose yes, no or maybe."))
+    old = invitation.rsvp
+    invitation.rsvp = answer
+    invitation.rsvp_at = utcnow()
+    record_event("meeting.rsvp", invitation, actor=actor or invitation.membership.user,
+                 assessment=invitation.membership.assessment,
+                 changes={"rsvp": [old, answer], "meeting_id": meeting.id})
+
+
+def remind(meeting: Meeting, invitations, *, actor=None, offset_days: int | None = None) -> int:
+    """Remind pending invitees; with ``offset_days`` (the worker) at most once per offset."""
+    sent = 0
+    for invitation in invitations:
+        if invitation.rsvp != Rsvp.PENDING or invitation.meeting_id != meeting.id:
+            continue
+        if offset_days is not None:
+            already = db.session.scalar(select(ReminderSent.id).where(
+                ReminderSent.invitation_id == invitation.id,
+                ReminderSent.offset_days == offset_days))
+            if already:
+                continue
+            db.session.add(ReminderSent(invitation_id=invitation.id, offset_days=offset_days))
+        _send(meeting, invitation, "meeting_reminder",
+              _l("Reminder: %(title)s", title=meeting.title))
+        sent += 1
+    if sent:
+        record_event("meeting.reminded", meeting, actor=actor,
+                     assessment=db.session.get(Assessment, meeting.assessment_id),
+                     changes={"sent": sent, "offset_days": offset_days})
+    return sent
+
+
+def send_due_reminders(offsets: list[int], now: datetime | None = None) -> int:
+    """For a timer: remind pending invitees ``offsets`` days before each scheduled meeting."""
+    now = now or utcnow()
+    horizon = now + timedelta(days=max(offsets, default=0))
+    meetings = db.session.scalars(select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at > now,
+        Meeting.starts_at <= horizon)).all()
+    sent = 0
+    for meeting in meetings:
+        for offset in sorted(offsets, reverse=True):
+            if rules.reminder_due(meeting.starts_at, now, offset):
+                sent += remind(meeting, meeting.invitations, offset_days=offset)
+                break   # the nearest due offset only: one reminder per run
+    return sent
+
+
+def record_attendance(meeting: Meeting, assessment: Assessment, marks: dict[int, str], *,
+                      actor) -> None:
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DomainError(_l("This meeting was cancelled; there is no roll call."))
+    changes = {}
+    for invitation in meeting.invitations:
+        value = marks.get(invitation.id)
+        if value is None:
+            continue
+        value = Attendance(value)
+        if invitation.attendance != value:
+            changes[str(invitation.membership_id)] = [invitation.attendance, value]
+            invitation.attendance = value
+    if meeting.status == MeetingStatus.SCHEDULED:
+        meeting.status = MeetingStatus.HELD
+        changes["status"] = [MeetingStatus.SCHEDULED, MeetingStatus.HELD]
+    record_event("meeting.attendance", meeting, actor=actor, assessment=assessment,
+                 changes=changes)
+
+
+def save_minutes(meeting: Meeting, assessment: Assessment, *, actor, minutes: str,
+                 decisions: str, items: list[dict]) -> None:
+    if meeting.minutes_status == MinutesStatus.APPROVED:
+        raise DomainError(_l("Approved minutes cannot be changed."))
+    changes = {}
+    for field, value in (("minutes", minutes), ("decisions", decisions)):
+        if getattr(meeting, field) != value:
+            changes[field] = True
+            setattr(meeting, field, value)
+    members = {m.id for m in invitable(assessment)}
+    meeting.action_items.clear()
+    for item in items:
+        if not item["text"].strip():
+            continue
+        owner = item.get("owner_id")
+        if owner is not None and owner not in members:
+            raise DomainError(_l("Choose an owner from this assessment."))
+        meeting.action_items.append(ActionItem(text=item["text"].strip(), owner_id=owner,
+                                               due_on=item.get("due_on"),
+                                               done=bool(item.get("done"))))
+    changes["action_items"] = len(meeting.action_items)
+    record_event("meeting.minutes_saved", meeting, actor=actor, assessment=assessment,
+                 changes=changes)
+
+
+def circulate_minutes(meeting: Meeting, assessment: Assessment, *, actor) -> int:
+    if meeting.minutes_status == MinutesStatus.APPROVED:
+        raise DomainError(_l("These minutes are already approved."))
+    if not meeting.minutes.strip():
+        raise DomainError(_l("Write the minutes before circulating them."))
+    attendees = [i for i in meeting.invitations if i.attendance == Attendance.PRESENT]
+    if not attendees:
+        raise DomainError(_l("Take the roll call first: the minutes go to those present."))
+    meeting.minutes_status = MinutesStatus.CIRCULATED
+    meeting.minutes_circulated_at = utcnow()
+    for invitation in attendees:
+        queue_email(to=invitation.membership.user, template="minutes_circulated",
+                    subject=_l("Minutes for corrections: %(title)s", title=meeting.title),
+                    assessment=assessment, meeting=meeting, tz=assessment.timezone,
+                    meeting_link=_link("meetings.show", slug=assessment.slug,
+                                       meeting_id=meeting.id))
+    record_event("meeting.minutes_circulated", meeting, actor=actor, assessment=assessment,
+                 changes={"recipients": len(attendees)})
+    return len(attendees)
+
+
+def approve_minutes(meeting: Meeting, assessment: Assessment, approved_in: Meeting, *,
+                    actor) -> None:
+    if meeting.minutes_status != MinutesStatus.CIRCULATED:
+        raise DomainError(_l("Circulate the minutes for corrections before approving them."))
+    if (approved_in.assessment_id != meeting.assessment_id or approved_in.id == meeting.id
+            or approved_in.starts_at <= meeting.starts_at):
+        raise DomainError(_l("Minutes are approved by a later meeting of the same assessment."))
+    meeting.minutes_status = MinutesStatus.APPROVED
+    meeting.minutes_approved_in_id = approved_in.id
+    record_event("meeting.minutes_approved", meeting, actor=actor, assessment=assessment,
+                 changes={"approved_in": approved_in.id})

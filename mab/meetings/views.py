@@ -1,0 +1,489 @@
+import calendar as pycalendar
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from mab.assessments.access import assessment_view
+from mab.assessments.models import Membership
+from mab.auth.models import User
+from mab.board import queries as board_queries
+from mab.board import rules as board_rules
+from mab.board.csvio import write_csv
+from mab.errors import DomainError
+from mab.extensions import db
+from mab.markdown import render_markdown
+from mab.meetings import ics, queries, rules, services
+from mab.meetings.forms import (
+    ApproveForm,
+    InviteesForm,
+    MeetingForm,
+    MinutesForm,
+    RemindForm,
+    RsvpForm,
+)
+from mab.meetings.models import Attendance, Invitation, Meeting, MeetingStatus, Rsvp
+from mab.meetings.tokens import calendar_token, read_calendar_token, read_rsvp_token
+from mab.permissions import Action, can
+from mab.types import utcnow
+
+bp = Blueprint("meetings", __name__)
+
+
+def _meeting(assessment, meeting_id) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.assessment_id != assessment.id:
+        abort(404)
+    return meeting
+
+
+def _to_utc(local: datetime, tz: str) -> datetime:
+    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+
+
+def _to_local(moment: datetime, tz: str) -> datetime:
+    return moment.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+
+
+def _manager() -> bool:
+    return can(g.membership.role, Action.MANAGE_MEETINGS)
+
+
+def _member_label(membership: Membership) -> str:
+    return membership.user.display_name
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+@bp.get("/a/<slug>/meetings")
+@assessment_view(Action.VIEW)
+def index(assessment):
+    now = utcnow()
+    upcoming = db.session.scalars(queries.upcoming(assessment, now).limit(100)).all()
+    past = db.paginate(queries.past(assessment, now), per_page=20, error_out=False)
+    ids = [m.id for m in upcoming] + [m.id for m in past.items]
+    month = _month(assessment)
+    return render_template(
+        "meetings/index.html", assessment=assessment, upcoming=upcoming, past=past,
+        counts=queries.answer_counts(ids), mine=queries.my_invitations(g.membership, ids),
+        manager=_manager(), month=month)
+
+
+def _month(assessment):
+    tz = ZoneInfo(assessment.timezone)
+    today = datetime.now(tz).date()
+    try:
+        year, month = (int(x) for x in request.args.get("month", "").split("-"))
+        first = today.replace(year=year, month=month, day=1)
+    except ValueError:
+        first = today.replace(day=1)
+    start = datetime(first.year, first.month, 1, tzinfo=tz)
+    next_first = (first + timedelta(days=32)).replace(day=1)
+    end = datetime(next_first.year, next_first.month, 1, tzinfo=tz)
+    meetings = queries.between(assessment, start.astimezone(timezone.utc),
+                               end.astimezone(timezone.utc))
+    by_day: dict[int, list[Meeting]] = {}
+    for meeting in meetings:
+        by_day.setdefault(meeting.starts_at.astimezone(tz).day, []).append(meeting)
+    weeks = pycalendar.Calendar(firstweekday=0).monthdayscalendar(first.year, first.month)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    return {"first": first, "weeks": weeks, "by_day": by_day, "today": today,
+            "prev": previous.strftime("%Y-%m"), "next": next_first.strftime("%Y-%m")}
+
+
+# --- scheduling -------------------------------------------------------------------------------
+
+def _fields(form, assessment) -> dict:
+    return {"kind": form.kind.data, "title": form.title.data.strip(),
+            "starts_at": _to_utc(form.starts_at.data, assessment.timezone),
+            "ends_at": _to_utc(form.ends_at.data, assessment.timezone),
+            "place": (form.place.data or "").strip(), "online_url": form.online_url.data or "",
+            "agenda": form.agenda.data or ""}
+
+
+@bp.route("/a/<slug>/meetings/new", methods=["GET", "POST"])
+@assessment_view(Action.MANAGE_MEETINGS)
+def new(assessment):
+    form = MeetingForm()
+    invitees = InviteesForm(prefix="inv", meta={"csrf": False})   # the meeting form's token covers it
+    candidates = services.invitable(assessment)
+    invitees.invitees.choices = [(m.id, _member_label(m)) for m in candidates]
+    if request.method == "GET":
+        invitees.invitees.data = [m.id for m in services.default_invitees(assessment)]
+    past_warning = False
+    if form.validate_on_submit() and invitees.validate():
+        fields = _fields(form, assessment)
+        if fields["starts_at"] < utcnow() and not form.confirm_past.data:
+            past_warning = True
+        else:
+            chosen = [m for m in candidates if m.id in set(invitees.invitees.data or [])]
+            try:
+                meeting = services.schedule_meeting(assessment, actor=current_user,
+                                                    invitees=chosen, **fields)
+            except DomainError as error:
+                db.session.rollback()
+                getattr(form, error.field or "title").errors.append(error.message)
+            else:
+                db.session.commit()
+                if meeting.status == MeetingStatus.HELD:
+                    flash(_("The past meeting has been recorded; no invitation was sent."),
+                          "success")
+                else:
+                    flash(_("The meeting is scheduled; %(n)d invitations are in the outbox.",
+                            n=len(chosen)), "success")
+                return redirect(url_for("meetings.show", slug=assessment.slug,
+                                        meeting_id=meeting.id))
+    status = 422 if (form.errors or past_warning) else 200
+    return render_template("meetings/form.html", assessment=assessment, form=form,
+                           invitees=invitees, meeting=None, past_warning=past_warning), status
+
+
+@bp.route("/a/<slug>/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@assessment_view(Action.MANAGE_MEETINGS)
+def edit(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    if meeting.status == MeetingStatus.CANCELLED:
+        flash(_("A cancelled meeting cannot be changed."), "error")
+        return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
+    form = MeetingForm(obj=meeting)
+    if request.method == "GET":
+        form.starts_at.data = _to_local(meeting.starts_at, assessment.timezone)
+        form.ends_at.data = _to_local(meeting.ends_at, assessment.timezone)
+    if form.validate_on_submit():
+        try:
+            changes = services.update_meeting(meeting, assessment, actor=current_user,
+                                              **_fields(form, assessment))
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "title").errors.append(error.message)
+        else:
+            db.session.commit()
+            if any(f in changes for f in services.SCHEDULE_FIELDS):
+                flash(_("Saved; every invitee is sent the updated invitation."), "success")
+            else:
+                flash(_("Saved."), "success")
+            return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
+    status = 422 if form.errors else 200
+    return render_template("meetings/form.html", assessment=assessment, form=form,
+                           invitees=None, meeting=meeting, past_warning=False), status
+
+
+@bp.post("/a/<slug>/meetings/<int:meeting_id>/cancel")
+@assessment_view(Action.MANAGE_MEETINGS)
+def cancel(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    return _act(assessment, meeting, lambda: services.cancel_meeting(
+        meeting, assessment, actor=current_user),
+        _("The meeting is cancelled; every invitee is told."))
+
+
+def _act(assessment, meeting, action, message):
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
+
+
+@bp.post("/a/<slug>/meetings/<int:meeting_id>/invitees")
+@assessment_view(Action.MANAGE_MEETINGS)
+def invitees(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    form = InviteesForm(prefix="inv")
+    candidates = services.invitable(assessment)
+    form.invitees.choices = [(m.id, _member_label(m)) for m in candidates]
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = [m for m in candidates if m.id in set(form.invitees.data or [])]
+    return _act(assessment, meeting, lambda: services.set_invitees(
+        meeting, assessment, chosen, actor=current_user), _("The invitations are updated."))
+
+
+# --- one meeting ------------------------------------------------------------------------------
+
+@bp.get("/a/<slug>/meetings/<int:meeting_id>")
+@assessment_view(Action.VIEW)
+def show(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    invitations = sorted(meeting.invitations, key=lambda i: i.membership.user.display_name)
+    mine = next((i for i in invitations if i.membership_id == g.membership.id), None)
+    data = {"assessment": assessment, "meeting": meeting, "invitations": invitations,
+            "mine": mine, "manager": _manager(), "now": utcnow(),
+            "agenda": render_markdown(meeting.agenda),
+            "rsvp_form": RsvpForm(answer=str(mine.rsvp) if mine and mine.rsvp != Rsvp.PENDING
+                                  else "yes"),
+            "viewer_tz": current_user.timezone
+            if current_user.timezone and current_user.timezone != assessment.timezone else None}
+    if data["manager"]:
+        data.update(_expected(assessment, invitations))
+        form = InviteesForm(prefix="inv")
+        form.invitees.choices = [(m.id, _member_label(m))
+                                 for m in services.invitable(assessment)]
+        form.invitees.data = [i.membership_id for i in invitations]
+        remind = RemindForm(prefix="rem")
+        remind.invitations.choices = [(i.id, i.membership.user.display_name)
+                                      for i in invitations if i.rsvp == Rsvp.PENDING]
+        data.update(invitees_form=form, remind_form=remind)
+    return render_template("meetings/show.html", **data)
+
+
+def _expected(assessment, invitations):
+    groups = board_queries.rule_groups(assessment)
+    board = [i for i in invitations if i.membership.role == "board_member"]
+    expected = [queries.seat(i) for i in board if i.rsvp in (Rsvp.YES, Rsvp.MAYBE)]
+    present = [queries.seat(i) for i in board if i.attendance == Attendance.PRESENT]
+    today = assessment.today()
+    active = board_rules.composition(board_queries.seats(assessment), today)
+    return {
+        "expected_table": board_rules.group_gender_table(expected, groups),
+        "expected_gaps": rules.attendance_gaps(expected, groups) if board else None,
+        "present_table": board_rules.group_gender_table(present, groups),
+        "quorum": rules.quorum(present, active, [gr.id for gr in groups],
+                               members_pct=assessment.quorum_members_pct,
+                               groups_pct=assessment.quorum_groups_pct),
+    }
+
+
+@bp.get("/a/<slug>/meetings/<int:meeting_id>.ics")
+@assessment_view(Action.VIEW)
+def download_ics(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    data = services.event_data(meeting, assessment)
+    body = ics.calendar([data], method="PUBLISH")
+    return Response(body, mimetype="text/calendar; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})
+
+
+@bp.post("/a/<slug>/meetings/<int:meeting_id>/rsvp")
+@assessment_view(Action.RSVP)
+def rsvp_in_browser(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    invitation = next((i for i in meeting.invitations if i.membership_id == g.membership.id), None)
+    if invitation is None:
+        abort(403)
+    form = RsvpForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _act(assessment, meeting, lambda: services.record_rsvp(
+        invitation, form.answer.data, actor=current_user), _("Your answer is saved."))
+
+
+@bp.post("/a/<slug>/meetings/<int:meeting_id>/remind")
+@assessment_view(Action.MANAGE_MEETINGS)
+def remind(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    form = RemindForm(prefix="rem")
+    form.invitations.choices = [(i.id, "") for i in meeting.invitations]
+    if not form.validate_on_submit() or not form.invitations.data:
+        flash(_("Choose whom to remind."), "error")
+        return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
+    chosen = [i for i in meeting.invitations if i.id in set(form.invitations.data)]
+
+    def action():
+        if meeting.status != MeetingStatus.SCHEDULED:
+            raise DomainError(_("Only a scheduled meeting can be reminded of."))
+        services.remind(meeting, chosen, actor=current_user)
+
+    return _act(assessment, meeting, action, _("Reminders are in the outbox."))
+
+
+# --- roll call, minutes, exports -------------------------------------------------------------
+
+@bp.route("/a/<slug>/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@assessment_view(Action.MANAGE_MEETINGS)
+def attendance(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    if meeting.status == MeetingStatus.CANCELLED:
+        flash(_("This meeting was cancelled; there is no roll call."), "error")
+        return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
+    invitations = sorted(meeting.invitations, key=lambda i: i.membership.user.display_name)
+    if request.method == "POST":
+        marks = {}
+        for invitation in invitations:
+            value = request.form.get(f"att-{invitation.id}")
+            if value in {a.value for a in Attendance}:
+                marks[invitation.id] = value
+        try:
+            services.record_attendance(meeting, assessment, marks, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The roll call is saved."), "success")
+            return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
+    prefill = {i.id: str(i.attendance) if i.attendance else
+               ("present" if i.rsvp == Rsvp.YES else "excused" if i.rsvp == Rsvp.NO else "absent")
+               for i in invitations}
+    return render_template("meetings/attendance.html", assessment=assessment, meeting=meeting,
+                           invitations=invitations, prefill=prefill)
+
+
+@bp.route("/a/<slug>/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])
+@assessment_view(Action.MANAGE_MEETINGS)
+def minutes(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    owners = [(None, "—")] + [(m.id, _member_label(m)) for m in services.invitable(assessment)]
+    if request.method == "GET":
+        form = MinutesForm(minutes=meeting.minutes, decisions=meeting.decisions,
+                           items=[{"text": a.text, "owner_id": a.owner_id, "due_on": a.due_on,
+                                   "done": a.done} for a in meeting.action_items])
+        form.items.append_entry()
+    else:
+        form = MinutesForm()
+    for entry in form.items:
+        entry.form.owner_id.choices = [("" if k is None else k, v) for k, v in owners]
+    if form.validate_on_submit():
+        try:
+            services.save_minutes(meeting, assessment, actor=current_user,
+                                  minutes=form.minutes.data or "",
+                                  decisions=form.decisions.data or "",
+                                  items=[e.form.data for e in form.items])
+        except DomainError as error:
+            db.session.rollback()
+            form.minutes.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The minutes are saved."), "success")
+            return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
+    approve = ApproveForm()
+    approve.approved_in.choices = [(m.id, m.title) for m in queries.later_meetings(meeting)]
+    status = 422 if form.errors else 200
+    return render_template("meetings/minutes.html", assessment=assessment, meeting=meeting,
+                           form=form, approve=approve), status
+
+
+@bp.post("/a/<slug>/meetings/<int:meeting_id>/minutes/circulate")
+@assessment_view(Action.MANAGE_MEETINGS)
+def circulate_minutes(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    return _act(assessment, meeting, lambda: services.circulate_minutes(
+        meeting, assessment, actor=current_user),
+        _("The minutes are sent to those present for corrections."))
+
+
+@bp.post("/a/<slug>/meetings/<int:meeting_id>/minutes/approve")
+@assessment_view(Action.MANAGE_MEETINGS)
+def approve_minutes(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    form = ApproveForm()
+    later = queries.later_meetings(meeting)
+    form.approved_in.choices = [(m.id, m.title) for m in later]
+    if not form.validate_on_submit():
+        flash(_("Choose the later meeting that approved the minutes."), "error")
+        return redirect(url_for("meetings.minutes", slug=assessment.slug, meeting_id=meeting.id))
+    approved_in = _meeting(assessment, form.approved_in.data)
+    return _act(assessment, meeting, lambda: services.approve_minutes(
+        meeting, assessment, approved_in, actor=current_user), _("The minutes are approved."))
+
+
+@bp.get("/a/<slug>/meetings/<int:meeting_id>/print")
+@assessment_view(Action.VIEW)
+def print_view(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    invitations = sorted(meeting.invitations, key=lambda i: i.membership.user.display_name)
+    return render_template("meetings/print.html", assessment=assessment, meeting=meeting,
+                           invitations=invitations, agenda=render_markdown(meeting.agenda),
+                           minutes=render_markdown(meeting.minutes))
+
+
+@bp.get("/a/<slug>/meetings/<int:meeting_id>/attendance.csv")
+@assessment_view(Action.MANAGE_MEETINGS)
+def attendance_csv(assessment, meeting_id):
+    meeting = _meeting(assessment, meeting_id)
+    rows = [[i.membership.user.name, i.membership.role,
+             i.membership.group.name if i.membership.group else "", i.membership.organisation,
+             i.membership.user.gender or "", i.rsvp, i.attendance or ""]
+            for i in sorted(meeting.invitations, key=lambda i: i.membership.user.display_name)]
+    data = write_csv(["name", "role", "group", "organisation", "gender", "rsvp", "attendance"],
+                     [[str(v) for v in row] for row in rows])
+    return Response(data, mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="meeting-{meeting.id}-attendance.csv"'})
+
+
+# --- without login: RSVP from the email, personal calendar feed --------------------------------
+
+@bp.route("/rsvp/<token>", methods=["GET", "POST"])
+def rsvp(token):
+    ids = read_rsvp_token(token)
+    invitation = db.session.get(Invitation, ids[0]) if ids else None
+    if invitation is None or invitation.meeting_id != ids[1]:
+        return render_template("meetings/rsvp_error.html",
+                               message=_("This answer link is not valid. Check that you copied "
+                                         "all of it, or answer on the meeting page.")), 400
+    meeting = invitation.meeting
+    assessment = invitation.membership.assessment
+    if meeting.status == MeetingStatus.CANCELLED:
+        return render_template("meetings/rsvp_error.html", meeting=meeting,
+                               message=_("This meeting has been cancelled.")), 410
+    if meeting.starts_at <= utcnow():
+        return render_template("meetings/rsvp_error.html", meeting=meeting,
+                               message=_("This meeting has started; answers are closed.")), 410
+    form = RsvpForm(answer=str(invitation.rsvp) if invitation.rsvp != Rsvp.PENDING else "yes")
+    if form.validate_on_submit():
+        try:
+            services.record_rsvp(invitation, form.answer.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Thank you: your answer is saved. You can change it with the same link."),
+                  "success")
+            return redirect(url_for("meetings.rsvp", token=token))
+    return render_template("meetings/rsvp.html", meeting=meeting, invitation=invitation,
+                           assessment=assessment, form=form, token=token)
+
+
+@bp.get("/calendar/<token>.ics")
+def feed(token):
+    ids = read_calendar_token(token)
+    user = db.session.get(User, ids[0]) if ids else None
+    if user is None or user.calendar_version != ids[1] or not user.active:
+        abort(404)
+    events = []
+    for meeting, invitation in queries.user_meetings(user.id):
+        assessment = invitation.membership.assessment
+        events.append(services.event_data(meeting, assessment, []))
+    body = ics.calendar(events, name="MAB")
+    return Response(body, mimetype="text/calendar; charset=utf-8")
+
+
+@bp.post("/account/calendar/revoke")
+@login_required
+def revoke_feed():
+    current_user.calendar_version += 1
+    db.session.commit()
+    flash(_("The old calendar link no longer works; here is a new one."), "success")
+    return redirect(url_for("auth.account") + "#calendar-heading")
+
+
+@bp.app_context_processor
+def feed_link():
+    def link():
+        return url_for("meetings.feed", token=calendar_token(current_user), _external=True)
+    return {"calendar_feed_link": link}
+
+
+@bp.app_context_processor
+def meeting_labels():
+    from mab.meetings import forms
+    return {"kind_labels": forms.KIND_LABELS, "rsvp_labels": forms.RSVP_LABELS,
+            "attendance_labels": forms.ATTENDANCE_LABELS,
+            "meeting_status_labels": forms.STATUS_LABELS, "minutes_labels": forms.MINUTES_LABELS}
