@@ -40,11 +40,13 @@ SIZES: dict[str, dict[str, int]] = {
         "board_members": 15, "nominees": 3, "stepped_down": 1, "ungrouped": 0,
         "coordinators": 1, "researchers": 3, "observers": 2,
         "outbox_messages": 20,
+        "meetings": 4, "invitees": 15,
     },
     "national-large": {
         "board_members": 60, "nominees": 8, "stepped_down": 4, "ungrouped": 2,
         "coordinators": 1, "researchers": 3, "observers": 2,
         "outbox_messages": 80,
+        "meetings": 40, "invitees": 60,
     },
 }
 
@@ -276,3 +278,51 @@ def add_outbox(assessment, counts):
             body_text=f"You are invited to {assessment.title}: http://localhost/invite/{n}",
             body_html=None, status=status, attempts=attempts, last_error=error))
     db.session.flush()
+
+
+@step
+def add_meetings(assessment: Assessment, counts: dict) -> dict:
+    """Meetings spread around today, each with up to ``invitees`` invitations (answers and
+    attendance varied), minutes and an action item on the past ones."""
+    from datetime import datetime, timezone
+
+    from mab.meetings.models import (ActionItem, Attendance, Invitation, Meeting, MeetingKind,
+                                     MeetingStatus, Rsvp)
+
+    members = db.session.scalars(select(Membership).where(
+        Membership.assessment_id == assessment.id,
+        Membership.role.in_([Role.BOARD_MEMBER, Role.RESEARCHER, Role.COORDINATOR]))
+        .order_by(Membership.id)).all()[:counts.get("invitees", 0)]
+    organiser = coordinator(assessment)
+    random_ = rng(assessment, "meetings")
+    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    kinds = list(MeetingKind)
+    answers = [Rsvp.YES, Rsvp.YES, Rsvp.NO, Rsvp.MAYBE, Rsvp.PENDING]
+    first = None
+    total = counts.get("meetings", 0)
+    for n in range(total):
+        starts = now + timedelta(days=7 * (n - total // 2), hours=2)
+        past = starts < now
+        meeting = Meeting(assessment_id=assessment.id, kind=kinds[n % len(kinds)],
+                          title=f"Meeting {n + 1}: consultation round {n // 4 + 1}",
+                          starts_at=starts, ends_at=starts + timedelta(hours=2),
+                          place="Almaty", agenda="1. Opening\n2. Drafts\n3. AOB",
+                          organizer=organiser,
+                          status=MeetingStatus.HELD if past else MeetingStatus.SCHEDULED,
+                          minutes="Discussed the drafts." if past else "")
+        db.session.add(meeting)
+        for membership in members:
+            answer = random_.choice(answers)
+            attendance = None
+            if past:
+                attendance = (Attendance.PRESENT if answer == Rsvp.YES else
+                              Attendance.EXCUSED if answer == Rsvp.NO else Attendance.ABSENT)
+            db.session.add(Invitation(meeting=meeting, membership=membership, rsvp=answer,
+                                      attendance=attendance))
+        if past and members:
+            db.session.add(ActionItem(meeting=meeting, text="Send comments",
+                                      owner=members[0], due_on=starts.date()))
+        if not past and first is None:
+            first = meeting
+    db.session.flush()
+    return {"meeting_id": (first.id if first else None)}

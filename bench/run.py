@@ -72,6 +72,11 @@ PAGES = [
     Page("groups", "/a/{slug}/groups"),
     Page("policy", "/a/{slug}/policy"),
     Page("outbox", "/outbox"),
+    Page("meetings", "/a/{slug}/meetings", same_queries=True),
+    Page("meeting (coordinator)", "/a/{slug}/meetings/{meeting_id}", same_queries=True),
+    Page("roll call", "/a/{slug}/meetings/{meeting_id}/attendance", same_queries=True),
+    Page("meeting .ics", "/a/{slug}/meetings/{meeting_id}.ics"),
+    Page("attendance CSV", "/a/{slug}/meetings/{meeting_id}/attendance.csv"),
 ]
 
 

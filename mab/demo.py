@@ -102,6 +102,62 @@ def seed() -> tuple[bool, list[tuple[str, str]]]:
                 membership.appointed_on = date(2022, 2, 1)
         db.session.add(membership)
     db.session.flush()
+    _meetings(assessment, coordinator=db.session.scalar(
+        select(User).where(User.email == "coordinator@example.org")))
     record_event("demo.seeded", assessment, actor=admin, assessment=assessment,
                  changes={"people": len(PEOPLE)})
     return True, accounts
+
+
+def _meetings(assessment: Assessment, *, coordinator: User) -> None:
+    """A researcher training and the first board meeting in March 2022 (held, with attendance
+    and minutes), and a consultation two weeks from now waiting for answers."""
+    from datetime import datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from mab.meetings.models import (ActionItem, Attendance, Invitation, Meeting, MeetingKind,
+                                     MeetingStatus, MinutesStatus, Rsvp)
+
+    almaty = ZoneInfo("Asia/Almaty")
+    members = db.session.scalars(select(Membership).where(
+        Membership.assessment_id == assessment.id)).all()
+    team = [m for m in members if m.role in (Role.COORDINATOR, Role.RESEARCHER)]
+    board = [m for m in members if m.role == Role.BOARD_MEMBER
+             and m.board_status == BoardStatus.ACTIVE]
+
+    def meeting(kind, title, start, invitees, **fields):
+        m = Meeting(assessment_id=assessment.id, kind=kind, title=title, starts_at=start,
+                    ends_at=start + timedelta(hours=3), place="Almaty, UNESCO Almaty Office",
+                    organizer=coordinator, **fields)
+        db.session.add(m)
+        for membership in invitees:
+            m.invitations.append(Invitation(membership=membership))
+        return m
+
+    training = meeting(MeetingKind.TRAINING, "Researcher training on the ROAM-X indicators",
+                       datetime(2022, 3, 3, 10, tzinfo=almaty), team,
+                       status=MeetingStatus.HELD, agenda="1. The ROAM-X framework\n2. Sources",
+                       minutes="The research team reviewed the indicators and data sources.")
+    for invitation in training.invitations:
+        invitation.rsvp, invitation.attendance = Rsvp.YES, Attendance.PRESENT
+    first = meeting(MeetingKind.BOARD_MEETING, "First meeting of the advisory board",
+                    datetime(2022, 3, 17, 10, tzinfo=almaty), team + board,
+                    status=MeetingStatus.HELD,
+                    agenda="1. Welcome\n2. The assessment plan\n3. [Board balance](/a/kz-2022/balance)",
+                    minutes="The board adopted its terms of reference and the work plan.",
+                    decisions="Adopt the terms of reference\nMeet again for the first drafts",
+                    minutes_status=MinutesStatus.CIRCULATED,
+                    minutes_circulated_at=datetime(2022, 3, 21, 9, tzinfo=timezone.utc))
+    for n, invitation in enumerate(first.invitations):
+        came = n % 4 != 3
+        invitation.rsvp = Rsvp.YES if came else Rsvp.NO
+        invitation.attendance = Attendance.PRESENT if came else Attendance.EXCUSED
+    first.action_items.append(ActionItem(text="Send the first indicator drafts",
+                                         owner=team[-1], due_on=date(2022, 4, 15)))
+    soon = datetime.now(almaty).replace(hour=10, minute=0, second=0, microsecond=0)
+    upcoming = meeting(MeetingKind.CONSULTATION, "Consultation on the draft findings",
+                       soon + timedelta(days=14), team + board,
+                       agenda="1. Draft findings, Rights\n2. Draft findings, Openness")
+    for n, invitation in enumerate(upcoming.invitations):
+        invitation.rsvp = [Rsvp.YES, Rsvp.PENDING, Rsvp.MAYBE, Rsvp.PENDING][n % 4]
+    db.session.flush()
