@@ -42,6 +42,8 @@ def create_app(config_class=None) -> Flask:
     from mab.auth.views import bp as auth_bp
     from mab.board.views import bp as board_bp
     from mab.cli import cli
+    from mab.drafts.views import bp as drafts_bp
+    from mab.framework.views import bp as framework_bp
     from mab.meetings.views import bp as meetings_bp
     from mab.notify.views import bp as notify_bp
 
@@ -50,6 +52,8 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(notify_bp)
     app.register_blueprint(board_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(framework_bp)
+    app.register_blueprint(drafts_bp)
     app.cli.add_command(cli)
     errors.register(app)
     security.register(app)

@@ -72,6 +72,9 @@ class Assessment(db.Model):
     # Comma-separated language codes, the first being the assessment's main language.
     languages: Mapped[str] = mapped_column(String(40), default="en")
     phase: Mapped[Phase] = mapped_column(str_enum(Phase, "phase"), default=Phase.SETUP)
+    framework_id: Mapped[int | None] = mapped_column(
+        ForeignKey("frameworks.id", ondelete="RESTRICT"))
+    core_only: Mapped[bool] = mapped_column(default=True)   # scope: the core indicators, or all
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     gender_min_pct: Mapped[int] = mapped_column(default=POLICY_DEFAULTS["gender_min_pct"])

@@ -105,9 +105,10 @@ def schedule_meeting(assessment: Assessment, *, actor, invitees, **fields) -> Me
     _check_times(fields["starts_at"], fields["ends_at"])
     meeting = Meeting(assessment_id=assessment.id, organizer=actor,
                       **{k: v for k, v in fields.items() if k in FIELDS})
-    past = fields["ends_at"] <= utcnow()
+    # Recording a meeting that has already started (the form asks to confirm): no invitation.
+    past = fields["starts_at"] <= utcnow()
     if past:
-        meeting.status = MeetingStatus.HELD   # recording a meeting that already took place
+        meeting.status = MeetingStatus.HELD
     db.session.add(meeting)
     db.session.flush()
     _invite(meeting, invitees, send=not past)
@@ -232,10 +233,10 @@ def send_due_reminders(offsets: list[int], now: datetime | None = None) -> int:
         Meeting.starts_at <= horizon)).all()
     sent = 0
     for meeting in meetings:
-        for offset in sorted(offsets, reverse=True):
+        for offset in sorted(offsets):
             if rules.reminder_due(meeting.starts_at, now, offset):
                 sent += remind(meeting, meeting.invitations, offset_days=offset)
-                break   # the nearest due offset only: one reminder per run
+                break   # the nearest due offset only (the smallest): one reminder per run
     return sent
 
 

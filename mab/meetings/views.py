@@ -86,6 +86,8 @@ def _month(assessment):
     today = datetime.now(tz).date()
     try:
         year, month = (int(x) for x in request.args.get("month", "").split("-"))
+        if not 1900 <= year <= 2200:
+            raise ValueError(year)
         first = today.replace(year=year, month=month, day=1)
     except ValueError:
         first = today.replace(day=1)
@@ -145,7 +147,7 @@ def new(assessment):
                             n=len(chosen)), "success")
                 return redirect(url_for("meetings.show", slug=assessment.slug,
                                         meeting_id=meeting.id))
-    status = 422 if (form.errors or past_warning) else 200
+    status = 422 if (form.errors or invitees.errors or past_warning) else 200
     return render_template("meetings/form.html", assessment=assessment, form=form,
                            invitees=invitees, meeting=None, past_warning=past_warning), status
 
@@ -231,7 +233,7 @@ def show(assessment, meeting_id):
             "viewer_tz": current_user.timezone
             if current_user.timezone and current_user.timezone != assessment.timezone else None}
     if data["manager"]:
-        data.update(_expected(assessment, invitations))
+        data.update(_expected(assessment, meeting, invitations))
         form = InviteesForm(prefix="inv")
         form.invitees.choices = [(m.id, _member_label(m))
                                  for m in services.invitable(assessment)]
@@ -243,16 +245,20 @@ def show(assessment, meeting_id):
     return render_template("meetings/show.html", **data)
 
 
-def _expected(assessment, invitations):
+def _expected(assessment, meeting, invitations):
     groups = board_queries.rule_groups(assessment)
     board = [i for i in invitations if i.membership.role == "board_member"]
     expected = [queries.seat(i) for i in board if i.rsvp in (Rsvp.YES, Rsvp.MAYBE)]
-    present = [queries.seat(i) for i in board if i.attendance == Attendance.PRESENT]
-    today = assessment.today()
-    active = board_rules.composition(board_queries.seats(assessment), today)
+    # The board on the day of the meeting: only its members count towards the quorum.
+    day = meeting.starts_at.astimezone(ZoneInfo(assessment.timezone)).date()
+    present = [s for s in (queries.seat(i) for i in board if i.attendance == Attendance.PRESENT)
+               if board_rules.serving_on(s, day)]
+    active = board_rules.composition(board_queries.seats(assessment), day)
+    # A group is missing only if it has members who could come.
+    staffed = [gr for gr in groups if any(s.group_id == gr.id for s in active)]
     return {
         "expected_table": board_rules.group_gender_table(expected, groups),
-        "expected_gaps": rules.attendance_gaps(expected, groups) if board else None,
+        "expected_gaps": rules.attendance_gaps(expected, staffed) if board else None,
         "present_table": board_rules.group_gender_table(present, groups),
         "quorum": rules.quorum(present, active, [gr.id for gr in groups],
                                members_pct=assessment.quorum_members_pct,

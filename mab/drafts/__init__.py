@@ -1,0 +1,1 @@
+"""Draft findings, their versions, attachments and circulation to the board."""

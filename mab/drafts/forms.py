@@ -1,0 +1,75 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from mab.forms import choices
+
+SUBJECT_LABELS = {
+    "indicator": _l("Indicator"), "question": _l("Question"), "theme": _l("Theme"),
+    "chapter": _l("Chapter (category)"), "recommendations": _l("Policy recommendations"),
+    "report": _l("Whole report"),
+}
+STATUS_LABELS = {"drafting": _l("Drafting"), "in_consultation": _l("In consultation"),
+                 "revised": _l("Revised"), "in_validation": _l("In validation"),
+                 "validated": _l("Validated")}
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class DraftForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
+    subject = SelectField(_l("About"), choices=choices(SUBJECT_LABELS.items()))
+    item_id = SelectField(_l("Indicator, question, theme or chapter"), coerce=_int_or_none,
+                          validators=[Optional()],
+                          description=_l("Not needed for policy recommendations or the whole "
+                                         "report."))
+    owner_id = SelectField(_l("Owner"), coerce=_int_or_none, validators=[Optional()])
+    body = TextAreaField(_l("Text"), validators=[Length(max=500000)],
+                         description=_l("Markdown. Separate paragraphs with a blank line."))
+
+
+class EditForm(FlaskForm):
+    body = TextAreaField(_l("Text"), validators=[Length(max=500000)],
+                         description=_l("Markdown. Separate paragraphs with a blank line."))
+    change_summary = TextAreaField(_l("What changed"), validators=[Length(max=5000)])
+    base_revision = HiddenField()
+    base_number = HiddenField()
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))],
+                     description=_l("PDF, DOCX, ODT, XLSX, ODS, CSV, PNG or JPEG."))
+
+
+class CirculateForm(FlaskForm):
+    deadline = DateField(_l("Comments due by"), validators=[InputRequired()])
+    message = TextAreaField(_l("Message to the board"), validators=[Length(max=5000)])
+
+
+class OwnerForm(FlaskForm):
+    owner_id = SelectField(_l("Owner"), coerce=_int_or_none, validators=[InputRequired()])
+
+
+class DiffForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    a = IntegerField(_l("From version"), validators=[Optional()])
+    b = IntegerField(_l("To version"), validators=[Optional()])
+
+
+class ScopeForm(FlaskForm):
+    framework_id = SelectField(_l("Framework"), coerce=int)
+    scope = SelectField(_l("Scope"), choices=choices([("core", _l("Core indicators only")),
+                                                      ("all", _l("All indicators"))]))
+
+
+class IndicatorImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
+    attribution = TextAreaField(_l("Source and attribution"), validators=[Length(max=2000)],
+                                description=_l("Shown on the catalogue page, e.g. the publication "
+                                               "and its licence."))

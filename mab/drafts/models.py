@@ -1,0 +1,115 @@
+"""Drafts, their numbered versions, attachments, circulations and who opened what."""
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mab.extensions import db
+from mab.types import UTCDateTime, str_enum, utcnow
+
+
+class Subject(enum.StrEnum):
+    INDICATOR = "indicator"
+    QUESTION = "question"
+    THEME = "theme"
+    CHAPTER = "chapter"                 # a category
+    RECOMMENDATIONS = "recommendations"
+    REPORT = "report"
+
+
+class Draft(db.Model):
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[Subject] = mapped_column(str_enum(Subject, "draft_subject"))
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("framework_items.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item = relationship("FrameworkItem", lazy="joined")
+    owner = relationship("Membership", lazy="joined")
+    versions = relationship("DraftVersion", back_populates="draft", lazy="selectin",
+                            order_by="DraftVersion.number", cascade="all, delete-orphan")
+
+
+class DraftVersion(db.Model):
+    __tablename__ = "draft_versions"
+    __table_args__ = (UniqueConstraint("draft_id", "number", name="uq_draft_versions_number"),
+                      CheckConstraint("number >= 1", name="number_positive"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    body: Mapped[str] = mapped_column(Text, default="")
+    # [{"id": "p3", "text": "..."}]: the blocks with their stable ids (comments anchor here).
+    blocks: Mapped[list] = mapped_column(JSON, default=list)
+    change_summary: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(default=1)   # bumped by every save (edit conflicts)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+    draft = relationship("Draft", back_populates="versions")
+    attachments = relationship("Attachment", back_populates="version", lazy="selectin",
+                               order_by="Attachment.id")
+    circulation = relationship("Circulation", back_populates="version", uselist=False,
+                               lazy="selectin")
+
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("size >= 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id", ondelete="CASCADE"),
+                                            index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version = relationship("DraftVersion", back_populates="attachments")
+
+
+class Circulation(db.Model):
+    __tablename__ = "circulations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("draft_versions.id", ondelete="CASCADE"), unique=True)
+    circulated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    circulated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deadline: Mapped[date]
+    message: Mapped[str] = mapped_column(Text, default="")
+
+    version = relationship("DraftVersion", back_populates="circulation")
+
+
+class VersionView(db.Model):
+    """The first time a member opened a circulated version."""
+
+    __tablename__ = "version_views"
+    __table_args__ = (UniqueConstraint("version_id", "membership_id", name="uq_version_views_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id", ondelete="CASCADE"),
+                                            index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
+    first_opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    membership = relationship("Membership", lazy="joined")

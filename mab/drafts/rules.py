@@ -1,0 +1,34 @@
+"""Pure rules of drafts: the status from the history, the content hash, who may see what."""
+import hashlib
+import json
+from datetime import date
+
+DRAFTING, IN_CONSULTATION, REVISED = "drafting", "in_consultation", "revised"
+IN_VALIDATION, VALIDATED = "in_validation", "validated"
+
+
+def status(versions) -> str:
+    """From the versions (oldest first): each has ``frozen`` and ``circulation``."""
+    if not versions:
+        return DRAFTING
+    circulated = [v for v in versions if v.circulation is not None]
+    if not circulated:
+        return DRAFTING
+    if versions[-1].circulation is not None:
+        return IN_CONSULTATION
+    return REVISED
+
+
+def content_hash(body: str, attachment_hashes: list[str]) -> str:
+    """SHA-256 of what a version says: its body and its attachments' own hashes."""
+    payload = json.dumps({"body": body, "attachments": sorted(attachment_hashes)},
+                         ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def deadline_problem(deadline: date | None, today: date) -> str | None:
+    if deadline is None:
+        return "missing"
+    if deadline < today:
+        return "past"
+    return None

@@ -1,0 +1,191 @@
+"""Draft use cases: they change rows, audit and queue mail; the view commits."""
+import hashlib
+import secrets
+from pathlib import Path
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from mab.assessments.models import Assessment, BoardStatus, Membership, Role
+from mab.audit.services import record_event
+from mab.drafts import rules
+from mab.drafts.files import check_upload
+from mab.drafts.models import Attachment, Circulation, Draft, DraftVersion, Subject, VersionView
+from mab.drafts.paragraphs import assign_ids, split_blocks
+from mab.errors import DomainError
+from mab.extensions import db
+from mab.framework.models import FrameworkItem, ItemKind
+from mab.notify.services import queue_email
+from mab.types import utcnow
+
+SUBJECT_ITEM_KIND = {Subject.INDICATOR: ItemKind.INDICATOR, Subject.QUESTION: ItemKind.QUESTION,
+                     Subject.THEME: ItemKind.THEME, Subject.CHAPTER: ItemKind.CATEGORY}
+
+
+class EditConflict(DomainError):
+    """Someone saved the working version since this editor loaded it."""
+
+    def __init__(self, version: DraftVersion):
+        super().__init__(_l("Someone else saved this version while you were editing. Your text is "
+                            "below, with the differences from theirs; nothing was overwritten."))
+        self.version = version
+
+
+def _check_owner(assessment: Assessment, owner: Membership | None) -> None:
+    if owner is not None and (owner.assessment_id != assessment.id
+                              or owner.role not in (Role.RESEARCHER, Role.COORDINATOR)):
+        raise DomainError(_l("The owner must be a researcher of this assessment."), field="owner_id")
+
+
+def _check_item(assessment: Assessment, subject: Subject, item_id: int | None):
+    kind = SUBJECT_ITEM_KIND.get(subject)
+    if kind is None:
+        return None
+    item = db.session.get(FrameworkItem, item_id) if item_id else None
+    if item is None or item.kind != kind or item.framework_id != assessment.framework_id:
+        raise DomainError(_l("Choose what this draft is about from the assessment's framework."),
+                          field="item_id")
+    return item
+
+
+def _next_block_number(draft: Draft) -> int:
+    numbers = [int(b["id"][1:]) for v in draft.versions for b in (v.blocks or [])
+               if b["id"][1:].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def create_draft(assessment: Assessment, *, subject, item_id, title, owner, body, actor) -> Draft:
+    subject = Subject(subject)
+    item = _check_item(assessment, subject, item_id)
+    _check_owner(assessment, owner)
+    draft = Draft(assessment_id=assessment.id, subject=subject, item=item,
+                  title=title.strip(), owner=owner)
+    db.session.add(draft)
+    version = DraftVersion(draft=draft, number=1, body=body, blocks=assign_ids(split_blocks(body)),
+                           created_by_id=actor.id)
+    db.session.add(version)
+    db.session.flush()
+    record_event("draft.created", draft, actor=actor, assessment=assessment,
+                 changes={"title": draft.title, "subject": subject})
+    return draft
+
+
+def latest(draft: Draft) -> DraftVersion:
+    return draft.versions[-1]
+
+
+def save_body(draft: Draft, assessment: Assessment, *, body: str, change_summary: str,
+              base_revision: int, base_number: int, actor) -> DraftVersion:
+    """Save the working version, or start version n+1 when the latest one is frozen."""
+    current = latest(draft)
+    if current.number != base_number or (not current.frozen and current.revision != base_revision):
+        raise EditConflict(current)
+    previous = next((v for v in reversed(draft.versions) if v.frozen), None)
+    if current.frozen:
+        if not change_summary.strip():
+            raise DomainError(_l("Say what changed since version %(n)d.", n=current.number),
+                              field="change_summary")
+        version = DraftVersion(draft=draft, number=current.number + 1, body=body,
+                               change_summary=change_summary.strip(), created_by_id=actor.id,
+                               blocks=assign_ids(split_blocks(body), current.blocks,
+                                                 start=_next_block_number(draft)))
+        db.session.add(version)
+        db.session.flush()
+        record_event("draft.version_started", version, actor=actor, assessment=assessment,
+                     changes={"draft_id": draft.id, "number": version.number})
+        return version
+    base = previous.blocks if previous else None
+    current.body = body
+    current.blocks = assign_ids(split_blocks(body), base, start=_next_block_number(draft))
+    if change_summary.strip() or current.number > 1:
+        current.change_summary = change_summary.strip() or current.change_summary
+    current.revision += 1
+    current.updated_at = utcnow()
+    record_event("draft.version_saved", current, actor=actor, assessment=assessment,
+                 changes={"draft_id": draft.id, "number": current.number,
+                          "revision": current.revision})
+    return current
+
+
+def add_attachment(version: DraftVersion, assessment: Assessment, *, filename: str, data: bytes,
+                   actor) -> Attachment:
+    if version.frozen:
+        raise DomainError(_l("This version is circulated and frozen; attach files to a new "
+                             "version."))
+    name, content_type = check_upload(filename, data,
+                                      max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"])
+    key = secrets.token_hex(16)
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / key[:2]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / key).write_bytes(data)
+    attachment = Attachment(version=version, filename=name, content_type=content_type,
+                            size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                            storage_key=key, uploaded_by_id=actor.id)
+    db.session.add(attachment)
+    db.session.flush()
+    record_event("draft.attachment_added", attachment, actor=actor, assessment=assessment,
+                 changes={"filename": name, "size": len(data), "sha256": attachment.sha256})
+    return attachment
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    key = attachment.storage_key
+    return Path(current_app.config["UPLOAD_FOLDER"]) / key[:2] / key
+
+
+def recipients(assessment: Assessment) -> list[Membership]:
+    """Circulations go to active board members and observers."""
+    return db.session.scalars(select(Membership).where(
+        Membership.assessment_id == assessment.id,
+        (Membership.role == Role.OBSERVER)
+        | ((Membership.role == Role.BOARD_MEMBER)
+           & (Membership.board_status == BoardStatus.ACTIVE)))).all()
+
+
+def circulate(version: DraftVersion, assessment: Assessment, *, deadline, message: str,
+              actor) -> Circulation:
+    if version.frozen or version.circulation is not None:
+        raise DomainError(_l("This version has been circulated already."))
+    if not version.body.strip():
+        raise DomainError(_l("Write the draft before circulating it."), field="body")
+    problem = rules.deadline_problem(deadline, assessment.today())
+    if problem:
+        raise DomainError(_l("Give a comment deadline today or later."), field="deadline")
+    version.frozen_at = utcnow()
+    version.sha256 = rules.content_hash(version.body, [a.sha256 for a in version.attachments])
+    circulation = Circulation(version=version, circulated_by_id=actor.id, deadline=deadline,
+                              message=message.strip())
+    db.session.add(circulation)
+    db.session.flush()
+    draft = version.draft
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
+        "drafts.version", slug=assessment.slug, draft_id=draft.id, number=version.number)
+    people = recipients(assessment)
+    for membership in people:
+        queue_email(to=membership.user, template="draft_circulated", assessment=assessment,
+                    subject=_l("For comment: %(title)s (version %(n)d)", title=draft.title,
+                               n=version.number),
+                    draft=draft, version=version, circulation=circulation, link=link,
+                    sender=actor)
+    record_event("draft.circulated", version, actor=actor, assessment=assessment,
+                 changes={"draft_id": draft.id, "number": version.number, "sha256": version.sha256,
+                          "deadline": deadline, "recipients": len(people)})
+    return circulation
+
+
+def record_view(version: DraftVersion, membership: Membership) -> None:
+    if version.circulation is None:
+        return
+    exists = db.session.scalar(select(VersionView.id).where(
+        VersionView.version_id == version.id, VersionView.membership_id == membership.id))
+    if exists is None:
+        db.session.add(VersionView(version_id=version.id, membership_id=membership.id))
+
+
+def reassign(draft: Draft, assessment: Assessment, owner: Membership, *, actor) -> None:
+    _check_owner(assessment, owner)
+    old = draft.owner_id
+    draft.owner = owner
+    record_event("draft.reassigned", draft, actor=actor, assessment=assessment,
+                 changes={"owner": [old, owner.id]})

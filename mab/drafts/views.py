@@ -1,0 +1,310 @@
+from flask import (Blueprint, abort, flash, g, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from mab.assessments.access import assessment_view
+from mab.assessments.models import Membership, Role
+from mab.drafts import queries, rules, services
+from mab.drafts.diff import diff_blocks
+from mab.drafts.files import RejectedFile
+from mab.drafts.forms import (AttachmentForm, CirculateForm, DiffForm, DraftForm, EditForm,
+                              OwnerForm)
+from mab.drafts.models import Attachment, Draft, DraftVersion
+from mab.errors import DomainError
+from mab.extensions import db
+from mab.framework.models import FrameworkItem, ItemKind
+from mab.markdown import render_markdown
+from mab.permissions import Action, can
+
+bp = Blueprint("drafts", __name__, url_prefix="/a/<slug>")
+
+
+def _editor() -> bool:
+    return can(g.membership.role, Action.EDIT_DRAFTS)
+
+
+def _sees_uncirculated() -> bool:
+    return can(g.membership.role, Action.READ_UNCIRCULATED)
+
+
+def _draft(assessment, draft_id) -> Draft:
+    draft = db.session.get(Draft, draft_id)
+    if draft is None or draft.assessment_id != assessment.id:
+        abort(404)
+    if not _sees_uncirculated() and not any(v.circulation for v in draft.versions):
+        abort(404)
+    return draft
+
+
+def _visible_versions(draft) -> list[DraftVersion]:
+    if _sees_uncirculated():
+        return list(draft.versions)
+    return [v for v in draft.versions if v.circulation is not None]
+
+
+def _version(draft, number) -> DraftVersion:
+    version = next((v for v in _visible_versions(draft) if v.number == number), None)
+    if version is None:
+        abort(404)   # board members and observers never learn of uncirculated versions
+    return version
+
+
+def _owners(assessment):
+    return [(None, "—")] + [(m.id, m.user.display_name) for m in db.session.scalars(
+        select(Membership).where(Membership.assessment_id == assessment.id,
+                                 Membership.role.in_([Role.RESEARCHER, Role.COORDINATOR])))]
+
+
+def _items(assessment):
+    if assessment.framework_id is None:
+        return [(None, _("No framework chosen yet"))]
+    rows = db.session.scalars(select(FrameworkItem).where(
+        FrameworkItem.framework_id == assessment.framework_id)
+        .order_by(FrameworkItem.position, FrameworkItem.code)).all()
+    return [(None, "—")] + [(i.id, f"{i.code} · {i.title[:90]}") for i in rows
+                            if not assessment.core_only or i.kind != ItemKind.INDICATOR or i.core]
+
+
+@bp.get("/drafts")
+@assessment_view(Action.READ_CIRCULATED)
+def index(assessment):
+    filters = {"subject": request.args.get("subject", ""), "search": request.args.get("q", "")[:100]}
+    page = db.paginate(queries.drafts(assessment, circulated_only=not _sees_uncirculated(),
+                                      **filters), per_page=50, error_out=False)
+    return render_template("drafts/index.html", assessment=assessment, page=page, filters=filters,
+                           editor=_editor(), status_of=rules.status)
+
+
+@bp.route("/drafts/new", methods=["GET", "POST"])
+@assessment_view(Action.EDIT_DRAFTS)
+def new(assessment):
+    form = DraftForm()
+    form.item_id.choices = _items(assessment)
+    form.owner_id.choices = _owners(assessment)
+    if request.method == "GET" and g.membership.role == Role.RESEARCHER:
+        form.owner_id.data = g.membership.id
+    if form.validate_on_submit():
+        owner = db.session.get(Membership, form.owner_id.data) if form.owner_id.data else None
+        try:
+            draft = services.create_draft(assessment, subject=form.subject.data,
+                                          item_id=form.item_id.data, title=form.title.data,
+                                          owner=owner, body=form.body.data or "",
+                                          actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "title").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The draft is created."), "success")
+            return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
+    return render_template("drafts/new.html", assessment=assessment, form=form), (
+        422 if form.errors else 200)
+
+
+@bp.get("/drafts/<int:draft_id>")
+@assessment_view(Action.READ_CIRCULATED)
+def show(assessment, draft_id):
+    draft = _draft(assessment, draft_id)
+    versions = _visible_versions(draft)
+    return _version_page(assessment, draft, versions[-1], versions)
+
+
+@bp.get("/drafts/<int:draft_id>/v/<int:number>")
+@assessment_view(Action.READ_CIRCULATED)
+def version(assessment, draft_id, number):
+    draft = _draft(assessment, draft_id)
+    return _version_page(assessment, draft, _version(draft, number), _visible_versions(draft))
+
+
+def _rendered_blocks(version):
+    return [(b["id"], render_markdown(b["text"])) for b in version.blocks or []]
+
+
+def _version_page(assessment, draft, version, versions):
+    if g.membership.role in (Role.BOARD_MEMBER, Role.OBSERVER):
+        services.record_view(version, g.membership)
+        db.session.commit()
+    editor = _editor()
+    circulate_form = CirculateForm() if editor and not version.frozen else None
+    return render_template(
+        "drafts/show.html", assessment=assessment, draft=draft, version=version,
+        versions=versions, blocks=_rendered_blocks(version), editor=editor,
+        status=rules.status(draft.versions), latest=draft.versions[-1],
+        attachment_form=AttachmentForm() if editor and not version.frozen else None,
+        circulate_form=circulate_form,
+        owner_form=_owner_form(assessment, draft) if can(g.membership.role,
+                                                         Action.MANAGE_BOARD) else None,
+        views=queries.views_of(version) if editor and version.circulation else [])
+
+
+def _owner_form(assessment, draft):
+    form = OwnerForm(owner_id=draft.owner_id)
+    form.owner_id.choices = _owners(assessment)[1:]
+    return form
+
+
+@bp.route("/drafts/<int:draft_id>/edit", methods=["GET", "POST"])
+@assessment_view(Action.EDIT_DRAFTS)
+def edit(assessment, draft_id):
+    draft = _draft(assessment, draft_id)
+    current = draft.versions[-1]
+    form = EditForm()
+    conflict = None
+    preview = None
+    if request.method == "GET":
+        form.body.data = current.body
+        form.base_revision.data = current.revision
+        form.base_number.data = current.number
+    elif form.validate_on_submit():
+        if "preview" in request.form:
+            preview = render_markdown(form.body.data)
+        else:
+            try:
+                saved = services.save_body(
+                    draft, assessment, body=form.body.data or "",
+                    change_summary=form.change_summary.data or "",
+                    base_revision=int(form.base_revision.data or 0),
+                    base_number=int(form.base_number.data or 0), actor=current_user)
+            except services.EditConflict as error:
+                db.session.rollback()
+                theirs = error.version
+                conflict = {"message": error.message, "theirs": theirs, "changes": diff_blocks(
+                    theirs.blocks or [], services.assign_ids(
+                        services.split_blocks(form.body.data or ""), theirs.blocks))}
+                form.base_revision.data = theirs.revision
+                form.base_number.data = theirs.number
+            except DomainError as error:
+                db.session.rollback()
+                getattr(form, error.field or "body").errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("Version %(n)d is saved.", n=saved.number), "success")
+                return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
+    status = 409 if conflict else 422 if form.errors else 200
+    return render_template("drafts/edit.html", assessment=assessment, draft=draft, form=form,
+                           current=current, conflict=conflict, preview=preview), status
+
+
+@bp.get("/drafts/<int:draft_id>/diff")
+@assessment_view(Action.READ_CIRCULATED)
+def diff(assessment, draft_id):
+    draft = _draft(assessment, draft_id)
+    versions = _visible_versions(draft)
+    form = DiffForm(request.args)
+    numbers = [v.number for v in versions]
+    b = form.b.data if form.b.data in numbers else numbers[-1]
+    a = form.a.data if form.a.data in numbers else (numbers[-2] if len(numbers) > 1 else b)
+    old, new = _version(draft, a), _version(draft, b)
+    return render_template("drafts/diff.html", assessment=assessment, draft=draft, old=old,
+                           new=new, versions=versions,
+                           changes=diff_blocks(old.blocks or [], new.blocks or []))
+
+
+@bp.post("/drafts/<int:draft_id>/attachments")
+@assessment_view(Action.EDIT_DRAFTS)
+def upload(assessment, draft_id):
+    draft = _draft(assessment, draft_id)
+    form = AttachmentForm()
+    target = url_for("drafts.show", slug=assessment.slug, draft_id=draft.id)
+    if not form.validate_on_submit():
+        flash(_("Choose a file to attach."), "error")
+        return redirect(target)
+    upload = form.file.data
+    try:
+        services.add_attachment(draft.versions[-1], assessment, filename=upload.filename or "",
+                                data=upload.read(), actor=current_user)
+    except RejectedFile as error:
+        db.session.rollback()
+        flash(_("“%(name)s” was not attached: %(reason)s", name=upload.filename,
+                reason=error.message), "error")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The file is attached."), "success")
+    return redirect(target)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@assessment_view(Action.READ_CIRCULATED)
+def download(assessment, attachment_id):
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    version = attachment.version
+    if version.draft.assessment_id != assessment.id:
+        abort(404)
+    if version.circulation is None and not _sees_uncirculated():
+        abort(404)
+    response = send_file(services.attachment_path(attachment), mimetype=attachment.content_type,
+                         as_attachment=True, download_name=attachment.filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/drafts/<int:draft_id>/circulate")
+@assessment_view(Action.EDIT_DRAFTS)
+def circulate(assessment, draft_id):
+    draft = _draft(assessment, draft_id)
+    form = CirculateForm()
+    version = draft.versions[-1]
+    if form.validate_on_submit():
+        try:
+            circulation = services.circulate(version, assessment, deadline=form.deadline.data,
+                                             message=form.message.data or "", actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Version %(n)d is circulated to %(count)d people; comments are due by "
+                    "%(date)s.", n=version.number, count=len(services.recipients(assessment)),
+                    date=circulation.deadline.isoformat()), "success")
+    else:
+        flash(_("Give the date by which comments are due."), "error")
+    return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
+
+
+@bp.post("/drafts/<int:draft_id>/owner")
+@assessment_view(Action.MANAGE_BOARD)
+def reassign(assessment, draft_id):
+    draft = _draft(assessment, draft_id)
+    form = _owner_form(assessment, draft)
+    if form.validate_on_submit():
+        owner = db.session.get(Membership, form.owner_id.data)
+        try:
+            services.reassign(draft, assessment, owner, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The owner is changed."), "success")
+    return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
+
+
+@bp.app_template_filter("segments")
+def segments(parts) -> Markup:
+    """Word diff as <ins>/<del>, everything escaped."""
+    out = []
+    for part in parts:
+        text = escape(part.text)
+        if part.op == "insert":
+            out.append(Markup("<ins>{}</ins>").format(text))
+        elif part.op == "delete":
+            out.append(Markup("<del>{}</del>").format(text))
+        else:
+            out.append(text)
+    return Markup("").join(out)
+
+
+@bp.app_context_processor
+def draft_labels():
+    from mab.drafts import forms
+    return {"subject_labels": forms.SUBJECT_LABELS, "draft_status_labels": forms.STATUS_LABELS}

@@ -1,0 +1,1 @@
+"""The indicator catalogue: frameworks, their categories, themes, questions and indicators."""

@@ -1,0 +1,72 @@
+"""Import of questions and indicators (format of ../shared/roamx/README.md): pure validation."""
+import csv
+import io
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from mab.board.csvio import RowError
+
+COLUMNS = ["category", "theme", "question_code", "question", "indicator_code", "indicator", "core"]
+YES = {"yes", "y", "true", "1", "да", "иә"}
+NO = {"no", "n", "false", "0", "нет", "жоқ", ""}
+
+
+@dataclass
+class IndicatorRow:
+    line: int
+    theme_code: str
+    question_code: str
+    question: str
+    code: str
+    title: str
+    core: bool
+
+
+def parse_indicators(data: bytes, *, themes: dict[str, str]) -> tuple[list[IndicatorRow],
+                                                                     list[RowError]]:
+    """``themes`` maps a theme code to its category code."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [RowError(None, str(_l("The file is not UTF-8 text.")))]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        return [], [RowError(1, str(_l("Missing column(s): %(columns)s.",
+                                       columns=", ".join(missing))))]
+    reader.fieldnames = header
+    rows, errors, seen = [], [], {}
+    for record in reader:
+        line = reader.line_num
+        values = {k: (v or "").strip() for k, v in record.items() if k}
+        if not any(values.values()):
+            continue
+        problems = []
+        for column in ("category", "theme", "question_code", "question", "indicator_code",
+                       "indicator"):
+            if not values[column]:
+                problems.append(_l("“%(column)s” is empty.", column=column))
+        theme = values["theme"]
+        if theme and theme not in themes:
+            problems.append(_l("Unknown theme “%(value)s”.", value=theme))
+        elif theme and values["category"] and themes[theme] != values["category"]:
+            problems.append(_l("Theme %(theme)s is not in category %(category)s.", theme=theme,
+                               category=values["category"]))
+        core = values["core"].lower()
+        if core not in YES | NO:
+            problems.append(_l("“core” must be yes or no, not “%(value)s”.", value=values["core"]))
+        code = values["indicator_code"]
+        if code in seen:
+            problems.append(_l("Indicator %(code)s appears twice (also on line %(line)d).",
+                               code=code, line=seen[code]))
+        seen.setdefault(code, line)
+        if problems:
+            errors.extend(RowError(line, str(p)) for p in problems)
+            continue
+        rows.append(IndicatorRow(line, theme, values["question_code"], values["question"], code,
+                                 values["indicator"], core in YES))
+    if not rows and not errors:
+        errors.append(RowError(None, str(_l("The file has no rows to import."))))
+    return rows, errors
