@@ -102,8 +102,9 @@ def seed() -> tuple[bool, list[tuple[str, str]]]:
                 membership.appointed_on = date(2022, 2, 1)
         db.session.add(membership)
     db.session.flush()
-    _meetings(assessment, coordinator=db.session.scalar(
-        select(User).where(User.email == "coordinator@example.org")))
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@example.org"))
+    _meetings(assessment, coordinator=coordinator)
+    _drafts(assessment)
     record_event("demo.seeded", assessment, actor=admin, assessment=assessment,
                  changes={"people": len(PEOPLE)})
     return True, accounts
@@ -160,4 +161,67 @@ def _meetings(assessment: Assessment, *, coordinator: User) -> None:
                        agenda="1. Draft findings, Rights\n2. Draft findings, Openness")
     for n, invitation in enumerate(upcoming.invitations):
         invitation.rsvp = [Rsvp.YES, Rsvp.PENDING, Rsvp.MAYBE, Rsvp.PENDING][n % 4]
+    db.session.flush()
+
+
+def _drafts(assessment: Assessment) -> None:
+    """Example questions and indicators under every theme (marked as examples), and drafts in
+    each state: one in consultation, one revised after comments, one still being written."""
+    from datetime import datetime, timedelta, timezone
+
+    from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
+    from mab.drafts.paragraphs import assign_ids, split_blocks
+    from mab.drafts.rules import content_hash
+    from mab.framework.csvio import IndicatorRow
+    from mab.framework.models import FrameworkItem, ItemKind
+    from mab.framework.services import ensure_builtin, import_indicators, themes_of
+
+    framework = ensure_builtin()
+    assessment.framework_id = framework.id
+    rows, line = [], 1
+    for code, theme in sorted(themes_of(framework).items()):
+        for q in (1, 2):
+            for n in (1, 2):
+                line += 1
+                rows.append(IndicatorRow(
+                    line, code, f"{code}.{q}",
+                    f"(Example) Question {q} on {theme.title.lower()}", f"{code}.{q}.{n}",
+                    f"(Example) Indicator {n} of question {q}: {theme.title}", core=n == 1))
+    import_indicators(framework, rows, attribution="", actor=None, assessment=assessment)
+    researcher = db.session.scalar(select(Membership).join(Membership.user).where(
+        User.email == "researcher@example.org", Membership.assessment_id == assessment.id))
+    indicators = {i.code: i for i in db.session.scalars(select(FrameworkItem).where(
+        FrameworkItem.framework_id == framework.id, FrameworkItem.kind == ItemKind.INDICATOR))}
+    today = assessment.today()
+    texts = {
+        "R.B.1.1": ("Freedom of expression online", [
+            "Kazakhstan's Constitution guarantees freedom of expression (example finding).",
+            "Interviews with journalists describe self-censorship on social networks.",
+            "Recommendation: publish statistics on content removal requests."]),
+        "A.B.1.1": ("Connectivity and usage", [
+            "Mobile broadband covers most of the population (example finding).",
+            "Rural households report lower fixed-broadband use than urban ones."]),
+        "M.B.1.1": ("National Internet governance", [
+            "A national IGF has met yearly since 2019 (example finding)."]),
+    }
+    now = datetime.now(timezone.utc)
+    for n, (code, (title, paragraphs)) in enumerate(texts.items()):
+        draft = Draft(assessment_id=assessment.id, subject=Subject.INDICATOR,
+                      item=indicators[code], title=title, owner=researcher)
+        db.session.add(draft)
+        body = "\n\n".join(paragraphs)
+        first = DraftVersion(draft=draft, number=1, body=body,
+                             blocks=assign_ids(split_blocks(body)))
+        db.session.add(first)
+        if n < 2:
+            first.frozen_at = now - timedelta(days=10 + n)
+            first.sha256 = content_hash(body, [])
+            db.session.add(Circulation(version=first, circulated_at=first.frozen_at,
+                                       deadline=today + timedelta(days=10 - 15 * n),
+                                       message="Please comment before the consultation."))
+        if n == 1:
+            revised = body + "\n\nA second survey confirms the gap (added after comments)."
+            db.session.add(DraftVersion(draft=draft, number=2, body=revised,
+                                        change_summary="Added the 2022 survey.",
+                                        blocks=assign_ids(split_blocks(revised), first.blocks)))
     db.session.flush()
