@@ -41,12 +41,14 @@ SIZES: dict[str, dict[str, int]] = {
         "coordinators": 1, "researchers": 3, "observers": 2,
         "outbox_messages": 20,
         "meetings": 4, "invitees": 15,
+        "indicators": 40, "drafts": 20, "versions": 2, "words": 400, "long_words": 5000,
     },
     "national-large": {
         "board_members": 60, "nominees": 8, "stepped_down": 4, "ungrouped": 2,
         "coordinators": 1, "researchers": 3, "observers": 2,
         "outbox_messages": 80,
         "meetings": 40, "invitees": 60,
+        "indicators": 303, "drafts": 400, "versions": 4, "words": 600, "long_words": 5000,
     },
 }
 
@@ -326,3 +328,91 @@ def add_meetings(assessment: Assessment, counts: dict) -> dict:
             first = meeting
     db.session.flush()
     return {"meeting_id": (first.id if first else None)}
+
+
+WORDS = ("internet access policy rights openness accessibility multistakeholder participation "
+         "broadband mobile rural urban women youth data privacy expression government academia "
+         "survey indicator finding evidence regulation market content language skills security "
+         "trust governance national forum report recommendation").split()
+
+
+def _text(random_, words: int, paragraph: int = 90) -> str:
+    out, count = [], 0
+    while count < words:
+        n = min(paragraph, words - count)
+        sentence = " ".join(random_.choice(WORDS) for _ in range(n))
+        out.append(sentence.capitalize() + ".")
+        count += n
+    return "\n\n".join(out)
+
+
+def _revise(random_, body: str) -> str:
+    """Edit about one paragraph in four, drop one, add one: what a real revision looks like."""
+    paragraphs = body.split("\n\n")
+    for i in range(0, len(paragraphs), 4):
+        words = paragraphs[i].split(" ")
+        for _ in range(5):
+            words[random_.randrange(len(words))] = random_.choice(WORDS)
+        paragraphs[i] = " ".join(words)
+    if len(paragraphs) > 3:
+        paragraphs.pop(2)
+    paragraphs.append(_text(random_, 60))
+    return "\n\n".join(paragraphs)
+
+
+@step
+def add_drafts(assessment: Assessment, counts: dict) -> dict:
+    """Indicators under the built-in themes (as an imported framework would have), drafts with
+    several versions of realistic length, the older ones circulated, and one long draft whose two
+    versions have 5,000 words each (for the diff figure)."""
+    from datetime import datetime, timezone
+
+    from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
+    from mab.drafts.paragraphs import assign_ids, split_blocks
+    from mab.drafts.rules import content_hash
+    from mab.framework.csvio import IndicatorRow
+    from mab.framework.models import FrameworkItem, ItemKind
+    from mab.framework.services import ensure_builtin, import_indicators, themes_of
+
+    framework = ensure_builtin()
+    assessment.framework_id = framework.id
+    themes = sorted(themes_of(framework))
+    rows = []
+    for n in range(counts.get("indicators", 0)):
+        theme = themes[n % len(themes)]
+        question = f"{theme}.{n % 5 + 1}"
+        rows.append(IndicatorRow(n + 2, theme, question, f"Question {question}",
+                                 f"{question}.{n}", f"Indicator {n} under {theme}", n % 3 == 0))
+    import_indicators(framework, rows, attribution="", actor=None, assessment=assessment)
+    indicators = db.session.scalars(select(FrameworkItem).where(
+        FrameworkItem.framework_id == framework.id, FrameworkItem.kind == ItemKind.INDICATOR)
+        .order_by(FrameworkItem.id)).all()
+    owner = db.session.scalar(select(Membership).where(
+        Membership.assessment_id == assessment.id, Membership.role == Role.RESEARCHER))
+    random_ = rng(assessment, "drafts")
+    now = datetime.now(timezone.utc)
+    today = now.date()
+
+    def make(title, item, versions, words):
+        draft = Draft(assessment_id=assessment.id, subject=Subject.INDICATOR, item=item,
+                      title=title, owner=owner)
+        db.session.add(draft)
+        body, blocks = _text(random_, words), None
+        for number in range(1, versions + 1):
+            if number > 1:
+                body = _revise(random_, body)
+            blocks = assign_ids(split_blocks(body), blocks)
+            version = DraftVersion(draft=draft, number=number, body=body, blocks=blocks)
+            db.session.add(version)
+            if number < versions:
+                version.frozen_at = now
+                version.sha256 = content_hash(body, [])
+                db.session.add(Circulation(version=version, deadline=today + timedelta(days=7)))
+        return draft
+
+    for n in range(counts.get("drafts", 0)):
+        make(f"Draft finding {n + 1}", indicators[n % len(indicators)] if indicators else None,
+             counts.get("versions", 1), counts.get("words", 300))
+    long = make("Whole report (long)", None, 2, counts.get("long_words", 0) or 300)
+    db.session.flush()
+    return {"draft_id": long.id}

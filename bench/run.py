@@ -77,6 +77,12 @@ PAGES = [
     Page("roll call", "/a/{slug}/meetings/{meeting_id}/attendance", same_queries=True),
     Page("meeting .ics", "/a/{slug}/meetings/{meeting_id}.ics"),
     Page("attendance CSV", "/a/{slug}/meetings/{meeting_id}/attendance.csv"),
+    Page("indicator catalogue", "/a/{slug}/framework", same_queries=True),
+    Page("drafts", "/a/{slug}/drafts", same_queries=True),
+    Page("draft (5,000 words)", "/a/{slug}/drafts/{draft_id}", same_queries=True),
+    Page("version 1 (5,000 words)", "/a/{slug}/drafts/{draft_id}/v/1"),
+    Page("diff of two 5,000-word versions", "/a/{slug}/drafts/{draft_id}/diff?a=1&b=2",
+         same_queries=True),
 ]
 
 
