@@ -32,6 +32,11 @@ def safe_filename(name: str) -> str:
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = name.replace("..", ".").strip().lstrip(".")
     name = re.sub(r"\s+", " ", name)
+    if len(name) > 200 and "." in name:
+        # Shorten the stem, not the extension (which check_upload needs).
+        stem, extension = name.rsplit(".", 1)
+        extension = extension[:20]
+        return stem[:200 - len(extension) - 1].rstrip() + "." + extension
     return name[:200]
 
 

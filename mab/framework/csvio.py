@@ -37,7 +37,7 @@ def parse_indicators(data: bytes, *, themes: dict[str, str]) -> tuple[list[Indic
         return [], [RowError(1, str(_l("Missing column(s): %(columns)s.",
                                        columns=", ".join(missing))))]
     reader.fieldnames = header
-    rows, errors, seen = [], [], {}
+    rows, errors, seen, questions = [], [], {}, {}
     for record in reader:
         line = reader.line_num
         values = {k: (v or "").strip() for k, v in record.items() if k}
@@ -62,6 +62,13 @@ def parse_indicators(data: bytes, *, themes: dict[str, str]) -> tuple[list[Indic
             problems.append(_l("Indicator %(code)s appears twice (also on line %(line)d).",
                                code=code, line=seen[code]))
         seen.setdefault(code, line)
+        question_code = values["question_code"]
+        if question_code and theme and questions.get(question_code, (theme,))[0] != theme:
+            first_theme, first_line = questions[question_code]
+            problems.append(_l("Question %(code)s is under theme %(theme)s on line %(line)d.",
+                               code=question_code, theme=first_theme, line=first_line))
+        if question_code and theme:
+            questions.setdefault(question_code, (theme, line))
         if problems:
             errors.extend(RowError(line, str(p)) for p in problems)
             continue

@@ -69,6 +69,7 @@ def import_indicators(framework: Framework, rows, *, attribution: str, actor, as
             items[(ItemKind.QUESTION, row.question_code)] = question
         else:
             question.title = row.question
+            question.parent_id = themes[row.theme_code].id
         indicator = items.get((ItemKind.INDICATOR, row.code))
         if indicator is None:
             indicator = FrameworkItem(framework_id=framework.id, kind=ItemKind.INDICATOR,
