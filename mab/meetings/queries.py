@@ -43,7 +43,7 @@ def my_invitations(membership: Membership, meeting_ids) -> dict[int, Invitation]
 
 
 def seat(invitation: Invitation) -> Seat:
-    """The invitee's board seat as the rules need it (status and dates as in board.queries.seats)."""
+    """The invitee's board seat, with its status and dates as in board.queries.seats."""
     m = invitation.membership
     return Seat(group_id=m.group_id, gender=str(m.user.gender) if m.user.gender else None,
                 status=str(m.board_status or BoardStatus.ACTIVE), appointed_on=m.appointed_on,
