@@ -49,9 +49,10 @@ def _check_item(assessment: Assessment, subject: Subject, item_id: int | None):
     return item
 
 
-def _next_block_number(draft: Draft) -> int:
-    numbers = [int(b["id"][1:]) for v in draft.versions for b in (v.blocks or [])
-               if b["id"][1:].isdigit()]
+def _next_block_number(draft: Draft, *, besides: DraftVersion | None = None) -> int:
+    """One more than the highest block number of the draft's versions (but ``besides``)."""
+    numbers = [int(b["id"][1:]) for v in draft.versions if v is not besides
+               for b in (v.blocks or []) if b["id"][1:].isdigit()]
     return max(numbers, default=0) + 1
 
 
@@ -97,7 +98,9 @@ def save_body(draft: Draft, assessment: Assessment, *, body: str, change_summary
         return version
     base = previous.blocks if previous else None
     current.body = body
-    current.blocks = assign_ids(split_blocks(body), base, start=_next_block_number(draft))
+    # Numbered after the earlier versions only: re-saving the working version keeps its ids.
+    current.blocks = assign_ids(split_blocks(body), base,
+                                start=_next_block_number(draft, besides=current))
     if change_summary.strip() or current.number > 1:
         current.change_summary = change_summary.strip() or current.change_summary
     current.revision += 1

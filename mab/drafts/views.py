@@ -75,7 +75,8 @@ def index(assessment):
     page = db.paginate(queries.drafts(assessment, circulated_only=not _sees_uncirculated(),
                                       **filters), per_page=50, error_out=False)
     return render_template("drafts/index.html", assessment=assessment, page=page, filters=filters,
-                           editor=_editor(), status_of=rules.status)
+                           editor=_editor(), status_of=rules.status,
+                           versions_of=_visible_versions)
 
 
 @bp.route("/drafts/new", methods=["GET", "POST"])
@@ -124,20 +125,24 @@ def _rendered_blocks(version):
 
 
 def _version_page(assessment, draft, version, versions):
-    if g.membership.role in (Role.BOARD_MEMBER, Role.OBSERVER):
+    reader = g.membership.role in (Role.BOARD_MEMBER, Role.OBSERVER)
+    if reader:
         services.record_view(version, g.membership)
-        db.session.commit()
     editor = _editor()
     circulate_form = CirculateForm() if editor and not version.frozen else None
-    return render_template(
+    page = render_template(
         "drafts/show.html", assessment=assessment, draft=draft, version=version,
         versions=versions, blocks=_rendered_blocks(version), editor=editor,
-        status=rules.status(draft.versions), latest=draft.versions[-1],
+        status=rules.status(versions), latest=draft.versions[-1],
         attachment_form=AttachmentForm() if editor and not version.frozen else None,
         circulate_form=circulate_form,
         owner_form=_owner_form(assessment, draft) if can(g.membership.role,
                                                          Action.MANAGE_BOARD) else None,
         views=queries.views_of(version) if editor and version.circulation else [])
+    if reader:
+        # After rendering: a commit expires every row, and the page would reload them one by one.
+        db.session.commit()
+    return page
 
 
 def _owner_form(assessment, draft):
@@ -286,6 +291,8 @@ def reassign(assessment, draft_id):
         else:
             db.session.commit()
             flash(_("The owner is changed."), "success")
+    else:
+        flash(_("The owner must be a researcher of this assessment."), "error")
     return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
 
 
