@@ -50,7 +50,9 @@ class DraftVersion(db.Model):
     # [{"id": "p3", "text": "..."}]: the blocks with their stable ids (comments anchor here).
     blocks: Mapped[list] = mapped_column(JSON, default=list)
     change_summary: Mapped[str] = mapped_column(Text, default="")
-    revision: Mapped[int] = mapped_column(default=1)   # bumped by every save (edit conflicts)
+    # Optimistic lock: every UPDATE is "... WHERE revision = <the one read>" and bumps it, so two
+    # simultaneous saves cannot both win (the loser gets StaleDataError -> an edit conflict).
+    revision: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -62,6 +64,8 @@ class DraftVersion(db.Model):
                                order_by="Attachment.id")
     circulation = relationship("Circulation", back_populates="version", uselist=False,
                                lazy="selectin")
+
+    __mapper_args__ = {"version_id_col": revision}
 
     @property
     def frozen(self) -> bool:

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.audit.services import record_event
@@ -103,8 +104,12 @@ def save_body(draft: Draft, assessment: Assessment, *, body: str, change_summary
                                 start=_next_block_number(draft, besides=current))
     if change_summary.strip() or current.number > 1:
         current.change_summary = change_summary.strip() or current.change_summary
-    current.revision += 1
     current.updated_at = utcnow()
+    try:
+        db.session.flush()   # the UPDATE checks and bumps the revision (optimistic lock)
+    except StaleDataError:
+        db.session.rollback()
+        raise EditConflict(db.session.get(DraftVersion, current.id)) from None
     record_event("draft.version_saved", current, actor=actor, assessment=assessment,
                  changes={"draft_id": draft.id, "number": current.number,
                           "revision": current.revision})

@@ -111,3 +111,26 @@ def test_edit_conflict(client, login):
     assert b"Theirs" in response.data   # the second writer's text is kept in the form
     db.session.refresh(draft.versions[0])
     assert draft.versions[0].body == "One. Mine."
+
+
+def test_simultaneous_saves_cannot_both_win(app, request_context):
+    """The revision check is in the UPDATE itself: a save that raced past the form check loses."""
+    import pytest
+    from sqlalchemy import update
+
+    from mab.drafts import services
+    assessment, people = setup()
+    draft = services.create_draft(assessment, subject="report", item_id=None, title="T",
+                                  owner=None, body="One.", actor=people["researcher"])
+    db.session.commit()
+    version = draft.versions[0]
+    assert version.revision == 1
+    # Another process saves between our read and our write.
+    db.session.execute(update(DraftVersion).where(DraftVersion.id == version.id)
+                       .values(body="Theirs.", revision=2).execution_options(
+                           synchronize_session=False))
+    with pytest.raises(services.EditConflict):
+        services.save_body(draft, assessment, body="Mine.", change_summary="", base_revision=1,
+                           base_number=1, actor=people["researcher"])
+    db.session.expire_all()
+    assert db.session.get(DraftVersion, version.id).body != "Mine."   # nothing overwritten
