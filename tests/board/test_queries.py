@@ -1,34 +1,19 @@
 """The registry, dashboard, export and groups pages run as many queries for 40 members as for 5."""
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.auth.models import Gender
 from mab.board.services import create_default_groups
 from mab.extensions import db
 from tests.factories import make_member, make_user, team
+from tests.querycount import counting
 
 PAGES = ["/a/kz-2022/board", "/a/kz-2022/balance", "/a/kz-2022/balance?projection=y",
          "/a/kz-2022/board.csv", "/a/kz-2022/balance.csv", "/a/kz-2022/groups"]
 GENDERS = [Gender.WOMAN, Gender.MAN, Gender.ANOTHER, Gender.UNDISCLOSED, None]
 STATUSES = [BoardStatus.ACTIVE, BoardStatus.ACTIVE, BoardStatus.NOMINEE, BoardStatus.STEPPED_DOWN]
-
-
-@contextmanager
-def counting():
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def grow(assessment, groups, start, stop):

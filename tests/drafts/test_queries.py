@@ -1,8 +1,7 @@
 """The draft pages run as many SQL queries for 30 drafts × 4 versions as for 3 drafts × 2."""
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from mab.assessments.models import Role
 from mab.drafts.models import Draft
@@ -19,20 +18,7 @@ from tests.drafts.support import (
     setup,
 )
 from tests.factories import make_member
-
-
-@contextmanager
-def counting():
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.querycount import counting
 
 
 def grow(assessment, people, drafts, versions):

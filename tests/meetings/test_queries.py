@@ -1,9 +1,8 @@
 """The meeting pages run as many queries for 15 meetings × 30 invitees as for 3 × 5."""
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.auth.models import Gender, User
@@ -21,25 +20,12 @@ from mab.meetings.models import (
 )
 from mab.types import utcnow
 from tests.factories import make_member, team
+from tests.querycount import counting
 
 A = "/a/kz-2022"
 GENDERS = [Gender.WOMAN, Gender.MAN, Gender.ANOTHER, Gender.UNDISCLOSED, None]
 ANSWERS = [Rsvp.YES, Rsvp.NO, Rsvp.MAYBE, Rsvp.PENDING]
 MARKS = [Attendance.PRESENT, Attendance.ABSENT, Attendance.EXCUSED, None]
-
-
-@contextmanager
-def counting():
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def invitable(assessment) -> list[Membership]:
