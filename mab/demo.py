@@ -116,8 +116,16 @@ def _meetings(assessment: Assessment, *, coordinator: User) -> None:
     from datetime import datetime, timedelta, timezone
     from zoneinfo import ZoneInfo
 
-    from mab.meetings.models import (ActionItem, Attendance, Invitation, Meeting, MeetingKind,
-                                     MeetingStatus, MinutesStatus, Rsvp)
+    from mab.meetings.models import (
+        ActionItem,
+        Attendance,
+        Invitation,
+        Meeting,
+        MeetingKind,
+        MeetingStatus,
+        MinutesStatus,
+        Rsvp,
+    )
 
     almaty = ZoneInfo("Asia/Almaty")
     members = db.session.scalars(select(Membership).where(

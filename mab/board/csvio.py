@@ -157,3 +157,10 @@ def _safe_cell(value) -> str:
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
+
+
+def csv_response(data: bytes, filename: str):
+    """A CSV download (never shown inline)."""
+    from flask import Response
+    return Response(data, mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})

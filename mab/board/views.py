@@ -4,7 +4,6 @@ import hmac
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -209,12 +208,9 @@ def export(assessment):
             row[1:1] = [m.user.email, m.user.gender or "", m.user.language]
             row += [m.notes]
         rows.append([str(v) if isinstance(v, BoardStatus) else v for v in row])
-    return _csv_response(csvio.write_csv(header, rows), f"{assessment.slug}-board.csv")
+    return csvio.csv_response(csvio.write_csv(header, rows), f"{assessment.slug}-board.csv")
 
 
-def _csv_response(data: bytes, filename: str) -> Response:
-    return Response(data, mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _sign(payload: str) -> str:
@@ -407,7 +403,7 @@ def balance_csv(assessment):
     rows = [[name or "", *_cells(cells, table.genders, full), total]
             for name, cells, total in table.rows]
     rows.append(["total", *_cells(table.totals, table.genders, full), table.total])
-    return _csv_response(csvio.write_csv(header, rows),
+    return csvio.csv_response(csvio.write_csv(header, rows),
                          f"{assessment.slug}-balance-{data['on'].isoformat()}.csv")
 
 

@@ -12,7 +12,14 @@ from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.audit.services import record_event
 from mab.drafts import rules
 from mab.drafts.files import check_upload
-from mab.drafts.models import Attachment, Circulation, Draft, DraftVersion, Subject, VersionView
+from mab.drafts.models import (
+    Attachment,
+    Circulation,
+    Draft,
+    DraftVersion,
+    Subject,
+    VersionView,
+)
 from mab.drafts.paragraphs import assign_ids, split_blocks
 from mab.errors import DomainError
 from mab.extensions import db

@@ -1,5 +1,14 @@
-from flask import (Blueprint, abort, flash, g, redirect, render_template, request, send_file,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -10,8 +19,14 @@ from mab.assessments.models import Membership, Role
 from mab.drafts import queries, rules, services
 from mab.drafts.diff import diff_blocks
 from mab.drafts.files import RejectedFile
-from mab.drafts.forms import (AttachmentForm, CirculateForm, DiffForm, DraftForm, EditForm,
-                              OwnerForm)
+from mab.drafts.forms import (
+    AttachmentForm,
+    CirculateForm,
+    DiffForm,
+    DraftForm,
+    EditForm,
+    OwnerForm,
+)
 from mab.drafts.models import Attachment, Draft, DraftVersion
 from mab.errors import DomainError
 from mab.extensions import db

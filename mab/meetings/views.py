@@ -21,7 +21,7 @@ from mab.assessments.models import Membership
 from mab.auth.models import User
 from mab.board import queries as board_queries
 from mab.board import rules as board_rules
-from mab.board.csvio import write_csv
+from mab.board.csvio import csv_response, write_csv
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.markdown import render_markdown
@@ -419,8 +419,7 @@ def attendance_csv(assessment, meeting_id):
             for i in sorted(meeting.invitations, key=lambda i: i.membership.user.display_name)]
     data = write_csv(["name", "role", "group", "organisation", "gender", "rsvp", "attendance"],
                      [[str(v) for v in row] for row in rows])
-    return Response(data, mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="meeting-{meeting.id}-attendance.csv"'})
+    return csv_response(data, f"meeting-{meeting.id}-attendance.csv")
 
 
 # --- without login: RSVP from the email, personal calendar feed --------------------------------
