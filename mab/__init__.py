@@ -43,6 +43,7 @@ def create_app(config_class=None) -> Flask:
     from mab.board.views import bp as board_bp
     from mab.cli import cli
     from mab.drafts.views import bp as drafts_bp
+    from mab.comments.views import bp as comments_bp
     from mab.framework.views import bp as framework_bp
     from mab.meetings.views import bp as meetings_bp
     from mab.notify.views import bp as notify_bp
@@ -54,6 +55,7 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(framework_bp)
     app.register_blueprint(drafts_bp)
+    app.register_blueprint(comments_bp)
     app.cli.add_command(cli)
     errors.register(app)
     security.register(app)

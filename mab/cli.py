@@ -93,3 +93,16 @@ def send_reminders(days):
     sent = send_due_reminders(offsets)
     db.session.commit()
     click.echo(f"{sent} reminder(s) queued in the outbox.")
+
+
+@cli.command("send-digests")
+def send_digests():
+    """Queue one email per person with the comments, replies and responses not yet sent.
+
+    Run daily (cron); idempotent: a notice is sent once, then marked sent.
+    """
+    from mab.comments.services import send_digests as queue_digests
+
+    count = queue_digests()
+    db.session.commit()
+    click.echo(f"{count} digest(s) queued in the outbox.")

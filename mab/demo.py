@@ -233,3 +233,54 @@ def _drafts(assessment: Assessment) -> None:
                                         change_summary="Added the 2022 survey.",
                                         blocks=assign_ids(split_blocks(revised), first.blocks)))
     db.session.flush()
+    _comments(assessment, researcher)
+
+
+def _comments(assessment: Assessment, researcher: Membership) -> None:
+    """Comments on the circulated drafts: open ones, a thread, and responses (one carried to v2)."""
+    from datetime import timedelta
+
+    from mab.comments.models import Comment, Disposition
+    from mab.drafts.models import Draft
+    from mab.types import utcnow
+
+    members = {m.user.email: m for m in db.session.scalars(select(Membership).where(
+        Membership.assessment_id == assessment.id, Membership.role == Role.BOARD_MEMBER))}
+    drafts = {d.title: d for d in db.session.scalars(select(Draft).where(
+        Draft.assessment_id == assessment.id))}
+    now = utcnow()
+
+    def comment(draft, author, body, *, paragraph=None, quote="", days_ago=3, **fields):
+        version = drafts[draft].versions[0]
+        block = version.blocks[paragraph - 1]["id"] if paragraph else None
+        row = Comment(assessment_id=assessment.id, draft_id=version.draft_id, version=version,
+                      block_id=block, paragraph=paragraph, quote=quote, body=body,
+                      author=members.get(author, researcher),
+                      created_at=now - timedelta(days=days_ago), **fields)
+        db.session.add(row)
+        return row
+
+    first = comment("Freedom of expression online", "member01@example.org",
+                    "Please cite the **2021 survey** of journalists as well.", paragraph=2,
+                    quote="self-censorship on social networks")
+    comment("Freedom of expression online", "member02@example.org",
+            "Рекомендацию стоит адресовать конкретному ведомству.", paragraph=3, days_ago=2)
+    comment("Freedom of expression online", "member05@example.org",
+            "The draft should mention the 2022 amendments to the media law.", days_ago=1)
+    db.session.flush()
+    db.session.add(Comment(assessment_id=assessment.id, draft_id=first.draft_id,
+                           version_id=first.version_id, parent=first, block_id=first.block_id,
+                           paragraph=first.paragraph, body="Which survey do you mean: the "
+                           "one by the Union of Journalists?", author=researcher,
+                           created_at=now - timedelta(days=2)))
+    revised = drafts["Connectivity and usage"]
+    comment("Connectivity and usage", "member03@example.org",
+            "Add the 2022 figures for rural households.", paragraph=2, days_ago=12,
+            disposition=Disposition.ACCEPTED, response="Added the 2022 survey as a new paragraph.",
+            addressed_in=revised.versions[1], disposed_by=researcher,
+            disposed_at=now - timedelta(days=4), satisfied=True, satisfied_at=now)
+    comment("Connectivity and usage", "member04@example.org",
+            "Coverage figures from operators are not independent.", paragraph=1, days_ago=11,
+            disposition=Disposition.NOT_ACCEPTED, disposed_by=researcher,
+            response="They are the regulator's figures, which the report cites as such.",
+            disposed_at=now - timedelta(days=4))

@@ -23,6 +23,7 @@ class Action(enum.StrEnum):
     READ_UNCIRCULATED = "read_uncirculated"
     COMMENT = "comment"                             # comment and reply
     DISPOSE_COMMENTS = "dispose_comments"
+    EXTEND_DEADLINE = "extend_deadline"             # of a circulation's comment period
     MANAGE_VALIDATION = "manage_validation"         # open and close rounds
     SIGN_OFF = "sign_off"
     EXPORT = "export"                               # exports and annex
@@ -43,6 +44,7 @@ GRANTS: dict[Action, frozenset[Role]] = {
     Action.READ_UNCIRCULATED: frozenset({C, R}),
     Action.COMMENT: frozenset({C, R, B}),
     Action.DISPOSE_COMMENTS: frozenset({C, R}),
+    Action.EXTEND_DEADLINE: frozenset({C}),
     Action.MANAGE_VALIDATION: frozenset({C}),
     Action.SIGN_OFF: frozenset({B}),
     Action.EXPORT: frozenset({C, R, O}),

@@ -5,6 +5,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
 )
@@ -73,6 +74,12 @@ class ProfileForm(FlaskForm):
         if field.data and not is_valid_timezone(field.data):
             raise ValidationError(_l("Unknown timezone. Use a name such as Asia/Almaty or "
                                      "Europe/Paris."))
+
+
+class NotificationsForm(FlaskForm):
+    comment_emails = RadioField(_l("Emails about comments"), choices=choices([
+        ("immediate", _l("An email for each new comment, reply or response")),
+        ("daily", _l("One daily digest"))]), validators=[InputRequired()])
 
 
 class PasswordChangeForm(NewPasswordMixin, FlaskForm):

@@ -18,6 +18,11 @@ class Gender(enum.StrEnum):
     UNDISCLOSED = "undisclosed"
 
 
+class CommentEmails(enum.StrEnum):
+    IMMEDIATE = "immediate"     # an email for each comment, reply or response
+    DAILY = "daily"             # one digest a day (``flask mab send-digests``)
+
+
 class TokenPurpose(enum.StrEnum):
     INVITE = "invite"
     RESET = "reset"
@@ -42,6 +47,8 @@ class User(UserMixin, db.Model):
         str_enum(Gender, "gender"))
     # True when the coordinator recorded the gender; the person's own choice clears it.
     gender_recorded_by_coordinator: Mapped[bool] = mapped_column(default=False)
+    comment_emails: Mapped[CommentEmails] = mapped_column(
+        str_enum(CommentEmails, "comment_emails"), default=CommentEmails.IMMEDIATE)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     is_site_admin: Mapped[bool] = mapped_column(default=False)

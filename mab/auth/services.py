@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from mab.audit.services import record_event
-from mab.auth.models import AccountToken, TokenPurpose, User, normalise_email
+from mab.auth.models import AccountToken, CommentEmails, TokenPurpose, User, normalise_email
 from mab.auth.rules import password_problems
 from mab.auth.tokens import consume_token, issue_token
 from mab.errors import DomainError
@@ -106,6 +106,14 @@ def update_profile(user: User, *, name: str, language: str, gender, timezone=Non
         user.gender_recorded_by_coordinator = False   # now self-described
     if changes:
         record_event("account.profile_updated", user, actor=user, changes=changes)
+
+
+def set_comment_emails(user: User, value: str) -> None:
+    value = CommentEmails(value)
+    if user.comment_emails != value:
+        record_event("account.comment_emails", user, actor=user,
+                     changes={"comment_emails": [user.comment_emails, value]})
+        user.comment_emails = value
 
 
 def create_admin(email: str, name: str, password: str) -> tuple[User, bool]:

@@ -16,6 +16,7 @@ from mab.auth.forms import (
     AcceptInvitationForm,
     LanguageForm,
     LoginForm,
+    NotificationsForm,
     PasswordChangeForm,
     ProfileForm,
     ResetPasswordForm,
@@ -198,10 +199,25 @@ def change_password():
     return _account_page(password=form)
 
 
-def _account_page(profile=None, password=None):
+@bp.post("/account/notifications")
+@login_required
+def update_notifications():
+    form = NotificationsForm()
+    if form.validate_on_submit():
+        services.set_comment_emails(current_user, form.comment_emails.data)
+        db.session.commit()
+        flash(_("Your email preference has been saved."), "success")
+        return redirect(url_for("auth.account"))
+    return _account_page(notifications=form)
+
+
+def _account_page(profile=None, password=None, notifications=None):
     profile = profile or ProfileForm(obj=current_user, formdata=None)
     if profile.gender.data is None:
         profile.gender.data = ""
     password = password or PasswordChangeForm(formdata=None)
-    status = 200 if not (profile.errors or password.errors) else 422
-    return render_template("auth/account.html", profile=profile, password=password), status
+    notifications = notifications or NotificationsForm(
+        formdata=None, comment_emails=str(current_user.comment_emails))
+    status = 200 if not (profile.errors or password.errors or notifications.errors) else 422
+    return render_template("auth/account.html", profile=profile, password=password,
+                           notifications=notifications), status

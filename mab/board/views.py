@@ -33,6 +33,8 @@ from mab.board.forms import (
     StepDownForm,
 )
 from mab.board.models import StakeholderGroup
+from mab.comments import participation
+from mab.comments import queries as comment_queries
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.permissions import Action, can
@@ -391,6 +393,9 @@ def _balance(assessment):
 def balance(assessment):
     data = _balance(assessment)
     data["charts"] = charts.balance_charts(data["table"], data["policy"], full=data["full"])
+    voices = comment_queries.board_voices(assessment)
+    data["comments_table"] = participation.comment_table(voices, data["groups"])
+    data["commenters_table"] = participation.commenter_table(voices, data["groups"])
     return render_template("board/balance.html", assessment=assessment, **data)
 
 

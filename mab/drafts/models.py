@@ -99,6 +99,8 @@ class Circulation(db.Model):
     circulated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     circulated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deadline: Mapped[date]
+    # Set by the first extension: the deadline as first given (the audit log has every change).
+    original_deadline: Mapped[date | None]
     message: Mapped[str] = mapped_column(Text, default="")
 
     version = relationship("DraftVersion", back_populates="circulation")

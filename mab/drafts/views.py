@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership, Role
@@ -46,7 +47,13 @@ def _sees_uncirculated() -> bool:
 
 
 def _draft(assessment, draft_id) -> Draft:
-    draft = db.session.get(Draft, draft_id)
+    # populate_existing: the versions and their circulations and attachments arrive in three
+    # queries even when rows of them are already in the session.
+    draft = db.session.scalar(
+        select(Draft).where(Draft.id == draft_id)
+        .options(selectinload(Draft.versions).options(selectinload(DraftVersion.circulation),
+                                                      selectinload(DraftVersion.attachments)))
+        .execution_options(populate_existing=True))
     if draft is None or draft.assessment_id != assessment.id:
         abort(404)
     if not _sees_uncirculated() and not any(v.circulation for v in draft.versions):
@@ -123,23 +130,24 @@ def new(assessment):
 @bp.get("/drafts/<int:draft_id>")
 @assessment_view(Action.READ_CIRCULATED)
 def show(assessment, draft_id):
-    draft = _draft(assessment, draft_id)
-    versions = _visible_versions(draft)
-    return _version_page(assessment, draft, versions[-1], versions)
+    return version_page(assessment, _draft(assessment, draft_id))
 
 
 @bp.get("/drafts/<int:draft_id>/v/<int:number>")
 @assessment_view(Action.READ_CIRCULATED)
 def version(assessment, draft_id, number):
-    draft = _draft(assessment, draft_id)
-    return _version_page(assessment, draft, _version(draft, number), _visible_versions(draft))
+    return version_page(assessment, _draft(assessment, draft_id), number)
 
 
 def _rendered_blocks(version):
     return [(b["id"], render_markdown(b["text"])) for b in version.blocks or []]
 
 
-def _version_page(assessment, draft, version, versions):
+def version_page(assessment, draft, number=None, *, pending=None):
+    """A version with its comments; ``pending`` re-opens a comment form that failed."""
+    from mab.comments.views import version_context
+    versions = _visible_versions(draft)
+    version = versions[-1] if number is None else _version(draft, number)
     reader = g.membership.role in (Role.BOARD_MEMBER, Role.OBSERVER)
     if reader:
         services.record_view(version, g.membership)
@@ -153,7 +161,8 @@ def _version_page(assessment, draft, version, versions):
         circulate_form=circulate_form,
         owner_form=_owner_form(assessment, draft) if can(g.membership.role,
                                                          Action.MANAGE_BOARD) else None,
-        views=queries.views_of(version) if editor and version.circulation else [])
+        views=queries.views_of(version) if editor and version.circulation else [],
+        **version_context(assessment, g.membership, draft, version, pending))
     if reader:
         # After rendering: a commit expires every row, and the page would reload them one by one.
         db.session.commit()

@@ -1,0 +1,73 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from mab.comments.models import MAX_BODY, MAX_QUOTE
+from mab.forms import choices
+
+DISPOSITION_LABELS = {
+    "accepted": _l("Accepted"), "partly_accepted": _l("Partly accepted"),
+    "not_accepted": _l("Not accepted"), "noted": _l("Noted"),
+}
+BODY_TOO_LONG = _l("A comment can be at most %(max)d characters.")
+QUOTE_TOO_LONG = _l("A quote can be at most %(max)d characters.")
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+def _body(label):
+    return TextAreaField(label, validators=[InputRequired(_l("Write your comment.")),
+                                            Length(max=MAX_BODY, message=BODY_TOO_LONG)],
+                         description=_l("Markdown: *italic*, **bold**, lists, links."))
+
+
+class CommentForm(FlaskForm):
+    block_id = HiddenField()
+    quote = StringField(_l("Passage you comment on (optional)"),
+                        validators=[Length(max=MAX_QUOTE, message=QUOTE_TOO_LONG)],
+                        description=_l("Copy the words from the paragraph, or select them "
+                                       "before opening this form."))
+    body = _body(_l("Your comment"))
+
+
+class ReplyForm(FlaskForm):
+    body = _body(_l("Your reply"))
+
+
+class EditCommentForm(FlaskForm):
+    quote = StringField(_l("Passage you comment on (optional)"),
+                        validators=[Length(max=MAX_QUOTE, message=QUOTE_TOO_LONG)])
+    body = _body(_l("Your comment"))
+
+
+class DispositionForm(FlaskForm):
+    disposition = SelectField(_l("Disposition"), validators=[InputRequired(
+        _l("Choose how the comment was handled."))],
+        choices=choices([("", "—")] + list(DISPOSITION_LABELS.items())))
+    response = TextAreaField(_l("Response to the commenter"), validators=[
+        InputRequired(_l("Write the response the commenter will read.")),
+        Length(max=MAX_BODY, message=_l("A response can be at most %(max)d characters."))])
+    addressed_in = SelectField(_l("Addressed in version"), coerce=_int_or_none,
+                               validators=[Optional()])
+
+
+class VerdictForm(FlaskForm):
+    satisfied = HiddenField()
+
+
+class DeadlineForm(FlaskForm):
+    deadline = DateField(_l("New deadline"), validators=[InputRequired(_l("Give a date."))])
+
+
+class MatrixForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    draft = SelectField(_l("Draft"), coerce=_int_or_none, validators=[Optional()])
+    group = SelectField(_l("Commenter's group"), coerce=_int_or_none, validators=[Optional()])
+    disposition = SelectField(_l("Disposition"), validators=[Optional()], choices=choices(
+        [("", _l("Any")), ("open", _l("Open (no response yet)"))]
+        + list(DISPOSITION_LABELS.items())))

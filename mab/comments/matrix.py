@@ -1,0 +1,47 @@
+"""The comment-resolution matrix: one row per top-level comment, as the report annex prints it.
+
+Pure: built from loaded comments, so the page, the CSV and the annex say exactly the same.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+@dataclass(frozen=True)
+class Row:
+    comment_id: int
+    draft_id: int
+    draft_title: str
+    version: int
+    paragraph: int | None         # 1-based position in the version commented on; None: general
+    block_id: str | None
+    quote: str
+    comment: str                  # Markdown source; empty when withdrawn
+    withdrawn: bool
+    group: str | None             # commenter's stakeholder group (None: research team or none)
+    commenter_role: str
+    date: datetime
+    disposition: str | None
+    response: str
+    addressed_in: int | None
+    satisfied: bool | None
+    replies: int
+
+    @property
+    def open(self) -> bool:
+        return self.disposition is None and not self.withdrawn
+
+
+def row_of(comment, *, replies: int = 0) -> Row:
+    author = comment.author
+    group = author.group.name if author is not None and author.group is not None else None
+    return Row(
+        comment_id=comment.id, draft_id=comment.draft_id, draft_title=comment.draft.title,
+        version=comment.version.number,
+        paragraph=comment.paragraph,
+        block_id=comment.block_id, quote=comment.quote or "",
+        comment="" if comment.withdrawn else comment.body, withdrawn=comment.withdrawn,
+        group=group, commenter_role=str(author.role) if author is not None else "",
+        date=comment.created_at,
+        disposition=str(comment.disposition) if comment.disposition else None,
+        response=comment.response or "",
+        addressed_in=comment.addressed_in.number if comment.addressed_in is not None else None,
+        satisfied=comment.satisfied, replies=replies)

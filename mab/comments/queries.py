@@ -1,0 +1,158 @@
+"""Reads for comments: a version's threads, the matrix and participation, each in a fixed
+number of queries whatever the number of comments."""
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from mab.assessments.models import Assessment, BoardStatus, Membership, Role
+from mab.auth.models import User
+from mab.comments.models import Comment, CommentRevision, Disposition
+from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
+from mab.extensions import db
+from mab.framework.models import FrameworkItem
+
+
+def threads(draft: Draft, up_to: DraftVersion) -> list[Comment]:
+    """Top-level comments on the draft's versions up to ``up_to``, with replies and edit history.
+
+    Three queries: the comments, their authors, their revisions; replies, parents and versions
+    are wired up from what is loaded (the draft's versions are already in the session).
+    """
+    numbers = {v.id: v.number for v in draft.versions}
+    version_ids = [vid for vid, n in numbers.items() if n <= up_to.number]
+    rows = db.session.scalars(
+        select(Comment).where(Comment.draft_id == draft.id, Comment.version_id.in_(version_ids))
+        .options(selectinload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)).all()
+    revisions: dict[int, list] = {}
+    for revision in db.session.scalars(
+            select(CommentRevision).join(CommentRevision.comment)
+            .where(Comment.draft_id == draft.id).order_by(CommentRevision.id)):
+        revisions.setdefault(revision.comment_id, []).append(revision)
+    by_id = {c.id: c for c in rows}
+    replies: dict[int, list[Comment]] = {c.id: [] for c in rows}
+    for comment in rows:
+        set_committed_value(comment, "revisions", revisions.get(comment.id, []))
+        if comment.parent_id is not None and comment.parent_id in by_id:
+            replies[comment.parent_id].append(comment)
+            set_committed_value(comment, "parent", by_id[comment.parent_id])
+        elif comment.parent_id is None:
+            set_committed_value(comment, "parent", None)
+    for comment in rows:
+        set_committed_value(comment, "replies", replies[comment.id])
+    return [c for c in rows if c.parent_id is None]
+
+
+@dataclass(frozen=True)
+class MatrixFilters:
+    draft_id: int | None = None
+    group_id: int | None = None
+    disposition: str = ""          # a Disposition, "open" (none yet) or "" (any)
+
+    def as_args(self) -> dict:
+        return {k: v for k, v in (("draft", self.draft_id), ("group", self.group_id),
+                                  ("disposition", self.disposition)) if v}
+
+
+def _replies_count():
+    reply = Comment.__table__.alias("reply")
+    return (select(func.count(reply.c.id)).where(reply.c.parent_id == Comment.id)
+            .correlate(Comment.__table__).scalar_subquery())
+
+
+def matrix(assessment: Assessment, filters: MatrixFilters) -> Select:
+    """Top-level comments with everything a matrix row shows, in one query (rows, replies)."""
+    query = (select(Comment, _replies_count().label("replies"))
+             .where(Comment.assessment_id == assessment.id, Comment.parent_id.is_(None))
+             .join(Comment.draft).join(Comment.version)
+             .options(joinedload(Comment.author).options(
+                          load_only(Membership.role, Membership.group_id)),
+                      joinedload(Comment.draft).load_only(Draft.title),
+                      joinedload(Comment.version).load_only(DraftVersion.number),
+                      joinedload(Comment.addressed_in).load_only(DraftVersion.number))
+             .order_by(Draft.title, Draft.id, DraftVersion.number, Comment.paragraph.nulls_first(),
+                       Comment.created_at, Comment.id))
+    if filters.draft_id:
+        query = query.where(Comment.draft_id == filters.draft_id)
+    if filters.group_id:
+        query = query.where(Comment.author.has(Membership.group_id == filters.group_id))
+    if filters.disposition == "open":
+        query = query.where(Comment.disposition.is_(None), Comment.withdrawn_at.is_(None))
+    elif filters.disposition in set(Disposition):
+        query = query.where(Comment.disposition == filters.disposition)
+    return query
+
+
+def drafts_with_comments(assessment: Assessment) -> list[tuple[int, str]]:
+    return db.session.execute(
+        select(Draft.id, Draft.title).where(
+            Draft.assessment_id == assessment.id,
+            exists(select(Comment.id).where(Comment.draft_id == Draft.id)))
+        .order_by(Draft.title)).all()
+
+
+def open_count(assessment: Assessment, draft: Draft | None = None) -> int:
+    query = select(func.count(Comment.id)).where(
+        Comment.assessment_id == assessment.id, Comment.parent_id.is_(None),
+        Comment.disposition.is_(None), Comment.withdrawn_at.is_(None))
+    if draft is not None:
+        query = query.where(Comment.draft_id == draft.id)
+    return db.session.scalar(query)
+
+
+def to_dispose(draft: Draft, *, only_open: bool) -> Select:
+    query = (select(Comment).where(Comment.draft_id == draft.id, Comment.parent_id.is_(None),
+                                   Comment.withdrawn_at.is_(None))
+             .options(selectinload(Comment.author), selectinload(Comment.addressed_in).options(
+                 load_only(DraftVersion.number)))
+             .order_by(Comment.created_at, Comment.id))
+    if only_open:
+        query = query.where(Comment.disposition.is_(None))
+    return query
+
+
+# Participation ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Voice:
+    """A board member and how many comments (and replies) they made."""
+    membership_id: int
+    name: str
+    group_id: int | None
+    gender: str | None
+    comments: int
+
+
+def board_voices(assessment: Assessment, draft_id: int | None = None) -> list[Voice]:
+    """Every board member who is active or commented, with their comment count (one query)."""
+    counted = and_(Comment.author_id == Membership.id, Comment.withdrawn_at.is_(None))
+    if draft_id:
+        counted = and_(counted, Comment.draft_id == draft_id)
+    rows = db.session.execute(
+        select(Membership.id, User.name, User.email, Membership.group_id, User.gender,
+               Membership.board_status, func.count(Comment.id))
+        .join(Membership.user).outerjoin(Comment, counted)
+        .where(Membership.assessment_id == assessment.id, Membership.role == Role.BOARD_MEMBER)
+        .group_by(Membership.id, User.name, User.email, Membership.group_id, User.gender,
+                  Membership.board_status)
+        .order_by(User.name, User.email)).all()
+    return [Voice(r[0], r[1] or r[2], r[3], str(r[4]) if r[4] else None, r[6]) for r in rows
+            if r[5] == BoardStatus.ACTIVE or r[6]]
+
+
+def silent_indicators(assessment: Assessment) -> list[tuple[Draft, FrameworkItem]]:
+    """Indicators whose drafts were circulated and had no comment from a board member."""
+    board_comment = exists(select(Comment.id).join(Comment.author).where(
+        Comment.draft_id == Draft.id, Membership.role == Role.BOARD_MEMBER,
+        Comment.withdrawn_at.is_(None)))
+    circulated = exists(select(Circulation.id).join(Circulation.version)
+                        .where(DraftVersion.draft_id == Draft.id))
+    return db.session.execute(
+        select(Draft, FrameworkItem).join(FrameworkItem, FrameworkItem.id == Draft.item_id)
+        .where(Draft.assessment_id == assessment.id, Draft.subject == Subject.INDICATOR,
+               circulated, ~board_comment)
+        .options(load_only(Draft.id, Draft.title), joinedload(Draft.item).load_only(
+            FrameworkItem.code), joinedload(Draft.owner).load_only(Membership.id))
+        .order_by(FrameworkItem.position, FrameworkItem.code)).all()

@@ -1,0 +1,154 @@
+"""Rules of commenting: plain functions over plain values, no app needed.
+
+Who may still comment, reply, edit or withdraw (each answers with a problem code, or None when
+allowed), whether a quote is in its paragraph, and where earlier comments stand on a later
+version (carried over at their paragraph, marked when it changed, listed when it was removed).
+"""
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from mab.drafts.diff import Segment, word_diff
+
+NOT_CIRCULATED, CLOSED, WITHDRAWN, NOT_AUTHOR = "not_circulated", "closed", "withdrawn", "not_author"
+HAS_REPLIES, DISPOSED, NOT_DISPOSED = "has_replies", "disposed", "not_disposed"
+
+
+def period_over(deadline: date | None, today: date) -> bool:
+    """Comments are open to the end of the deadline day, in the assessment's timezone."""
+    return deadline is not None and today > deadline
+
+
+def comment_problem(*, circulated: bool, deadline: date | None, today: date) -> str | None:
+    """May a new top-level comment be made on this version?"""
+    if not circulated:
+        return NOT_CIRCULATED
+    if period_over(deadline, today):
+        return CLOSED
+    return None
+
+
+def reply_problem(*, deadline: date | None, today: date, by_team: bool,
+                  team_in_thread: bool, root_withdrawn: bool) -> str | None:
+    """May someone reply in a thread?
+
+    The research team may always reply. After the deadline, others may still answer in a thread
+    where the team has written: the researchers' questions stay open.
+    """
+    if root_withdrawn:
+        return WITHDRAWN
+    if by_team or not period_over(deadline, today) or team_in_thread:
+        return None
+    return CLOSED
+
+
+def edit_problem(*, is_author: bool, withdrawn: bool, has_replies: bool, disposed: bool,
+                 deadline: date | None, today: date) -> str | None:
+    """Authors edit until there is a reply or a disposition, or the deadline passes."""
+    if not is_author:
+        return NOT_AUTHOR
+    if withdrawn:
+        return WITHDRAWN
+    if disposed:
+        return DISPOSED
+    if has_replies:
+        return HAS_REPLIES
+    if period_over(deadline, today):
+        return CLOSED
+    return None
+
+
+def withdraw_problem(*, is_author: bool, withdrawn: bool, disposed: bool) -> str | None:
+    """Authors may withdraw until the comment has a response; a placeholder stays."""
+    if not is_author:
+        return NOT_AUTHOR
+    if withdrawn:
+        return WITHDRAWN
+    if disposed:
+        return DISPOSED
+    return None
+
+
+def verdict_problem(*, is_author: bool, disposed: bool) -> str | None:
+    if not is_author:
+        return NOT_AUTHOR
+    if not disposed:
+        return NOT_DISPOSED
+    return None
+
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(rendered_html: str) -> str:
+    """What a reader sees of a rendered paragraph: tags dropped, entities decoded, spaces folded."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", rendered_html))).strip()
+
+
+def normalise_quote(quote: str) -> str:
+    return _SPACE.sub(" ", quote or "").strip()
+
+
+def quote_in(quote: str, paragraph_plain: str, paragraph_source: str = "") -> bool:
+    """A quote must be a passage of its paragraph, as shown or as written (spaces folded)."""
+    quote = normalise_quote(quote)
+    if not quote:
+        return True
+    return quote in paragraph_plain or quote in normalise_quote(paragraph_source)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A top-level comment as it stands on the version being read."""
+    comment: object
+    changed: bool = False                 # its paragraph's text differs from when it was made
+    segments: tuple[Segment, ...] = ()    # that paragraph's word diff, then -> now
+
+
+@dataclass
+class Placement:
+    by_block: dict[str, list[Placed]] = field(default_factory=dict)
+    general: list[Placed] = field(default_factory=list)
+    removed: list[Placed] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return (sum(len(v) for v in self.by_block.values()) + len(self.general)
+                + len(self.removed))
+
+
+def place(comments, blocks_of_version: dict[int, list[dict]], target_blocks: list[dict]) -> Placement:
+    """Where each top-level comment stands on the target version.
+
+    ``comments`` have ``version_id`` and ``block_id``; ``blocks_of_version`` maps a version id
+    to its blocks (``[{"id", "text"}]``). A comment whose paragraph is still there appears at
+    it, marked changed (with the diff) if the text differs; a comment whose paragraph is gone
+    goes to ``removed``; a comment without a paragraph is general. None is ever dropped.
+    """
+    now = {b["id"]: b["text"] for b in target_blocks}
+    placement = Placement()
+    texts: dict[int, dict[str, str]] = {}
+    for comment in comments:
+        if not comment.block_id:
+            placement.general.append(Placed(comment))
+            continue
+        then = texts.setdefault(comment.version_id, {
+            b["id"]: b["text"] for b in blocks_of_version.get(comment.version_id, [])})
+        before = then.get(comment.block_id)
+        if comment.block_id not in now:
+            # Keep what the paragraph said, so the comment still reads sensibly.
+            placement.removed.append(Placed(comment, True, (Segment("delete", before),)
+                                            if before is not None else ()))
+            continue
+        if before is None or before == now[comment.block_id]:
+            placed = Placed(comment)
+        else:
+            placed = Placed(comment, True, word_diff(before, now[comment.block_id]))
+        placement.by_block.setdefault(comment.block_id, []).append(placed)
+    return placement
+
+
+def paragraph_numbers(blocks: list[dict]) -> dict[str, int]:
+    """Block id -> its 1-based position, as readers count paragraphs."""
+    return {b["id"]: n for n, b in enumerate(blocks, start=1)}

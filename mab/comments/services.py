@@ -1,0 +1,307 @@
+"""Comment use cases: they change rows, audit and queue notices; the view commits."""
+from datetime import date
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from mab.assessments.models import Assessment, Membership, Role
+from mab.audit.services import record_event
+from mab.auth.models import CommentEmails, User
+from mab.comments import rules
+from mab.comments.models import (
+    MAX_BODY,
+    MAX_QUOTE,
+    Comment,
+    CommentNotice,
+    CommentRevision,
+    Disposition,
+    NoticeReason,
+)
+from mab.drafts.models import Circulation, Draft, DraftVersion
+from mab.drafts.services import recipients
+from mab.errors import DomainError
+from mab.extensions import db
+from mab.markdown import render_markdown
+from mab.notify.services import queue_email
+from mab.types import utcnow
+
+TEAM = (Role.COORDINATOR, Role.RESEARCHER)
+
+PROBLEMS = {
+    rules.NOT_CIRCULATED: _l("Comments open when the version is circulated."),
+    rules.CLOSED: _l("The comment period ended; the coordinator may extend the deadline."),
+    rules.WITHDRAWN: _l("This comment was withdrawn."),
+    rules.NOT_AUTHOR: _l("Only the author may do this."),
+    rules.HAS_REPLIES: _l("This comment has replies and can no longer be edited."),
+    rules.DISPOSED: _l("This comment has a response and can no longer be changed."),
+    rules.NOT_DISPOSED: _l("There is no response to this comment yet."),
+}
+
+
+def _refuse(problem: str | None, field: str | None = None) -> None:
+    if problem is not None:
+        raise DomainError(PROBLEMS[problem], field=field)
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_l("Write your comment."), field="body")
+    if len(body) > MAX_BODY:
+        raise DomainError(_l("A comment can be at most %(n)d characters; this one has %(m)d.",
+                             n=MAX_BODY, m=len(body)), field="body")
+    return body
+
+
+def deadline_of(version: DraftVersion) -> date | None:
+    return version.circulation.deadline if version.circulation is not None else None
+
+
+def is_team(membership: Membership | None) -> bool:
+    return membership is not None and membership.role in TEAM
+
+
+def comment_link(comment: Comment, assessment: Assessment) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(
+        "drafts.version", slug=assessment.slug, draft_id=comment.draft_id,
+        number=comment.version.number, _anchor=f"c{comment.id}")
+
+
+def add_comment(version: DraftVersion, assessment: Assessment, author: Membership, *, body: str,
+                block_id: str | None = None, quote: str = "") -> Comment:
+    _refuse(rules.comment_problem(circulated=version.circulation is not None,
+                                  deadline=deadline_of(version), today=assessment.today()))
+    body = _check_body(body)
+    quote = rules.normalise_quote(quote)
+    if block_id:
+        block = next((b for b in version.blocks or [] if b["id"] == block_id), None)
+        if block is None:
+            raise DomainError(_l("That paragraph is not in version %(n)d; choose one on the page.",
+                                 n=version.number), field="block_id")
+        if len(quote) > MAX_QUOTE:
+            raise DomainError(_l("A quote can be at most %(n)d characters.", n=MAX_QUOTE),
+                              field="quote")
+        if not rules.quote_in(quote, rules.plain_text(str(render_markdown(block["text"]))),
+                              block["text"]):
+            raise DomainError(_l("The quoted passage is not in this paragraph; copy it exactly "
+                                 "or leave the quote empty."), field="quote")
+        paragraph = rules.paragraph_numbers(version.blocks)[block_id]
+    else:
+        block_id, quote, paragraph = None, "", None
+    comment = Comment(assessment_id=assessment.id, draft_id=version.draft_id, version=version,
+                      block_id=block_id, paragraph=paragraph, quote=quote, body=body,
+                      author=author)
+    db.session.add(comment)
+    db.session.flush()
+    record_event("comment.added", comment, actor=author.user, assessment=assessment,
+                 changes={"draft_id": version.draft_id, "version": version.number,
+                          "block_id": block_id, "quote": quote, "body": body})
+    owner = version.draft.owner
+    if owner is not None:
+        _notify([owner.user], comment, NoticeReason.NEW_COMMENT, assessment, actor=author)
+    return comment
+
+
+def reply(parent: Comment, assessment: Assessment, author: Membership, *, body: str) -> Comment:
+    root = parent.parent if parent.parent is not None else parent
+    team_in_thread = any(is_team(r.author) for r in root.replies)
+    _refuse(rules.reply_problem(deadline=deadline_of(root.version), today=assessment.today(),
+                                by_team=is_team(author), team_in_thread=team_in_thread,
+                                root_withdrawn=root.withdrawn))
+    body = _check_body(body)
+    comment = Comment(assessment_id=assessment.id, draft_id=root.draft_id,
+                      version_id=root.version_id, parent=root, block_id=root.block_id,
+                      paragraph=root.paragraph, quote="",
+                      body=body, author=author)
+    db.session.add(comment)
+    db.session.flush()
+    record_event("comment.replied", comment, actor=author.user, assessment=assessment,
+                 changes={"parent_id": root.id, "body": body})
+    thread = [root.author] + [r.author for r in root.replies] + [root.draft.owner]
+    _notify([m.user for m in thread if m is not None], comment, NoticeReason.REPLY, assessment,
+            actor=author)
+    return comment
+
+
+def edit_problem(comment: Comment, membership: Membership, today: date) -> str | None:
+    root = comment.parent or comment
+    return rules.edit_problem(
+        is_author=comment.author_id == membership.id, withdrawn=comment.withdrawn,
+        has_replies=bool(comment.replies) if comment.parent_id is None else
+        any(r.created_at > comment.created_at for r in root.replies),
+        disposed=root.disposition is not None, deadline=deadline_of(root.version), today=today)
+
+
+def edit(comment: Comment, assessment: Assessment, author: Membership, *, body: str,
+         quote: str | None = None) -> Comment:
+    _refuse(edit_problem(comment, author, assessment.today()))
+    body = _check_body(body)
+    new_quote = comment.quote if quote is None or comment.block_id is None else \
+        rules.normalise_quote(quote)
+    if new_quote != comment.quote:
+        block = next((b for b in comment.version.blocks or [] if b["id"] == comment.block_id), None)
+        if len(new_quote) > MAX_QUOTE:
+            raise DomainError(_l("A quote can be at most %(n)d characters.", n=MAX_QUOTE),
+                              field="quote")
+        if block is None or not rules.quote_in(
+                new_quote, rules.plain_text(str(render_markdown(block["text"]))), block["text"]):
+            raise DomainError(_l("The quoted passage is not in this paragraph; copy it exactly "
+                                 "or leave the quote empty."), field="quote")
+    if body == comment.body and new_quote == comment.quote:
+        return comment
+    db.session.add(CommentRevision(comment=comment, body=comment.body, quote=comment.quote,
+                                   written_at=comment.edited_at or comment.created_at))
+    changes = {"body": [comment.body, body]}
+    if new_quote != comment.quote:
+        changes["quote"] = [comment.quote, new_quote]
+    comment.body, comment.quote, comment.edited_at = body, new_quote, utcnow()
+    record_event("comment.edited", comment, actor=author.user, assessment=assessment,
+                 changes=changes)
+    return comment
+
+
+def withdraw(comment: Comment, assessment: Assessment, author: Membership) -> None:
+    root = comment.parent or comment
+    _refuse(rules.withdraw_problem(is_author=comment.author_id == author.id,
+                                   withdrawn=comment.withdrawn,
+                                   disposed=root.disposition is not None))
+    comment.withdrawn_at = utcnow()
+    record_event("comment.withdrawn", comment, actor=author.user, assessment=assessment)
+
+
+def check_addressed_in(comment: Comment, version: DraftVersion | None) -> None:
+    if version is None:
+        return
+    if version.draft_id != comment.draft_id or version.number <= comment.version.number:
+        raise DomainError(_l("Choose a later version of this draft, or none."),
+                          field="addressed_in")
+
+
+def dispose(comment: Comment, assessment: Assessment, researcher: Membership, *, disposition,
+            response: str, addressed_in: DraftVersion | None) -> Comment:
+    if comment.parent_id is not None:
+        raise DomainError(_l("Replies are part of a thread; respond to the comment that opened it."))
+    if comment.withdrawn:
+        _refuse(rules.WITHDRAWN)
+    try:
+        disposition = Disposition(disposition)
+    except ValueError:
+        raise DomainError(_l("Choose how the comment was handled."), field="disposition") from None
+    response = (response or "").strip()
+    if not response:
+        raise DomainError(_l("Write the response the commenter will read."), field="response")
+    if len(response) > MAX_BODY:
+        raise DomainError(_l("A response can be at most %(n)d characters.", n=MAX_BODY),
+                          field="response")
+    check_addressed_in(comment, addressed_in)
+    before = {"disposition": comment.disposition, "response": comment.response,
+              "addressed_in": comment.addressed_in.number if comment.addressed_in else None}
+    after = {"disposition": disposition, "response": response,
+             "addressed_in": addressed_in.number if addressed_in else None}
+    if before == after:
+        return comment
+    first = comment.disposition is None
+    comment.disposition, comment.response, comment.addressed_in = disposition, response, addressed_in
+    comment.disposed_by, comment.disposed_at = researcher, utcnow()
+    if not first:
+        comment.satisfied = comment.satisfied_at = None   # a new response asks for a new view
+    record_event("comment.disposed", comment, actor=researcher.user, assessment=assessment,
+                 changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+    if comment.author is not None:
+        _notify([comment.author.user], comment, NoticeReason.RESPONSE, assessment,
+                actor=researcher)
+    return comment
+
+
+def set_verdict(comment: Comment, assessment: Assessment, author: Membership, *,
+                satisfied: bool) -> None:
+    _refuse(rules.verdict_problem(is_author=comment.author_id == author.id,
+                                  disposed=comment.disposition is not None))
+    comment.satisfied, comment.satisfied_at = satisfied, utcnow()
+    record_event("comment.verdict", comment, actor=author.user, assessment=assessment,
+                 changes={"satisfied": satisfied})
+
+
+def extend_deadline(circulation: Circulation, assessment: Assessment, *, deadline: date,
+                    actor) -> None:
+    if deadline is None or deadline <= circulation.deadline:
+        raise DomainError(_l("Give a date after the current deadline, %(date)s.",
+                             date=circulation.deadline.isoformat()), field="deadline")
+    if deadline < assessment.today():
+        raise DomainError(_l("Give a comment deadline today or later."), field="deadline")
+    old = circulation.deadline
+    if circulation.original_deadline is None:
+        circulation.original_deadline = old
+    circulation.deadline = deadline
+    version = circulation.version
+    record_event("draft.deadline_extended", version, actor=actor, assessment=assessment,
+                 changes={"deadline": [old, deadline], "draft_id": version.draft_id,
+                          "number": version.number})
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
+        "drafts.version", slug=assessment.slug, draft_id=version.draft_id, number=version.number)
+    for membership in recipients(assessment):
+        queue_email(to=membership.user, template="deadline_extended", assessment=assessment,
+                    subject=_l("More time to comment: %(title)s", title=version.draft.title),
+                    draft=version.draft, version=version, deadline=deadline, link=link)
+
+
+# Notices -------------------------------------------------------------------------------------
+
+def _notify(users: list[User], comment: Comment, reason: NoticeReason, assessment: Assessment, *,
+            actor: Membership) -> None:
+    """One notice per person (never the actor): emailed now, or kept for the daily digest."""
+    seen = {actor.user_id}
+    for user in users:
+        if user is None or user.id in seen or not user.active:
+            continue
+        seen.add(user.id)
+        notice = CommentNotice(user=user, comment=comment, reason=reason)
+        db.session.add(notice)
+        if user.comment_emails == CommentEmails.IMMEDIATE:
+            _send([notice], user, assessment)
+
+
+def _subject(reason: NoticeReason, title: str):
+    if reason == NoticeReason.NEW_COMMENT:
+        return _l("New comment on %(title)s", title=title)
+    if reason == NoticeReason.REPLY:
+        return _l("New reply on %(title)s", title=title)
+    return _l("Response to your comment on %(title)s", title=title)
+
+
+def _send(notices: list[CommentNotice], user: User, assessment: Assessment) -> None:
+    items = [{"notice": n, "comment": n.comment, "link": comment_link(n.comment, assessment)}
+             for n in notices]
+    if len(notices) == 1:
+        subject = _subject(notices[0].reason, notices[0].comment.draft.title)
+    else:
+        subject = _l("%(n)d comments and replies in %(assessment)s", n=len(notices),
+                     assessment=assessment.title)
+    from mab.comments.forms import DISPOSITION_LABELS
+    queue_email(to=user, template="comment_notices", assessment=assessment, subject=subject,
+                items=items, disposition_label=lambda value: DISPOSITION_LABELS.get(value, ""), digest=len(notices) > 1 or user.comment_emails == CommentEmails.DAILY)
+    now = utcnow()
+    for notice in notices:
+        notice.sent_at = now
+
+
+def send_digests() -> int:
+    """Queue one email per person and assessment with every notice not yet sent. Idempotent."""
+    notices = db.session.scalars(
+        select(CommentNotice).where(CommentNotice.sent_at.is_(None))
+        .options(selectinload(CommentNotice.user),
+                 selectinload(CommentNotice.comment).options(
+                     selectinload(Comment.draft), selectinload(Comment.version),
+                     selectinload(Comment.author)))
+        .order_by(CommentNotice.user_id, CommentNotice.id)).all()
+    batches: dict[tuple[int, int], list[CommentNotice]] = {}
+    for notice in notices:
+        batches.setdefault((notice.user_id, notice.comment.assessment_id), []).append(notice)
+    assessments = {a.id: a for a in db.session.scalars(select(Assessment).where(
+        Assessment.id.in_({key[1] for key in batches})))}
+    for (_user_id, assessment_id), batch in batches.items():
+        _send(batch, batch[0].user, assessments[assessment_id])
+    return len(batches)
+

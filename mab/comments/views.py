@@ -1,0 +1,450 @@
+from dataclasses import dataclass, field
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from mab.assessments.access import assessment_view
+from mab.assessments.models import Role
+from mab.board import queries as board_queries
+from mab.board.csvio import csv_response, write_csv
+from mab.comments import matrix as matrix_rules
+from mab.comments import participation, queries, rules, services
+from mab.comments.forms import (
+    DISPOSITION_LABELS,
+    CommentForm,
+    DeadlineForm,
+    DispositionForm,
+    EditCommentForm,
+    MatrixForm,
+    ReplyForm,
+    VerdictForm,
+)
+from mab.comments.models import Comment
+from mab.drafts.models import Draft, DraftVersion
+from mab.errors import DomainError
+from mab.extensions import db
+from mab.markdown import render_markdown
+from mab.permissions import Action, can
+
+bp = Blueprint("comments", __name__, url_prefix="/a/<slug>")
+
+MATRIX_PER_PAGE = 100
+TABLE_PER_PAGE = 50
+
+
+# The comments part of a version page -----------------------------------------------------
+
+@dataclass
+class Pending:
+    """A comment form that failed: which one, with the user's input and the errors."""
+    target: str          # "general", a block id, "reply-<id>", "dispose-<id>", "deadline"
+    form: object
+    errors: list = field(default_factory=list)
+
+
+def version_context(assessment, membership, draft: Draft, version: DraftVersion,
+                    pending: Pending | None = None) -> dict:
+    """What show.html needs to show and take comments on ``version`` (a fixed number of queries)."""
+    today = assessment.today()
+    roots = queries.threads(draft, version)
+    placement = rules.place(roots, {v.id: v.blocks or [] for v in draft.versions},
+                            version.blocks or [])
+    role = membership.role
+    may_comment = can(role, Action.COMMENT)
+    comment_problem = rules.comment_problem(
+        circulated=version.circulation is not None, deadline=services.deadline_of(version),
+        today=today) if may_comment else None
+    team = services.is_team(membership)
+
+    def may_reply(root: Comment) -> bool:
+        return may_comment and rules.reply_problem(
+            deadline=services.deadline_of(root.version), today=today, by_team=team,
+            team_in_thread=any(services.is_team(r.author) for r in root.replies),
+            root_withdrawn=root.withdrawn) is None
+
+    def may_edit(comment: Comment) -> bool:
+        return comment.author_id == membership.id and \
+            services.edit_problem(comment, membership, today) is None
+
+    roots_placed = [p.comment for p in (*placement.general, *placement.removed,
+                                        *(x for xs in placement.by_block.values() for x in xs))]
+    may_dispose = can(role, Action.DISPOSE_COMMENTS)
+    may_extend = can(role, Action.EXTEND_DEADLINE) and version.circulation is not None
+    shown_forms = {"deadline"} if may_extend else set()
+    if may_comment and comment_problem is None:
+        shown_forms |= {"general"} | {b["id"] for b in version.blocks or []}
+    for root in roots_placed:
+        if may_reply(root):
+            shown_forms.add(f"reply-{root.id}")
+        if may_dispose and not root.withdrawn:
+            shown_forms.add(f"dispose-{root.id}")
+    return {
+        "pending_elsewhere": pending is not None and pending.target not in shown_forms,
+        "placement": placement, "comment_count": sum(1 + len(r.replies) for r in roots),
+        "may_comment": may_comment and comment_problem is None,
+        "comment_closed": may_comment and comment_problem == rules.CLOSED,
+        "may_reply": may_reply, "may_edit": may_edit,
+        "may_dispose": may_dispose, "may_extend": may_extend,
+        "deadline_form": pending.form if pending and pending.target == "deadline"
+        else DeadlineForm(formdata=None),
+        "later_versions": lambda c: [v for v in draft.versions if v.number > c.version.number],
+        "pending": pending, "open_comments": sum(
+            1 for c in roots_placed if c.disposition is None and not c.withdrawn),
+        "disposition_labels": DISPOSITION_LABELS, "membership": membership,
+        "current_ids": {b["id"] for b in version.blocks or []},
+    }
+
+
+def _page_again(assessment, draft, number, pending: Pending):
+    """Re-render the version page with the failed form open and the input kept (422)."""
+    from mab.drafts.views import version_page   # the drafts feature owns the page
+    db.session.rollback()
+    return version_page(assessment, draft, number, pending=pending), 422
+
+
+def _comment(assessment, comment_id) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.assessment_id != assessment.id:
+        abort(404)
+    if comment.version.circulation is None and not can(g.membership.role,
+                                                       Action.READ_UNCIRCULATED):
+        abort(404)
+    return comment
+
+
+def _draft_version(assessment, draft_id, number) -> tuple[Draft, DraftVersion]:
+    from mab.drafts.views import _draft, _version
+    draft = _draft(assessment, draft_id)
+    return draft, _version(draft, number)
+
+
+def _viewed_number(comment: Comment) -> int:
+    """The version page the form was on (carried comments show on later versions too)."""
+    try:
+        number = int(request.form.get("v", ""))
+    except ValueError:
+        return comment.version.number
+    numbers = {v.number for v in comment.draft.versions}
+    return number if number in numbers and number >= comment.version.number else \
+        comment.version.number
+
+
+def _back_to(assessment, comment: Comment, number: int | None = None, anchor=None):
+    return redirect(url_for("drafts.version", slug=assessment.slug, draft_id=comment.draft_id,
+                            number=number or comment.version.number,
+                            _anchor=anchor or f"c{comment.id}"))
+
+
+@bp.post("/drafts/<int:draft_id>/v/<int:number>/comments")
+@assessment_view(Action.COMMENT)
+def create(assessment, draft_id, number):
+    draft, version = _draft_version(assessment, draft_id, number)
+    form = CommentForm()
+    target = form.block_id.data or "general"
+    if form.validate_on_submit():
+        try:
+            comment = services.add_comment(version, assessment, g.membership,
+                                           body=form.body.data, block_id=form.block_id.data or None,
+                                           quote=form.quote.data or "")
+        except DomainError as error:
+            if error.field in ("body", "quote"):
+                form[error.field].errors.append(error.message)
+                return _page_again(assessment, draft, number, Pending(target, form))
+            if error.field == "block_id":   # no such paragraph: offer the general form
+                return _page_again(assessment, draft, number,
+                                   Pending("general", form, [error.message]))
+            return _page_again(assessment, draft, number,
+                               Pending(target, form, [error.message]))
+        db.session.commit()
+        flash(_("Your comment is posted."), "success")
+        return _back_to(assessment, comment)
+    return _page_again(assessment, draft, number, Pending(target, form))
+
+
+@bp.post("/comments/<int:comment_id>/replies")
+@assessment_view(Action.COMMENT)
+def reply(assessment, comment_id):
+    parent = _comment(assessment, comment_id)
+    root = parent.parent or parent
+    number = _viewed_number(root)
+    form = ReplyForm()
+    target = f"reply-{root.id}"
+    if form.validate_on_submit():
+        try:
+            comment = services.reply(parent, assessment, g.membership, body=form.body.data)
+        except DomainError as error:
+            return _page_again(assessment, root.draft, number,
+                               Pending(target, form, [error.message]))
+        db.session.commit()
+        flash(_("Your reply is posted."), "success")
+        return _back_to(assessment, comment, number)
+    return _page_again(assessment, root.draft, number, Pending(target, form))
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@assessment_view(Action.COMMENT)
+def edit(assessment, comment_id):
+    comment = _comment(assessment, comment_id)
+    problem = services.edit_problem(comment, g.membership, assessment.today())
+    if problem == rules.NOT_AUTHOR:
+        abort(403)
+    form = EditCommentForm(obj=comment) if request.method == "GET" else EditCommentForm()
+    if problem is None and form.validate_on_submit():
+        try:
+            services.edit(comment, assessment, g.membership, body=form.body.data,
+                          quote=form.quote.data if comment.block_id else None)
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "body").errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("Your comment is saved; the earlier wording stays in its history."),
+                  "success")
+            return _back_to(assessment, comment)
+    withdraw_problem = rules.withdraw_problem(
+        is_author=True, withdrawn=comment.withdrawn,
+        disposed=(comment.parent or comment).disposition is not None)
+    status = 422 if form.errors else 200
+    return render_template("comments/edit.html", assessment=assessment, comment=comment,
+                           form=form, problem=services.PROBLEMS.get(problem),
+                           can_withdraw=withdraw_problem is None,
+                           withdraw_form=VerdictForm()), status
+
+
+@bp.post("/comments/<int:comment_id>/withdraw")
+@assessment_view(Action.COMMENT)
+def withdraw(assessment, comment_id):
+    comment = _comment(assessment, comment_id)
+    if comment.author_id != g.membership.id:
+        abort(403)
+    if VerdictForm().validate_on_submit():
+        try:
+            services.withdraw(comment, assessment, g.membership)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Your comment is withdrawn; a note stays in its place."), "success")
+    return _back_to(assessment, comment)
+
+
+@bp.post("/comments/<int:comment_id>/disposition")
+@assessment_view(Action.DISPOSE_COMMENTS)
+def dispose(assessment, comment_id):
+    comment = _comment(assessment, comment_id)
+    number = _viewed_number(comment)
+    form = DispositionForm()
+    form.addressed_in.choices = [(None, "—")] + [
+        (v.id, str(v.number)) for v in comment.draft.versions if v.number > comment.version.number]
+    target = f"dispose-{comment.id}"
+    if form.validate_on_submit():
+        addressed = db.session.get(DraftVersion, form.addressed_in.data) \
+            if form.addressed_in.data else None
+        try:
+            services.dispose(comment, assessment, g.membership,
+                             disposition=form.disposition.data, response=form.response.data,
+                             addressed_in=addressed)
+        except DomainError as error:
+            if error.field in ("disposition", "response", "addressed_in"):
+                form[error.field].errors = [error.message]
+                return _page_again(assessment, comment.draft, number, Pending(target, form))
+            return _page_again(assessment, comment.draft, number,
+                               Pending(target, form, [error.message]))
+        db.session.commit()
+        flash(_("The response is saved and the commenter is told."), "success")
+        return _back_to(assessment, comment, number)
+    return _page_again(assessment, comment.draft, number, Pending(target, form))
+
+
+@bp.post("/comments/<int:comment_id>/verdict")
+@assessment_view(Action.COMMENT)
+def verdict(assessment, comment_id):
+    comment = _comment(assessment, comment_id)
+    form = VerdictForm()
+    if comment.author_id != g.membership.id:
+        abort(403)
+    if form.validate_on_submit() and form.satisfied.data in ("yes", "no"):
+        try:
+            services.set_verdict(comment, assessment, g.membership,
+                                 satisfied=form.satisfied.data == "yes")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Thank you; the researchers see your view of their response."), "success")
+    return _back_to(assessment, comment, _viewed_number(comment))
+
+
+@bp.post("/drafts/<int:draft_id>/v/<int:number>/deadline")
+@assessment_view(Action.EXTEND_DEADLINE)
+def extend(assessment, draft_id, number):
+    draft, version = _draft_version(assessment, draft_id, number)
+    if version.circulation is None:
+        abort(404)
+    form = DeadlineForm()
+    if form.validate_on_submit():
+        try:
+            services.extend_deadline(version.circulation, assessment, deadline=form.deadline.data,
+                                     actor=current_user)
+        except DomainError as error:
+            form.deadline.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(_("Comments are now due by %(date)s; the board is told.",
+                    date=form.deadline.data.isoformat()), "success")
+            return redirect(url_for("drafts.version", slug=assessment.slug, draft_id=draft.id,
+                                    number=number))
+    return _page_again(assessment, draft, number, Pending("deadline", form))
+
+
+# Disposing of many comments at once ----------------------------------------------------------
+
+@bp.route("/drafts/<int:draft_id>/responses", methods=["GET", "POST"])
+@assessment_view(Action.DISPOSE_COMMENTS)
+def responses(assessment, draft_id):
+    from mab.drafts.views import _draft
+    draft = _draft(assessment, draft_id)
+    show_all = request.values.get("all") == "1"
+    page = db.paginate(queries.to_dispose(draft, only_open=not show_all),
+                       per_page=TABLE_PER_PAGE, error_out=False)
+    rows = page.items
+    values, errors = {}, {}
+    if request.method == "POST":
+        if not VerdictForm().validate_on_submit():
+            abort(400)
+        chosen = []
+        for comment in rows:
+            key = str(comment.id)
+            value = {"disposition": request.form.get(f"disposition-{key}", ""),
+                     "response": request.form.get(f"response-{key}", "").strip(),
+                     "addressed_in": request.form.get(f"addressed-{key}", "")}
+            values[comment.id] = value
+            if not value["disposition"] and not value["response"]:
+                continue
+            addressed = next((v for v in draft.versions if str(v.id) == value["addressed_in"]),
+                             None)
+            chosen.append((comment, value, addressed))
+        saved = []
+        for comment, value, addressed in chosen:
+            try:
+                services.dispose(comment, assessment, g.membership,
+                                 disposition=value["disposition"], response=value["response"],
+                                 addressed_in=addressed)
+            except DomainError as error:
+                errors[comment.id] = error.message
+            saved.append(comment)
+        if errors or not chosen:
+            db.session.rollback()   # nothing half-saves: one bad row keeps them all
+            rows = db.paginate(queries.to_dispose(draft, only_open=not show_all),
+                               per_page=TABLE_PER_PAGE, page=page.page, error_out=False).items
+            if not chosen:
+                flash(_("Choose a disposition and write a response for at least one comment."),
+                      "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)d responses saved; the commenters are told.", n=len(saved)), "success")
+            return redirect(url_for("comments.responses", slug=assessment.slug,
+                                    draft_id=draft.id, all="1" if show_all else None))
+    status = 422 if errors or (request.method == "POST") else 200
+    return render_template("comments/responses.html", assessment=assessment, draft=draft,
+                           page=page, rows=rows, values=values, errors=errors, show_all=show_all,
+                           form=VerdictForm(), disposition_labels=DISPOSITION_LABELS), status
+
+
+# The comment-resolution matrix -------------------------------------------------------------
+
+def _matrix_filters(assessment) -> tuple[MatrixForm, queries.MatrixFilters]:
+    form = MatrixForm(request.args)
+    form.draft.choices = [(None, _("All drafts"))] + [
+        (draft_id, title) for draft_id, title in queries.drafts_with_comments(assessment)]
+    form.group.choices = [(None, _("All groups"))] + [
+        (grp.id, grp.name) for grp in board_queries.groups(assessment)]
+    form.validate()
+    draft_ids = {c[0] for c in form.draft.choices}
+    group_ids = {c[0] for c in form.group.choices}
+    return form, queries.MatrixFilters(
+        draft_id=form.draft.data if form.draft.data in draft_ids else None,
+        group_id=form.group.data if form.group.data in group_ids else None,
+        disposition=form.disposition.data if not form.disposition.errors else "")
+
+
+def _rows(results) -> list[matrix_rules.Row]:
+    return [matrix_rules.row_of(comment, replies=replies) for comment, replies in results]
+
+
+@bp.get("/comments")
+@assessment_view(Action.EXPORT)
+def matrix(assessment):
+    form, filters = _matrix_filters(assessment)
+    printing = request.args.get("print") == "1"
+    query = queries.matrix(assessment, filters)
+    if printing:
+        rows, page = _rows(db.session.execute(query).all()), None
+    else:
+        page = db.paginate(query, per_page=MATRIX_PER_PAGE, error_out=False)
+        # paginate() yields the first column only: fetch the page again with its reply counts
+        rows = _rows(db.session.execute(query.limit(MATRIX_PER_PAGE)
+                                        .offset((page.page - 1) * MATRIX_PER_PAGE)).all())
+    return render_template("comments/print.html" if printing else "comments/matrix.html",
+                           assessment=assessment, form=form, filters=filters, rows=rows,
+                           page=page, disposition_labels=DISPOSITION_LABELS,
+                           open_count=queries.open_count(assessment))
+
+
+CSV_HEADER = ["draft", "version", "paragraph", "quote", "comment", "stakeholder_group", "date",
+              "disposition", "response", "addressed_in_version", "commenter_satisfied", "replies",
+              "withdrawn", "link"]
+
+
+@bp.get("/comments.csv")
+@assessment_view(Action.EXPORT)
+def matrix_csv(assessment):
+    _form, filters = _matrix_filters(assessment)
+    rows = _rows(db.session.execute(queries.matrix(assessment, filters)).all())
+    base = request.host_url.rstrip("/")
+
+    def cells(row):
+        return [row.draft_title, row.version, row.paragraph, row.quote, row.comment,
+                row.group or _team_label(row.commenter_role), row.date.date().isoformat(),
+                row.disposition or "", row.response, row.addressed_in,
+                "" if row.satisfied is None else ("yes" if row.satisfied else "no"),
+                row.replies, "yes" if row.withdrawn else "",
+                base + url_for("drafts.version", slug=assessment.slug, draft_id=row.draft_id,
+                               number=row.version, _anchor=f"c{row.comment_id}")]
+    return csv_response(write_csv(CSV_HEADER, (cells(r) for r in rows)),
+                        f"{assessment.slug}-comments.csv")
+
+
+def _team_label(role: str) -> str:
+    return _("Research team") if role in (Role.RESEARCHER, Role.COORDINATOR) else ""
+
+
+# Participation -------------------------------------------------------------------------------
+
+@bp.get("/participation")
+@assessment_view(Action.VIEW_BALANCE_PERSONAL)
+def participation_page(assessment):
+    drafts = queries.drafts_with_comments(assessment)
+    try:
+        draft_id = int(request.args.get("draft", ""))
+    except ValueError:
+        draft_id = None
+    if draft_id not in {d[0] for d in drafts}:
+        draft_id = None
+    voices = queries.board_voices(assessment, draft_id)
+    groups = board_queries.rule_groups(assessment)
+    return render_template(
+        "comments/participation.html", assessment=assessment, drafts=drafts, draft_id=draft_id,
+        comments_table=participation.comment_table(voices, groups),
+        commenters_table=participation.commenter_table(voices, groups),
+        silent=participation.silent(voices),
+        silent_indicators=queries.silent_indicators(assessment) if draft_id is None else [],
+        group_names={grp.id: grp.name for grp in groups})
+
+
+@bp.app_template_filter("markdown")
+def markdown_filter(text):
+    return render_markdown(text)
