@@ -42,6 +42,7 @@ SIZES: dict[str, dict[str, int]] = {
         "outbox_messages": 20,
         "meetings": 4, "invitees": 15,
         "indicators": 40, "drafts": 20, "versions": 2, "words": 400, "long_words": 5000,
+        "comments": 50, "draft_comments": 10,
     },
     "national-large": {
         "board_members": 60, "nominees": 8, "stepped_down": 4, "ungrouped": 2,
@@ -49,6 +50,7 @@ SIZES: dict[str, dict[str, int]] = {
         "outbox_messages": 80,
         "meetings": 40, "invitees": 60,
         "indicators": 303, "drafts": 400, "versions": 4, "words": 600, "long_words": 5000,
+        "comments": 20_000, "draft_comments": 500,
     },
 }
 
@@ -391,23 +393,30 @@ def add_drafts(assessment: Assessment, counts: dict) -> dict:
         Membership.assessment_id == assessment.id, Membership.role == Role.RESEARCHER))
     random_ = rng(assessment, "drafts")
     now = datetime.now(timezone.utc)
-    today = now.date()
 
     def make(title, item, versions, words):
         draft = Draft(assessment_id=assessment.id, subject=Subject.INDICATOR, item=item,
-                      title=title, owner=owner)
+                      title=title, owner=owner, created_at=now - timedelta(days=21 * versions))
         db.session.add(draft)
         body, blocks = _text(random_, words), None
         for number in range(1, versions + 1):
             if number > 1:
                 body = _revise(random_, body)
             blocks = assign_ids(split_blocks(body), blocks)
-            version = DraftVersion(draft=draft, number=number, body=body, blocks=blocks)
+            # A plausible timeline: a version circulated every three weeks for two weeks of
+            # comments; the last circulated one 10 days ago (still open for 4 days), the working
+            # version begun 3 days ago. Earlier periods are over.
+            circulated = now - timedelta(days=10 + 21 * (versions - 1 - number))
+            made = circulated - timedelta(days=1) if number < versions \
+                else now - timedelta(days=3)
+            version = DraftVersion(draft=draft, number=number, body=body, blocks=blocks,
+                                   created_at=made, updated_at=made)
             db.session.add(version)
             if number < versions:
-                version.frozen_at = now
+                version.frozen_at = circulated
                 version.sha256 = content_hash(body, [])
-                db.session.add(Circulation(version=version, deadline=today + timedelta(days=7)))
+                db.session.add(Circulation(version=version, circulated_at=circulated,
+                                           deadline=circulated.date() + timedelta(days=14)))
         return draft
 
     for n in range(counts.get("drafts", 0)):
@@ -416,3 +425,203 @@ def add_drafts(assessment: Assessment, counts: dict) -> dict:
     long = make("Whole report (long)", None, 2, counts.get("long_words", 0) or 300)
     db.session.flush()
     return {"draft_id": long.id}
+
+
+# --- comments ---------------------------------------------------------------------------------
+
+COMMENT_OPENINGS = [
+    "The figure on {a} looks outdated; the latest national survey gives a different number.",
+    "Please cite the source for the statement on {a} and {b}.",
+    "Could the finding distinguish rural and urban {a}?",
+    "**Agree** with the direction, but the recommendation on {a} needs a timeline.",
+    "Two points:\n\n- the data on {a} are from 2019;\n- the rules on {b} changed this year.",
+    "Предлагаем уточнить формулировку о {a}: в тексте смешаны *доступ* и *использование*.",
+    "Данные по {a} есть в отчёте министерства за прошлый год, просим их учесть.",
+    "The wording on {a} may be read as criticism of {b}; please consider a neutral phrasing.",
+    "This paragraph should mention the regional forum on {a}.",
+    "See [the regulator's report](https://example.org/report) on {a}.",
+    "Мы не согласны с выводом о {a}. Нужны дополнительные доказательства.",
+    "Minor: the indicator on {a} uses a different year than the one on {b}.",
+]
+REPLY_TEXTS = [
+    "Thank you; could you share the source you mention?",
+    "We checked the survey: the 2021 figure is the latest published one.",
+    "Спасибо, источник отправлю сегодня по почте.",
+    "I support this comment; our members raised the same point.",
+    "Agreed, and the same applies to the next paragraph.",
+    "Поддерживаю. Это важно для регионов.",
+]
+RESPONSES = {
+    "accepted": ["Accepted: the paragraph is rewritten with the newer figures.",
+                 "Принято, формулировка изменена."],
+    "partly_accepted": ["Partly accepted: we added the source; the conclusion stays, as the "
+                        "survey supports it.", "Частично принято: добавлена ссылка."],
+    "not_accepted": ["Not accepted: the indicator's definition requires the figure as given.",
+                     "Не принято: методология ЮНЕСКО требует этот показатель."],
+    "noted": ["Noted for the recommendations chapter.", "Учтено при подготовке рекомендаций."],
+}
+
+
+def _comment_body(random_) -> str:
+    a, b = random_.sample(WORDS, 2)
+    body = random_.choice(COMMENT_OPENINGS).format(a=a, b=b)
+    if random_.random() < 0.5:   # some comments run to a paragraph or two more
+        body += "\n\n" + _text(random_, random_.randint(10, 120), paragraph=60)
+    return body
+
+
+def _quote(random_, text: str) -> str:
+    """A few consecutive words of the paragraph: what a reader selects."""
+    words = text.split(" ")
+    length = min(len(words), random_.randint(3, 12))
+    start = random_.randrange(len(words) - length + 1)
+    return " ".join(words[start:start + length]).strip(".")
+
+
+def _spread(random_, total: int, drafts: list, silent_share: float = 0.1) -> dict:
+    """``total`` comments over ``drafts``: some drafts get none, the others unevenly many."""
+    silent = set(random_.sample(range(len(drafts)), int(len(drafts) * silent_share)))
+    busy = [d for i, d in enumerate(drafts) if i not in silent] or drafts
+    weights = [random_.expovariate(1.0) + 0.2 for _ in busy]
+    shares: dict[int, int] = {}
+    for draft in random_.choices(busy, weights=weights, k=total):
+        shares[draft.id] = shares.get(draft.id, 0) + 1
+    return shares
+
+
+@step
+def add_comments(assessment: Assessment, counts: dict) -> dict:
+    """Comments on the circulated versions of the drafts, inserted in bulk (no audit events or
+    notices): ``comments`` in all (replies included), ``draft_comments`` of them on one draft,
+    the first indicator draft (returned as ``comments_draft_id``), spread over its versions, so
+    its latest version shows them all (carried from earlier versions). About 30 % of the
+    top-level comments quote their paragraph, a third more are on a paragraph without a quote,
+    the rest on the whole draft; 20 % are replies; half the top-level ones have a disposition
+    (with a response, often the version that addressed it, sometimes the commenter's verdict),
+    a few are edited (with their earlier wording) or withdrawn. The long draft (the diff figure)
+    gets none. Authors: three board members in four who have an account (every group), the
+    research team in the replies and the responses."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import insert
+    from sqlalchemy.orm import selectinload
+
+    from mab.comments.models import Comment, CommentRevision, Disposition
+    from mab.drafts.models import Draft, DraftVersion
+
+    total = counts.get("comments", 0)
+    if not total:
+        return {}
+    random_ = rng(assessment, "comments")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    drafts = [d for d in db.session.scalars(
+        select(Draft).where(Draft.assessment_id == assessment.id, Draft.item_id.is_not(None))
+        .options(selectinload(Draft.versions).selectinload(DraftVersion.circulation))
+        .order_by(Draft.id)).all() if any(v.circulation for v in d.versions)]
+    memberships = db.session.scalars(select(Membership).where(
+        Membership.assessment_id == assessment.id).order_by(Membership.id)).all()
+    board = [m for m in memberships if m.board_status == BoardStatus.ACTIVE
+             and m.user.password_hash is not None]
+    commenters = random_.sample(board, max(1, len(board) * 3 // 4))
+    activity = [random_.choice([1, 1, 2, 3, 6]) for _ in commenters]   # a few very active
+    team = [m for m in memberships if m.role in (Role.RESEARCHER, Role.COORDINATOR)]
+
+    focus = drafts[0]
+    shares = _spread(random_, total - counts.get("draft_comments", 0), drafts[1:])
+    shares[focus.id] = min(counts.get("draft_comments", 0), total)
+
+    roots, replies, revisions = [], [], []   # dicts; replies and revisions point at root indexes
+    for draft in drafts:
+        n = shares.get(draft.id, 0)
+        if not n:
+            continue
+        circulated = [v for v in draft.versions if v.circulation is not None]
+        n_replies = min(n - 1, sum(random_.random() < 0.2 for _ in range(n)))
+        responder = draft.owner or team[0]
+        first = len(roots)
+        for _ in range(n - n_replies):
+            # Earlier versions drew more comments than later ones.
+            version = random_.choices(circulated, weights=range(len(circulated) + 1, 1, -1))[0]
+            opened = version.circulation.circulated_at
+            closes = datetime.combine(version.circulation.deadline, datetime.max.time(),
+                                      timezone.utc)
+            span = (min(closes, now) - opened).total_seconds()
+            created = opened + timedelta(seconds=random_.uniform(600, max(span, 1200) - 600))
+            blocks = version.blocks or []
+            kind = random_.random()
+            block = random_.choice(blocks) if blocks and kind < 0.65 else None
+            later = [v for v in draft.versions if v.number > version.number]
+            row = {"assessment_id": assessment.id, "draft_id": draft.id,
+                   "version_id": version.id, "parent_id": None,
+                   "block_id": block["id"] if block else None,
+                   "paragraph": blocks.index(block) + 1 if block else None,
+                   "quote": _quote(random_, block["text"]) if block and kind < 0.3 else "",
+                   "body": _comment_body(random_),
+                   "author_id": random_.choices(commenters, weights=activity)[0].id,
+                   "created_at": created, "edited_at": None, "withdrawn_at": None,
+                   "disposition": None, "response": "", "addressed_in_id": None,
+                   "disposed_by_id": None, "disposed_at": None, "satisfied": None,
+                   "satisfied_at": None}
+            # Every 16th is edited, every 40th withdrawn (so the small size has both too).
+            if len(roots) % 40 == 7 and len(roots) > first:
+                row["withdrawn_at"] = created + timedelta(hours=random_.randint(1, 48))
+            elif random_.random() < 0.5:
+                disposition = random_.choice(list(Disposition))
+                # After the period if it is over, else soon after the comment.
+                disposed = min(now - timedelta(minutes=5), (closes if closes < now else created)
+                               + timedelta(hours=random_.randint(2, 240)))
+                row.update(disposition=disposition,
+                           response=random_.choice(RESPONSES[disposition.value]),
+                           disposed_by_id=responder.id, disposed_at=disposed)
+                if later and disposition in (Disposition.ACCEPTED, Disposition.PARTLY_ACCEPTED) \
+                        and random_.random() < 0.8:
+                    row["addressed_in_id"] = random_.choice(later).id
+                verdict = random_.random()
+                if verdict < 0.4 and disposed + timedelta(days=1) < now:
+                    row.update(satisfied=verdict < 0.3, satisfied_at=disposed + timedelta(days=1))
+            if not row["withdrawn_at"] and len(roots) % 16 == 3:
+                # Edited within the hour; once in four times twice.
+                times = [created, created + timedelta(minutes=20)]
+                if random_.random() < 0.25:
+                    times.append(created + timedelta(minutes=50))
+                for written, replaced in zip(times, times[1:], strict=False):
+                    revisions.append({"root": len(roots), "body": _comment_body(random_),
+                                      "quote": row["quote"], "written_at": written,
+                                      "replaced_at": replaced})
+                row["edited_at"] = times[-1]
+            roots.append(row)
+        open_roots = [i for i in range(first, len(roots)) if not roots[i]["withdrawn_at"]]
+        for _ in range(n_replies if open_roots else 0):
+            index = random_.choice(open_roots)
+            root = roots[index]
+            who = random_.random()
+            author = (responder if who < 0.5 else
+                      next(m for m in commenters if m.id == root["author_id"]) if who < 0.7
+                      else random_.choice(commenters))
+            created = min(now - timedelta(minutes=1),
+                          root["created_at"] + timedelta(hours=random_.uniform(1, 72)))
+            replies.append({"root": index, "assessment_id": assessment.id,
+                            "draft_id": draft.id, "version_id": root["version_id"],
+                            "block_id": root["block_id"], "paragraph": root["paragraph"],
+                            "quote": "", "body": random_.choice(REPLY_TEXTS),
+                            "author_id": author.id, "created_at": created,
+                            "withdrawn_at": (created + timedelta(hours=1)
+                                             if random_.random() < 0.01 else None)})
+    batch = 2000
+    ids = []
+    for start in range(0, len(roots), batch):
+        ids += db.session.scalars(insert(Comment).returning(
+            Comment.id, sort_by_parameter_order=True), roots[start:start + batch]).all()
+    rows = [{**{k: v for k, v in r.items() if k != "root"}, "parent_id": ids[r["root"]]}
+            for r in replies]
+    for start in range(0, len(rows), batch):
+        db.session.execute(insert(Comment), rows[start:start + batch])
+    rows = [{**{k: v for k, v in r.items() if k != "root"}, "comment_id": ids[r["root"]]}
+            for r in revisions]
+    for start in range(0, len(rows), batch):
+        db.session.execute(insert(CommentRevision), rows[start:start + batch])
+    counts["matrix_rows"] = len(roots)   # top-level comments: the matrix and CSV rows
+    reader = next(m for m in commenters if any(
+        r["author_id"] == m.id for r in roots if r["draft_id"] == focus.id))
+    return {"comments_draft_id": focus.id, "board_user_id": reader.user_id,
+            "researcher_user_id": (focus.owner or team[0]).user_id}

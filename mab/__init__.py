@@ -44,6 +44,9 @@ def create_app(config_class=None) -> Flask:
     from mab.cli import cli
     from mab.drafts.views import bp as drafts_bp
     from mab.comments.views import bp as comments_bp
+    from mab.validation.views import bp as validation_bp
+    from mab.audit.views import bp as audit_bp
+    from mab.reports.views import bp as reports_bp
     from mab.framework.views import bp as framework_bp
     from mab.meetings.views import bp as meetings_bp
     from mab.notify.views import bp as notify_bp
@@ -56,6 +59,9 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(framework_bp)
     app.register_blueprint(drafts_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(validation_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(reports_bp)
     app.cli.add_command(cli)
     errors.register(app)
     security.register(app)

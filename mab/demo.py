@@ -211,6 +211,10 @@ def _drafts(assessment: Assessment) -> None:
             "Rural households report lower fixed-broadband use than urban ones."]),
         "M.B.1.1": ("National Internet governance", [
             "A national IGF has met yearly since 2019 (example finding)."]),
+        "R.A.1.1": ("Policy and regulatory framework", [
+            "The Internet-related laws are listed in the national legal database "
+            "(example finding).",
+            "Public consultations on draft laws are held online on a government portal."]),
     }
     now = datetime.now(timezone.utc)
     for n, (code, (title, paragraphs)) in enumerate(texts.items()):
@@ -221,8 +225,8 @@ def _drafts(assessment: Assessment) -> None:
         first = DraftVersion(draft=draft, number=1, body=body,
                              blocks=assign_ids(split_blocks(body)))
         db.session.add(first)
-        if n < 2:
-            first.frozen_at = now - timedelta(days=10 + n)
+        if n != 2:
+            first.frozen_at = now - timedelta(days=10 + 15 * n)
             first.sha256 = content_hash(body, [])
             db.session.add(Circulation(version=first, circulated_at=first.frozen_at,
                                        deadline=today + timedelta(days=10 - 15 * n),
@@ -234,6 +238,44 @@ def _drafts(assessment: Assessment) -> None:
                                         blocks=assign_ids(split_blocks(revised), first.blocks)))
     db.session.flush()
     _comments(assessment, researcher)
+    _validation(assessment)
+
+
+def _validation(assessment: Assessment) -> None:
+    """A closed round on "Policy and regulatory framework": most members endorsed it."""
+    from datetime import timedelta
+
+    from mab.board.queries import rule_groups
+    from mab.drafts.models import Draft
+    from mab.types import utcnow
+    from mab.validation import rules, services
+    from mab.validation.models import SignDecision, SignOff, ValidationRound
+
+    draft = db.session.scalar(select(Draft).where(Draft.assessment_id == assessment.id,
+                                                  Draft.title == "Policy and regulatory framework"))
+    version = draft.versions[0]
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@example.org"))
+    now = utcnow()
+    round_ = ValidationRound(assessment_id=assessment.id, version=version,
+                             version_sha256=version.sha256, deadline=assessment.today()
+                             - timedelta(days=5), rule=rules.Rule.of(assessment).snapshot(),
+                             opened_by_id=coordinator.id, opened_at=now - timedelta(days=12))
+    db.session.add(round_)
+    members = services.active_members(assessment)
+    for n, member in enumerate(members[:-2]):
+        decision = (SignDecision.OBJECT if n == 3 else SignDecision.RESERVATIONS if n == 5
+                    else SignDecision.ENDORSE)
+        statement = {SignDecision.OBJECT: "The draft understates the role of civil society.",
+                     SignDecision.RESERVATIONS: "Endorsed; the list of laws should be updated "
+                     "before publication."}.get(decision, "")
+        db.session.add(SignOff(round=round_, membership=member, decision=decision,
+                               statement=statement, version_sha256=version.sha256,
+                               created_at=now - timedelta(days=10 - n % 5)))
+    db.session.flush()
+    groups = {g.id: g.name for g in rule_groups(assessment)}
+    result = services.compute(round_, assessment, groups)
+    round_.closed_at, round_.closed_by_id = now - timedelta(days=4), coordinator.id
+    round_.passed, round_.result = result.passed, rules.as_dict(result)
 
 
 def _comments(assessment: Assessment, researcher: Membership) -> None:

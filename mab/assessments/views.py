@@ -8,6 +8,7 @@ from mab.assessments.forms import AssessmentForm, InviteForm
 from mab.assessments.models import Membership, Role
 from mab.board import queries as board_queries
 from mab.drafts import queries as draft_queries
+from mab.validation import queries as validation_queries
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.meetings import queries as meeting_queries
@@ -66,6 +67,7 @@ def home(assessment):
         needs["failed_messages"] = queries.failed_messages(assessment)
     needs["meetings"] = meeting_queries.next_meetings_for(g.membership, utcnow())
     needs["to_review"] = draft_queries.to_review(g.membership, assessment.today())
+    needs["rounds"] = validation_queries.open_rounds(assessment, g.membership)
     if can(current_membership_role(), Action.VIEW_BALANCE):
         needs["balance_failures"] = board_queries.failing_checks(assessment)
     return render_template("assessments/home.html", assessment=assessment, needs=needs)

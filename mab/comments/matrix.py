@@ -45,3 +45,18 @@ def row_of(comment, *, replies: int = 0) -> Row:
         response=comment.response or "",
         addressed_in=comment.addressed_in.number if comment.addressed_in is not None else None,
         satisfied=comment.satisfied, replies=replies)
+
+
+CSV_HEADER = ["draft", "version", "paragraph", "quote", "comment", "stakeholder_group", "date",
+              "disposition", "response", "addressed_in_version", "commenter_satisfied", "replies",
+              "withdrawn", "link"]
+
+
+def csv_cells(row: Row, *, team_label: str, link: str) -> list:
+    """One CSV line of the matrix (the comments.csv download and the annex ZIP)."""
+    return [row.draft_title, row.version, row.paragraph, row.quote, row.comment,
+            row.group or (team_label if row.commenter_role in ("researcher", "coordinator")
+                          else ""),
+            row.date.date().isoformat(), row.disposition or "", row.response, row.addressed_in,
+            "" if row.satisfied is None else ("yes" if row.satisfied else "no"), row.replies,
+            "yes" if row.withdrawn else "", link]

@@ -78,13 +78,23 @@ def verdict_problem(*, is_author: bool, disposed: bool) -> str | None:
     return None
 
 
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)?[^>]*>")
 _SPACE = re.compile(r"\s+")
+# Tags that break the line; inline ones (em, strong, a, code, ...) add no space of their own, so
+# a passage selected across them ("**growing**, fast" reads "growing, fast") is found.
+_BLOCK_TAGS = {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
+               "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+               "hr", "li", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th",
+               "thead", "tr", "ul"}
+
+
+def _tag_space(match: re.Match) -> str:
+    return " " if (match.group(2) or "").lower() in _BLOCK_TAGS else ""
 
 
 def plain_text(rendered_html: str) -> str:
     """What a reader sees of a rendered paragraph: tags dropped, entities decoded, spaces folded."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", rendered_html))).strip()
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(_tag_space, rendered_html))).strip()
 
 
 def normalise_quote(quote: str) -> str:

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mab.assessments.access import assessment_view
-from mab.assessments.models import Role
 from mab.board import queries as board_queries
 from mab.board.csvio import csv_response, write_csv
 from mab.comments import matrix as matrix_rules
@@ -394,32 +393,21 @@ def matrix(assessment):
                            open_count=queries.open_count(assessment))
 
 
-CSV_HEADER = ["draft", "version", "paragraph", "quote", "comment", "stakeholder_group", "date",
-              "disposition", "response", "addressed_in_version", "commenter_satisfied", "replies",
-              "withdrawn", "link"]
+def matrix_csv_data(assessment, filters: queries.MatrixFilters) -> bytes:
+    rows = _rows(db.session.execute(queries.matrix(assessment, filters)).all())
+    base = request.host_url.rstrip("/")
+    team = _("Research team")
+    return write_csv(matrix_rules.CSV_HEADER, (matrix_rules.csv_cells(
+        r, team_label=team, link=base + url_for(
+            "drafts.version", slug=assessment.slug, draft_id=r.draft_id, number=r.version,
+            _anchor=f"c{r.comment_id}")) for r in rows))
 
 
 @bp.get("/comments.csv")
 @assessment_view(Action.EXPORT)
 def matrix_csv(assessment):
     _form, filters = _matrix_filters(assessment)
-    rows = _rows(db.session.execute(queries.matrix(assessment, filters)).all())
-    base = request.host_url.rstrip("/")
-
-    def cells(row):
-        return [row.draft_title, row.version, row.paragraph, row.quote, row.comment,
-                row.group or _team_label(row.commenter_role), row.date.date().isoformat(),
-                row.disposition or "", row.response, row.addressed_in,
-                "" if row.satisfied is None else ("yes" if row.satisfied else "no"),
-                row.replies, "yes" if row.withdrawn else "",
-                base + url_for("drafts.version", slug=assessment.slug, draft_id=row.draft_id,
-                               number=row.version, _anchor=f"c{row.comment_id}")]
-    return csv_response(write_csv(CSV_HEADER, (cells(r) for r in rows)),
-                        f"{assessment.slug}-comments.csv")
-
-
-def _team_label(role: str) -> str:
-    return _("Research team") if role in (Role.RESEARCHER, Role.COORDINATOR) else ""
+    return csv_response(matrix_csv_data(assessment, filters), f"{assessment.slug}-comments.csv")
 
 
 # Participation -------------------------------------------------------------------------------

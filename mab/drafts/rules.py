@@ -7,10 +7,17 @@ DRAFTING, IN_CONSULTATION, REVISED = "drafting", "in_consultation", "revised"
 IN_VALIDATION, VALIDATED = "in_validation", "validated"
 
 
-def status(versions) -> str:
-    """From the versions (oldest first): each has ``frozen`` and ``circulation``."""
+def status(versions, rounds: dict | None = None) -> str:
+    """From the versions (oldest first): each has ``id``, ``frozen`` and ``circulation``;
+    ``rounds`` maps a version id to its validation round's ``(open, passed)``."""
     if not versions:
         return DRAFTING
+    rounds = rounds or {}
+    states = [rounds[v.id] for v in versions if v.id in rounds]
+    if any(is_open for is_open, _passed in states):
+        return IN_VALIDATION
+    if versions[-1].id in rounds and rounds[versions[-1].id][1]:
+        return VALIDATED
     circulated = [v for v in versions if v.circulation is not None]
     if not circulated:
         return DRAFTING

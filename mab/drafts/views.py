@@ -74,6 +74,20 @@ def _version(draft, number) -> DraftVersion:
     return version
 
 
+def _round_states(assessment, draft=None) -> dict[int, tuple[bool, bool | None]]:
+    """Version id -> (round open, passed) for the assessment's (or one draft's) rounds."""
+    from mab.validation.models import ValidationRound
+    query = select(ValidationRound.version_id, ValidationRound.closed_at,
+                   ValidationRound.passed).where(ValidationRound.assessment_id == assessment.id)
+    if draft is not None:
+        query = query.where(ValidationRound.version_id.in_([v.id for v in draft.versions]))
+    return {vid: (closed is None, passed) for vid, closed, passed in db.session.execute(query)}
+
+
+def _status_with(states):
+    return lambda versions: rules.status(versions, states)
+
+
 def _owners(assessment):
     return [(None, "—")] + [(m.id, m.user.display_name) for m in db.session.scalars(
         select(Membership).where(Membership.assessment_id == assessment.id,
@@ -97,7 +111,7 @@ def index(assessment):
     page = db.paginate(queries.drafts(assessment, circulated_only=not _sees_uncirculated(),
                                       **filters), per_page=50, error_out=False)
     return render_template("drafts/index.html", assessment=assessment, page=page, filters=filters,
-                           editor=_editor(), status_of=rules.status,
+                           editor=_editor(), status_of=_status_with(_round_states(assessment)),
                            versions_of=_visible_versions)
 
 
@@ -156,7 +170,7 @@ def version_page(assessment, draft, number=None, *, pending=None):
     page = render_template(
         "drafts/show.html", assessment=assessment, draft=draft, version=version,
         versions=versions, blocks=_rendered_blocks(version), editor=editor,
-        status=rules.status(versions), latest=draft.versions[-1],
+        status=rules.status(versions, _round_states(assessment, draft)), latest=draft.versions[-1],
         attachment_form=AttachmentForm() if editor and not version.frozen else None,
         circulate_form=circulate_form,
         owner_form=_owner_form(assessment, draft) if can(g.membership.role,

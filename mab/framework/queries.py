@@ -6,6 +6,7 @@ from sqlalchemy import select
 from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.extensions import db
 from mab.framework.models import Framework, FrameworkItem, ItemKind
+from mab.validation.models import ValidationRound
 
 
 @dataclass
@@ -27,7 +28,7 @@ def catalogue(assessment, *, search: str = ""):
     items = db.session.scalars(select(FrameworkItem).where(
         FrameworkItem.framework_id == framework.id)
         .order_by(FrameworkItem.position, FrameworkItem.code)).all()
-    drafted, circulated = _draft_flags(assessment)
+    drafted, circulated, validated = _draft_flags(assessment)
     by_id = {i.id: i for i in items}
     nodes = {i.id: Node(i) for i in items if i.kind in (ItemKind.CATEGORY, ItemKind.THEME)}
     categories = [nodes[i.id] for i in items if i.kind == ItemKind.CATEGORY]
@@ -46,7 +47,8 @@ def catalogue(assessment, *, search: str = ""):
         category = nodes.get(theme.item.parent_id)
         in_scope = item.core or not assessment.core_only
         row = {"indicator": item, "question": question, "in_scope": in_scope,
-               "drafted": item.id in drafted, "circulated": item.id in circulated}
+               "drafted": item.id in drafted, "circulated": item.id in circulated,
+               "validated": item.id in validated}
         if not needle or needle in item.title.lower() or needle in item.code.lower() \
                 or needle in question.title.lower():
             theme.children.append(row)
@@ -57,17 +59,23 @@ def catalogue(assessment, *, search: str = ""):
                 node.in_scope += 1
                 node.drafted += row["drafted"]
                 node.circulated += row["circulated"]
+                node.validated += row["validated"]
     return framework, categories, total
 
 
-def _draft_flags(assessment) -> tuple[set[int], set[int]]:
+def _draft_flags(assessment) -> tuple[set[int], set[int], set[int]]:
     drafted = set(db.session.scalars(select(Draft.item_id).where(
         Draft.assessment_id == assessment.id, Draft.item_id.is_not(None))))
     circulated = set(db.session.scalars(
         select(Draft.item_id).join(DraftVersion, DraftVersion.draft_id == Draft.id)
         .join(Circulation, Circulation.version_id == DraftVersion.id)
         .where(Draft.assessment_id == assessment.id, Draft.item_id.is_not(None))))
-    return drafted, circulated
+    validated = set(db.session.scalars(
+        select(Draft.item_id).join(DraftVersion, DraftVersion.draft_id == Draft.id)
+        .join(ValidationRound, ValidationRound.version_id == DraftVersion.id)
+        .where(Draft.assessment_id == assessment.id, Draft.item_id.is_not(None),
+               ValidationRound.passed.is_(True))))
+    return drafted, circulated, validated
 
 
 def frameworks() -> list[Framework]:

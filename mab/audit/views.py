@@ -1,0 +1,77 @@
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from mab.assessments.access import assessment_view
+from mab.audit.models import AuditEvent
+from mab.audit.services import verify_chain
+from mab.auth.models import User
+from mab.extensions import db
+from mab.permissions import Action
+
+bp = Blueprint("audit", __name__, url_prefix="/a/<slug>")
+PER_PAGE = 100
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = SelectField(_l("Who"), coerce=_int_or_none, validators=[Optional()])
+    object_type = SelectField(_l("Object"), validators=[Optional()])
+    object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=40)])
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+
+
+def _bounds(assessment, day, *, end=False):
+    zone = ZoneInfo(assessment.timezone)
+    moment = datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=zone)
+    return moment
+
+
+@bp.get("/audit")
+@assessment_view(Action.VIEW_AUDIT)
+def index(assessment):
+    form = AuditFilterForm(request.args)
+    actors = db.session.execute(
+        select(User.id, User.name, User.email).where(User.id.in_(
+            select(AuditEvent.actor_id).where(AuditEvent.assessment_id == assessment.id)
+            .distinct()))
+        .order_by(User.name, User.email)).all()
+    form.actor.choices = [(None, _l("Anyone"))] + [(a.id, a.name or a.email) for a in actors]
+    types = db.session.scalars(select(AuditEvent.object_type).where(
+        AuditEvent.assessment_id == assessment.id).distinct()
+        .order_by(AuditEvent.object_type)).all()
+    form.object_type.choices = [("", _l("Anything"))] + [(t, t) for t in types]
+    form.validate()
+    query = (select(AuditEvent).where(AuditEvent.assessment_id == assessment.id)
+             .order_by(AuditEvent.id.desc()))
+    if form.actor.data and not form.actor.errors:
+        query = query.where(AuditEvent.actor_id == form.actor.data)
+    if form.object_type.data and not form.object_type.errors:
+        query = query.where(AuditEvent.object_type == form.object_type.data)
+    if form.object_id.data and not form.object_id.errors:
+        query = query.where(AuditEvent.object_id == form.object_id.data.strip())
+    if form.start.data and not form.start.errors:
+        query = query.where(AuditEvent.created_at >= _bounds(assessment, form.start.data))
+    if form.end.data and not form.end.errors:
+        query = query.where(AuditEvent.created_at < _bounds(assessment, form.end.data, end=True))
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    chain = None
+    if request.args.get("verify") == "1":
+        broken = verify_chain()
+        chain = {"ok": broken is None, "broken": broken}
+    args = {k: v for k, v in request.args.items() if k in form._fields and v}
+    return render_template("audit/index.html", assessment=assessment, form=form, page=page,
+                           chain=chain, args=args)

@@ -1,0 +1,124 @@
+"""The report annex: the board, its meetings, the consultations and the validation, gathered in
+a fixed number of queries and shaped once for the page, the print view and the CSV files."""
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from mab.assessments.models import Assessment, Membership, Role
+from mab.board import queries as board_queries
+from mab.board import rules as board_rules
+from mab.board.explain import explain
+from mab.comments.models import Comment
+from mab.drafts.models import Draft, DraftVersion
+from mab.extensions import db
+from mab.meetings import queries as meeting_queries
+from mab.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
+from mab.validation import queries as validation_queries
+
+
+@dataclass
+class Consultation:
+    draft: Draft
+    circulated: list[DraftVersion]
+    comments: int = 0
+    replies: int = 0
+    withdrawn: int = 0
+    open: int = 0
+    dispositions: Counter = field(default_factory=Counter)
+
+
+def board_section(assessment: Assessment, on: date) -> dict:
+    members = db.session.scalars(
+        select(Membership).where(Membership.assessment_id == assessment.id,
+                                 Membership.role == Role.BOARD_MEMBER)
+        .order_by(Membership.group_id, Membership.id)).all()
+    serving = [m for m in members if board_rules.serving_on(_seat(m), on)]
+    groups = board_queries.rule_groups(assessment)
+    seats = [_seat(m) for m in serving]
+    policy = board_rules.Policy.of(assessment)
+    checks = board_rules.balance_checks(seats, groups, policy)
+    names = {g.id: g.name for g in board_queries.groups(assessment)}
+    serving.sort(key=lambda m: (names.get(m.group_id, "~"), m.user.display_name.lower()))
+    return {"on": on, "members": serving, "group_names": names,
+            "table": board_rules.group_gender_table(seats, groups),
+            "explained": [(c, *explain(c)) for c in checks]}
+
+
+def _seat(m: Membership) -> board_rules.Seat:
+    return board_rules.Seat(group_id=m.group_id,
+                            gender=str(m.user.gender) if m.user.gender else None,
+                            status=str(m.board_status or board_rules.ACTIVE),
+                            appointed_on=m.appointed_on, stepped_down_on=m.stepped_down_on,
+                            term_start=m.term_start, term_end=m.term_end)
+
+
+def meetings_section(assessment: Assessment) -> list[dict]:
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.assessment_id == assessment.id,
+                              Meeting.status == MeetingStatus.HELD)
+        .options(selectinload(Meeting.invitations))
+        .order_by(Meeting.starts_at)).all()
+    groups = board_queries.rule_groups(assessment)
+    result = []
+    for meeting in meetings:
+        counts = Counter(str(i.attendance) if i.attendance else "unrecorded"
+                         for i in meeting.invitations)
+        present_board = [meeting_queries.seat(i) for i in meeting.invitations
+                         if i.attendance == Attendance.PRESENT
+                         and i.membership.role == Role.BOARD_MEMBER]
+        result.append({"meeting": meeting, "invited": len(meeting.invitations),
+                       "present": counts["present"], "absent": counts["absent"],
+                       "excused": counts["excused"],
+                       "table": board_rules.group_gender_table(present_board, groups)})
+    return result
+
+
+def consultations_section(assessment: Assessment) -> list[Consultation]:
+    drafts = db.session.scalars(
+        select(Draft).where(Draft.assessment_id == assessment.id)
+        .options(selectinload(Draft.versions).selectinload(DraftVersion.circulation))
+        .order_by(Draft.title)).all()
+    rows = db.session.execute(
+        select(Comment.draft_id, Comment.parent_id.is_(None), Comment.disposition,
+               Comment.withdrawn_at.is_not(None), func.count(Comment.id))
+        .where(Comment.assessment_id == assessment.id)
+        .group_by(Comment.draft_id, Comment.parent_id.is_(None), Comment.disposition,
+                  Comment.withdrawn_at.is_not(None))).all()
+    by_draft: dict[int, Consultation] = {}
+    for draft in drafts:
+        circulated = [v for v in draft.versions if v.circulation is not None]
+        if circulated:
+            by_draft[draft.id] = Consultation(draft, circulated)
+    for draft_id, top, disposition, withdrawn, n in rows:
+        c = by_draft.get(draft_id)
+        if c is None:
+            continue
+        if not top:
+            c.replies += n
+        elif withdrawn:
+            c.withdrawn += n
+        else:
+            c.comments += n
+            if disposition is None:
+                c.open += n
+            else:
+                c.dispositions[str(disposition)] += n
+    return list(by_draft.values())
+
+
+def validation_section(assessment: Assessment) -> list[dict]:
+    out = []
+    for round_ in validation_queries.rounds(assessment):
+        current = [s for s in round_.signoffs if s.superseded_at is None]
+        out.append({"round": round_, "decisions": Counter(str(s.decision) for s in current),
+                    "signoffs": current})
+    return out
+
+
+def build(assessment: Assessment, on: date) -> dict:
+    return {"board": board_section(assessment, on), "meetings": meetings_section(assessment),
+            "consultations": consultations_section(assessment),
+            "validation": validation_section(assessment)}

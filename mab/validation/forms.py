@@ -1,0 +1,62 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from mab.forms import choices
+from mab.validation.services import MAX_STATEMENT
+
+DECISION_LABELS = {
+    "endorse": _l("Endorse"),
+    "reservations": _l("Endorse with reservations"),
+    "object": _l("Object"),
+}
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+def _statement():
+    return TextAreaField(_l("Statement"), validators=[Length(max=MAX_STATEMENT)],
+                         description=_l("Required with reservations or an objection; published "
+                                        "with the certificate."))
+
+
+class OpenRoundForm(FlaskForm):
+    version_id = SelectField(_l("Version to validate"), coerce=_int_or_none,
+                             validators=[InputRequired(_l("Choose a circulated version."))])
+    deadline = DateField(_l("Sign-offs due by"), validators=[InputRequired(_l("Give a date."))])
+    meeting_id = SelectField(_l("Validation workshop (optional)"), coerce=_int_or_none,
+                             validators=[Optional()])
+
+
+class SignForm(FlaskForm):
+    decision = RadioField(_l("Your decision"), choices=choices(DECISION_LABELS.items()),
+                          validators=[InputRequired(_l("Choose your decision."))])
+    statement = _statement()
+    confirm = BooleanField(_l("I have read this exact version and this is my decision."),
+                           validators=[InputRequired(_l("Confirm that this decision is about "
+                                                        "this exact version."))])
+    sha256 = HiddenField()
+    replaces = HiddenField()
+
+
+class OnBehalfForm(FlaskForm):
+    membership_id = SelectField(_l("Board member"), coerce=_int_or_none,
+                                validators=[InputRequired(_l("Choose the member."))])
+    decision = SelectField(_l("Decision"), choices=choices([("", "—")] + list(
+        DECISION_LABELS.items())), validators=[InputRequired(_l("Choose the decision."))])
+    statement = _statement()
+    meeting_id = SelectField(_l("Meeting where it was given"), coerce=_int_or_none,
+                             validators=[InputRequired(_l("Name the meeting where the member "
+                                                          "gave this decision."))])
+
+
+class CloseForm(FlaskForm):
+    confirm = BooleanField(_l("I understand that closing is final."),
+                           validators=[InputRequired(_l("Confirm that closing is final."))])
+
+
+class PlainForm(FlaskForm):
+    """CSRF only (reminders)."""

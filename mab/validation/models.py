@@ -1,0 +1,87 @@
+"""Validation rounds on one frozen version, and members' sign-offs."""
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mab.extensions import db
+from mab.types import UTCDateTime, str_enum, utcnow
+
+
+class SignDecision(enum.StrEnum):
+    ENDORSE = "endorse"
+    RESERVATIONS = "reservations"
+    OBJECT = "object"
+
+
+class ValidationRound(db.Model):
+    __tablename__ = "validation_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"),
+                                               index=True)
+    # One round per version, ever: a later version needs its own round.
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("draft_versions.id", ondelete="RESTRICT"), unique=True)
+    version_sha256: Mapped[str] = mapped_column(String(64))
+    deadline: Mapped[date]
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    rule: Mapped[dict] = mapped_column(JSON)          # the rule in force when it opened
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    passed: Mapped[bool | None] = mapped_column()
+    result: Mapped[dict | None] = mapped_column(JSON)  # conditions and figures, frozen at closing
+
+    version = relationship("DraftVersion", lazy="joined")
+    meeting = relationship("Meeting")
+    opened_by = relationship("User", foreign_keys=[opened_by_id])
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
+    signoffs = relationship("SignOff", back_populates="round", order_by="SignOff.id",
+                            cascade="all, delete-orphan")
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class SignOff(db.Model):
+    """A member's decision; a change adds a row and marks the earlier one superseded."""
+
+    __tablename__ = "signoffs"
+    __table_args__ = (
+        CheckConstraint("decision = 'endorse' OR length(statement) > 0",
+                        name="statement_required"),
+        CheckConstraint("recorded_by_id IS NULL OR meeting_id IS NOT NULL",
+                        name="on_behalf_names_meeting"),
+        # At most one current decision per member and round, whatever the race.
+        Index("uq_signoffs_current", "round_id", "membership_id", unique=True,
+              sqlite_where=text("superseded_at IS NULL"),
+              postgresql_where=text("superseded_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("validation_rounds.id", ondelete="CASCADE"),
+                                          index=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="RESTRICT"),
+                                               index=True)
+    decision: Mapped[SignDecision] = mapped_column(str_enum(SignDecision, "sign_decision"))
+    statement: Mapped[str] = mapped_column(Text, default="")
+    version_sha256: Mapped[str] = mapped_column(String(64))   # what the member saw and signed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Recorded by the coordinator on the member's behalf, at a named meeting.
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="RESTRICT"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
+
+    round = relationship("ValidationRound", back_populates="signoffs")
+    membership = relationship("Membership", foreign_keys=[membership_id])
+    recorded_by = relationship("Membership", foreign_keys=[recorded_by_id])
+    meeting = relationship("Meeting")
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.recorded_by_id is not None

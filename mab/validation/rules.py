@@ -1,0 +1,121 @@
+"""The validation rule (DESIGN section 4), plain functions over plain values.
+
+A round passes when at least ``response_pct`` % of the active members responded, at least
+``endorse_num``/``endorse_den`` of the responses endorse (with or without reservations), and every
+group with active members responded. Each condition comes with its figures, so the round page,
+the certificate and the annex say the same thing.
+"""
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from fractions import Fraction
+
+ENDORSE, RESERVATIONS, OBJECT = "endorse", "reservations", "object"
+ENDORSING = frozenset({ENDORSE, RESERVATIONS})
+
+
+@dataclass(frozen=True)
+class Rule:
+    response_pct: int = 50
+    endorse_num: int = 2
+    endorse_den: int = 3
+    all_groups: bool = True
+
+    @classmethod
+    def of(cls, assessment) -> "Rule":
+        return cls(assessment.validation_response_pct, assessment.validation_endorse_num,
+                   assessment.validation_endorse_den)
+
+    @classmethod
+    def from_snapshot(cls, snapshot: dict) -> "Rule":
+        return cls(**{k: snapshot[k] for k in ("response_pct", "endorse_num", "endorse_den",
+                                               "all_groups") if k in snapshot})
+
+    def snapshot(self) -> dict:
+        return {"response_pct": self.response_pct, "endorse_num": self.endorse_num,
+                "endorse_den": self.endorse_den, "all_groups": self.all_groups}
+
+    @property
+    def endorse_pct(self) -> int:
+        """The endorsement share as a whole percentage, rounded up (2/3 -> 67)."""
+        return math.ceil(Fraction(self.endorse_num, self.endorse_den) * 100)
+
+
+@dataclass(frozen=True)
+class Voter:
+    """An active board member when the outcome is computed."""
+    membership_id: int
+    group_id: int | None
+    gender: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    membership_id: int
+    decision: str
+    at: datetime | None = None
+    row_id: int = 0
+
+
+@dataclass(frozen=True)
+class Condition:
+    code: str               # "responded", "endorsed", "groups"
+    ok: bool
+    figures: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    passed: bool
+    conditions: tuple[Condition, ...]
+
+
+def current(decisions) -> dict[int, Decision]:
+    """The latest decision of each member: a change supersedes, it never counts twice."""
+    latest: dict[int, Decision] = {}
+    for d in sorted(decisions, key=lambda d: (d.at is None, d.at, d.row_id)):
+        latest[d.membership_id] = d
+    return latest
+
+
+def _pct(part: int, whole: int) -> int:
+    return round(part * 100 / whole) if whole else 0
+
+
+def outcome(rule: Rule, voters, decisions, groups: dict[int, str]) -> Outcome:
+    """``voters``: the active members; ``decisions``: every row (superseded ones too);
+    ``groups``: id -> name of the groups (a group without active members is not required)."""
+    voters = list(voters)
+    active = {v.membership_id: v for v in voters}
+    counted = {m: d for m, d in current(decisions).items() if m in active}
+    responded = len(counted)
+    endorsed = sum(1 for d in counted.values() if d.decision in ENDORSING)
+    reservations = sum(1 for d in counted.values() if d.decision == RESERVATIONS)
+    objected = responded - endorsed
+
+    responded_ok = bool(active) and responded * 100 >= rule.response_pct * len(active)
+    endorsed_ok = responded > 0 and endorsed * rule.endorse_den >= rule.endorse_num * responded
+    needed_groups = {v.group_id for v in voters if v.group_id is not None}
+    answered_groups = {active[m].group_id for m in counted if active[m].group_id is not None}
+    missing = sorted((groups.get(g, "?") for g in needed_groups - answered_groups), key=str)
+    groups_ok = not rule.all_groups or not missing
+
+    conditions = (
+        Condition("responded", responded_ok, {
+            "responded": responded, "active": len(active), "pct": _pct(responded, len(active)),
+            "needs_pct": rule.response_pct}),
+        Condition("endorsed", endorsed_ok, {
+            "endorsed": endorsed, "responded": responded, "pct": _pct(endorsed, responded),
+            "needs_pct": rule.endorse_pct, "reservations": reservations, "objected": objected}),
+        Condition("groups", groups_ok, {
+            "responding": len(needed_groups & answered_groups), "groups": len(needed_groups),
+            "missing": missing}),
+    )
+    return Outcome(all(c.ok for c in conditions), conditions)
+
+
+def as_dict(result: Outcome) -> dict:
+    """The stored form of an outcome (the round keeps it as it was at closing)."""
+    return {"passed": result.passed,
+            "conditions": [{"code": c.code, "ok": c.ok, "figures": c.figures}
+                           for c in result.conditions]}

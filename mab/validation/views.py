@@ -1,0 +1,300 @@
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from mab.assessments.access import assessment_view
+from mab.assessments.models import Membership
+from mab.board import queries as board_queries
+from mab.board import rules as board_rules
+from mab.drafts.models import Circulation, Draft, DraftVersion
+from mab.errors import DomainError
+from mab.extensions import db
+from mab.meetings.models import Meeting, MeetingKind
+from mab.permissions import Action, can
+from mab.validation import rules, services
+from mab.validation.forms import (
+    DECISION_LABELS,
+    CloseForm,
+    OnBehalfForm,
+    OpenRoundForm,
+    PlainForm,
+    SignForm,
+)
+from mab.validation.models import SignOff, ValidationRound
+
+bp = Blueprint("validation", __name__, url_prefix="/a/<slug>")
+
+
+def _round(assessment, round_id) -> ValidationRound:
+    round_ = db.session.scalar(
+        select(ValidationRound).where(ValidationRound.id == round_id)
+        .options(selectinload(ValidationRound.signoffs).options(
+            selectinload(SignOff.membership), selectinload(SignOff.recorded_by),
+            selectinload(SignOff.meeting)))
+        .execution_options(populate_existing=True))
+    if round_ is None or round_.assessment_id != assessment.id:
+        abort(404)
+    return round_
+
+
+def _meetings(assessment, *, workshops_first=True):
+    rows = db.session.scalars(select(Meeting).where(Meeting.assessment_id == assessment.id)
+                              .order_by(Meeting.starts_at.desc())).all()
+    if workshops_first:
+        rows = sorted(rows, key=lambda m: m.kind != MeetingKind.VALIDATION_WORKSHOP)
+    return [(m.id, f"{m.title} ({m.starts_at.date().isoformat()})") for m in rows]
+
+
+def _candidates(assessment) -> list[tuple[int, str]]:
+    """Circulated versions that are the latest circulated of their draft and have no round."""
+    rows = db.session.execute(
+        select(DraftVersion.id, DraftVersion.number, DraftVersion.draft_id, Draft.title)
+        .join(Draft, Draft.id == DraftVersion.draft_id)
+        .join(Circulation, Circulation.version_id == DraftVersion.id)
+        .where(Draft.assessment_id == assessment.id)
+        .order_by(Draft.title, DraftVersion.number)).all()
+    taken = set(db.session.scalars(select(ValidationRound.version_id).where(
+        ValidationRound.assessment_id == assessment.id)))
+    latest: dict[int, tuple] = {}
+    for row in rows:
+        latest[row.draft_id] = row
+    return [(r.id, _("%(title)s, version %(n)d", title=r.title, n=r.number))
+            for r in latest.values() if r.id not in taken]
+
+
+def _open_form(assessment, form=None):
+    form = form or OpenRoundForm(formdata=None)
+    form.version_id.choices = [(None, "—")] + _candidates(assessment)
+    form.meeting_id.choices = [(None, "—")] + _meetings(assessment)
+    return form
+
+
+def _groups(assessment) -> dict[int, str]:
+    return {grp.id: grp.name for grp in board_queries.rule_groups(assessment)}
+
+
+@bp.route("/validation", methods=["GET", "POST"])
+@assessment_view(Action.READ_CIRCULATED)
+def index(assessment):
+    manager = can(g.membership.role, Action.MANAGE_VALIDATION)
+    form = None
+    if manager:
+        form = _open_form(assessment, OpenRoundForm() if request.method == "POST" else None)
+    if request.method == "POST":
+        if not manager:
+            abort(403)
+        if form.validate_on_submit():
+            version = db.session.get(DraftVersion, form.version_id.data)
+            try:
+                if version is None:
+                    raise DomainError(_("Choose a circulated version."), field="version_id")
+                round_ = services.open_round(version, assessment, deadline=form.deadline.data,
+                                             meeting_id=form.meeting_id.data, actor=current_user)
+            except DomainError as error:
+                db.session.rollback()
+                form = _open_form(assessment, form)
+                getattr(form, error.field or "version_id").errors.append(error.message)
+            else:
+                db.session.commit()
+                flash(_("The round is open and the active board members are told."), "success")
+                return redirect(url_for("validation.show", slug=assessment.slug,
+                                        round_id=round_.id))
+    rounds = db.session.scalars(
+        select(ValidationRound).where(ValidationRound.assessment_id == assessment.id)
+        .options(selectinload(ValidationRound.signoffs))
+        .order_by(ValidationRound.opened_at.desc())).all()
+    mine = {}
+    if g.membership.is_active_board_member:
+        mine = {r.id: services.current_signoff(r, g.membership.id) for r in rounds}
+    status = 422 if form is not None and form.errors else 200
+    return render_template("validation/index.html", assessment=assessment, rounds=rounds,
+                           form=form, mine=mine, decision_labels=DECISION_LABELS), status
+
+
+def _progress(round_, assessment):
+    members = services.active_members(assessment)
+    current = {s.membership_id: s for s in round_.signoffs if s.superseded_at is None}
+    groups = board_queries.rule_groups(assessment)
+    seat = lambda m: board_rules.Seat(m.group_id, str(m.user.gender) if m.user.gender else None,  # noqa: E731
+                                      board_rules.ACTIVE)
+    return {
+        "active_table": board_rules.group_gender_table([seat(m) for m in members], groups),
+        "responded_table": board_rules.group_gender_table(
+            [seat(m) for m in members if m.id in current], groups),
+        "pending": [m for m in members if m.id not in current],
+        "current": current,
+    }
+
+
+def _page(assessment, round_, *, sign_form=None, behalf_form=None, close_form=None, status=200):
+    membership = g.membership
+    manager = can(membership.role, Action.MANAGE_VALIDATION)
+    signer = can(membership.role, Action.SIGN_OFF) and membership.is_active_board_member
+    mine = services.current_signoff(round_, membership.id)
+    history = [s for s in round_.signoffs if s.membership_id == membership.id]
+    if signer and round_.is_open and sign_form is None:
+        sign_form = SignForm(formdata=None, decision=str(mine.decision) if mine else None,
+                             statement=mine.statement if mine else "")
+    if sign_form is not None:
+        sign_form.sha256.data = round_.version_sha256
+        sign_form.replaces.data = str(mine.id) if mine else ""
+    if manager and round_.is_open:
+        behalf_form = behalf_form or OnBehalfForm(formdata=None)
+        behalf_form.membership_id.choices = [(None, "—")] + [
+            (m.id, m.user.display_name) for m in services.active_members(assessment)]
+        behalf_form.meeting_id.choices = [(None, "—")] + _meetings(assessment)
+        close_form = close_form or CloseForm(formdata=None)
+    outcome = None if round_.is_open else round_.result
+    live = rules.as_dict(services.compute(round_, assessment, _groups(assessment))) \
+        if manager and round_.is_open else None
+    return render_template(
+        "validation/show.html", assessment=assessment, round=round_, version=round_.version,
+        draft=round_.version.draft, manager=manager, signer=signer, mine=mine, history=history,
+        sign_form=sign_form if signer and round_.is_open else None, behalf_form=behalf_form,
+        close_form=close_form, remind_form=PlainForm() if manager else None,
+        superseded=services.superseded_by(round_.version), outcome=outcome, live=live,
+        rule=rules.Rule.from_snapshot(round_.rule), decision_labels=DECISION_LABELS,
+        progress=_progress(round_, assessment) if manager else None,
+        responded=len({s.membership_id for s in round_.signoffs if s.superseded_at is None}),
+        today=assessment.today()), status
+
+
+@bp.get("/validation/<int:round_id>")
+@assessment_view(Action.READ_CIRCULATED)
+def show(assessment, round_id):
+    return _page(assessment, _round(assessment, round_id))
+
+
+@bp.post("/validation/<int:round_id>/sign")
+@assessment_view(Action.SIGN_OFF)
+def sign(assessment, round_id):
+    round_ = _round(assessment, round_id)
+    form = SignForm()
+    if form.validate_on_submit():
+        try:
+            replaces = int(form.replaces.data) if (form.replaces.data or "").isdigit() else None
+            services.sign(round_, assessment, g.membership, decision=form.decision.data,
+                          statement=form.statement.data, seen_sha256=form.sha256.data,
+                          replaces=replaces)
+        except DomainError as error:
+            db.session.rollback()
+            round_ = _round(assessment, round_id)
+            if error.field:
+                getattr(form, error.field).errors.append(error.message)
+            else:
+                flash(error.message, "error")
+                return redirect(url_for("validation.show", slug=assessment.slug,
+                                        round_id=round_id))
+        else:
+            db.session.commit()
+            flash(_("Your decision is recorded."), "success")
+            return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
+    return _page(assessment, round_, sign_form=form, status=422)
+
+
+@bp.post("/validation/<int:round_id>/on-behalf")
+@assessment_view(Action.MANAGE_VALIDATION)
+def on_behalf(assessment, round_id):
+    round_ = _round(assessment, round_id)
+    form = OnBehalfForm()
+    form.membership_id.choices = [(None, "—")] + [
+        (m.id, m.user.display_name) for m in services.active_members(assessment)]
+    form.meeting_id.choices = [(None, "—")] + _meetings(assessment)
+    if form.validate_on_submit():
+        member = db.session.get(Membership, form.membership_id.data)
+        try:
+            if member is None:
+                raise DomainError(_("Choose the member."), field="membership_id")
+            services.record_on_behalf(round_, assessment, g.membership, member,
+                                      decision=form.decision.data,
+                                      statement=form.statement.data,
+                                      meeting_id=form.meeting_id.data)
+        except DomainError as error:
+            db.session.rollback()
+            round_ = _round(assessment, round_id)
+            getattr(form, error.field or "membership_id").errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The decision is recorded on the member's behalf."), "success")
+            return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
+    return _page(assessment, round_, behalf_form=form, status=422)
+
+
+@bp.post("/validation/<int:round_id>/remind")
+@assessment_view(Action.MANAGE_VALIDATION)
+def remind(assessment, round_id):
+    round_ = _round(assessment, round_id)
+    if PlainForm().validate_on_submit():
+        try:
+            count = services.remind(round_, assessment, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)d reminders are in the outbox.", n=count), "success")
+    return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
+
+
+@bp.post("/validation/<int:round_id>/close")
+@assessment_view(Action.MANAGE_VALIDATION)
+def close(assessment, round_id):
+    round_ = _round(assessment, round_id)
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            result = services.close_round(round_, assessment, _groups(assessment),
+                                          actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The round is closed: the version is validated.") if result.passed else
+                  _("The round is closed: the version is not validated."),
+                  "success" if result.passed else "error")
+        return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
+    return _page(assessment, round_, close_form=form, status=422)
+
+
+@bp.get("/validation/<int:round_id>/certificate")
+@assessment_view(Action.READ_CIRCULATED)
+def certificate(assessment, round_id):
+    round_ = _round(assessment, round_id)
+    if round_.is_open:
+        flash(_("The certificate is issued when the round is closed."), "error")
+        return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
+    groups = board_queries.groups(assessment)
+    current = [s for s in round_.signoffs if s.superseded_at is None]
+    by_group: dict = {}
+    for s in sorted(current, key=lambda s: s.membership.user.display_name.lower()):
+        by_group.setdefault(s.membership.group_id, []).append(s)
+    ordered = [(grp.name, by_group.pop(grp.id)) for grp in groups if grp.id in by_group]
+    ordered += [(None, rows) for rows in by_group.values()]
+    return render_template("validation/certificate.html", assessment=assessment, round=round_,
+                           version=round_.version, draft=round_.version.draft,
+                           signatories=ordered, rule=rules.Rule.from_snapshot(round_.rule),
+                           outcome=round_.result, decision_labels=DECISION_LABELS)
+
+
+@bp.app_template_global()
+def condition_text(condition: dict) -> str:
+    """One condition of the rule, in words with its figures (the page, certificate, annex)."""
+    f = condition["figures"]
+    if condition["code"] == "responded":
+        return _("Responded: %(n)d of %(total)d active members (%(pct)d %%, needs %(needs)d %%).",
+                 n=f["responded"], total=f["active"], pct=f["pct"], needs=f["needs_pct"])
+    if condition["code"] == "endorsed":
+        if not f["responded"]:
+            return _("Endorsed: no response, so no endorsement (needs %(needs)d %% of the "
+                     "responses).", needs=f["needs_pct"])
+        return _("Endorsed: %(n)d of %(total)d responses (%(pct)d %%, needs %(needs)d %%), "
+                 "%(r)d with reservations; %(o)d objected.", n=f["endorsed"],
+                 total=f["responded"], pct=f["pct"], needs=f["needs_pct"],
+                 r=f["reservations"], o=f["objected"])
+    text = _("Groups responding: %(n)d of %(total)d.", n=f["responding"], total=f["groups"])
+    if f["missing"]:
+        text += " " + _("Missing: %(names)s.", names=", ".join(f["missing"]))
+    return text
