@@ -262,6 +262,10 @@ def _validation(assessment: Assessment) -> None:
                              opened_by_id=coordinator.id, opened_at=now - timedelta(days=12))
     db.session.add(round_)
     members = services.active_members(assessment)
+    # One member of every group first, so that leaving the last two out keeps every group in.
+    seen: set = set()
+    firsts = [m for m in members if not (m.group_id in seen or seen.add(m.group_id))]
+    members = firsts + [m for m in members if m not in firsts]
     for n, member in enumerate(members[:-2]):
         decision = (SignDecision.OBJECT if n == 3 else SignDecision.RESERVATIONS if n == 5
                     else SignDecision.ENDORSE)

@@ -1,6 +1,7 @@
 // Comments: remember a passage selected in a paragraph and put it in that paragraph's quote
-// field when its comment form opens; move focus into a form when it opens. Everything works
-// without this script (the quote can be typed or pasted).
+// field when its comment form opens; move focus into a form when it opens, and to the field in
+// error when a form comes back refused. Everything works without this script (the quote can be
+// typed or pasted).
 (function () {
   "use strict";
   var selected = null;
@@ -26,4 +27,9 @@
       if (first && document.activeElement && details.contains(document.activeElement)) first.focus();
     });
   });
+
+  // A form sent back with an error: take the reader to it (the page opens at its top).
+  var refused = document.querySelector("details[open] [aria-invalid=true]") ||
+    document.querySelector("details[open] .error-summary ~ * textarea, details[open] .error-summary ~ * select");
+  if (refused) refused.focus();
 })();
