@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import Blueprint, Response, g, render_template, request
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from markupsafe import Markup
 
 from mab.assessments.access import assessment_view
 from mab.board import rules as board_rules
@@ -38,13 +38,14 @@ def _language(assessment) -> str:
 def annex(assessment):
     on = _on(assessment)
     language = _language(assessment)
-    with force_locale(language):
+    with force_locale(language):   # the annex in the assessment's language, the page in yours
         data = annex_data.build(assessment, on)
-        return render_template(
-            "reports/annex.html", assessment=assessment, on=on, language=language,
+        body = Markup(render_template(
+            "reports/_annex_body.html", assessment=assessment, on=on, language=language,
             printing=request.args.get("print") == "1",
             full=can(g.membership.role, Action.VIEW_BALANCE_PERSONAL),
-            validation_rules=validation_rules, disposition_labels=DISPOSITION_LABELS, **data)
+            validation_rules=validation_rules, disposition_labels=DISPOSITION_LABELS, **data))
+    return render_template("reports/annex.html", assessment=assessment, annex_body=body)
 
 
 def _table_rows(table, full):
