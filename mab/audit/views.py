@@ -28,10 +28,10 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = SelectField(_l("Who"), coerce=_int_or_none, validators=[Optional()])
-    object_type = SelectField(_l("Object"), validators=[Optional()])
-    object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=40)])
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    object_type = SelectField(_l("Kind of record"), validators=[Optional()])
+    object_id = StringField(_l("Record number"), validators=[Optional(), Length(max=40)])
+    start = DateField(_l("Start date"), validators=[Optional()])
+    end = DateField(_l("End date"), validators=[Optional()])
 
 
 def _bounds(assessment, day, *, end=False):
