@@ -24,11 +24,15 @@ def _statement():
 
 
 class OpenRoundForm(FlaskForm):
+    # No choice check here: open_round() checks the version and the meeting and says what is
+    # wrong (not circulated, superseded, already in a round, another assessment's), where a
+    # choice check could only say "Not a valid choice".
     version_id = SelectField(_l("Version to validate"), coerce=_int_or_none,
-                             validators=[InputRequired(_l("Choose a circulated version."))])
+                             validators=[InputRequired(_l("Choose a circulated version."))],
+                             validate_choice=False)
     deadline = DateField(_l("Sign-offs due by"), validators=[InputRequired(_l("Give a date."))])
     meeting_id = SelectField(_l("Validation workshop (optional)"), coerce=_int_or_none,
-                             validators=[Optional()])
+                             validators=[Optional()], validate_choice=False)
 
 
 class SignForm(FlaskForm):

@@ -22,5 +22,6 @@ def open_rounds(assessment: Assessment, membership: Membership) -> list[tuple]:
 def rounds(assessment: Assessment) -> list[ValidationRound]:
     return db.session.scalars(
         select(ValidationRound).where(ValidationRound.assessment_id == assessment.id)
-        .options(selectinload(ValidationRound.signoffs).selectinload(SignOff.membership))
+        .options(selectinload(ValidationRound.signoffs).options(
+            selectinload(SignOff.membership), selectinload(SignOff.meeting)))
         .order_by(ValidationRound.opened_at)).all()

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership
@@ -88,7 +88,7 @@ def index(assessment):
         if form.validate_on_submit():
             version = db.session.get(DraftVersion, form.version_id.data)
             try:
-                if version is None:
+                if version is None or version.draft.assessment_id != assessment.id:
                     raise DomainError(_("Choose a circulated version."), field="version_id")
                 round_ = services.open_round(version, assessment, deadline=form.deadline.data,
                                              meeting_id=form.meeting_id.data, actor=current_user)
@@ -103,7 +103,8 @@ def index(assessment):
                                         round_id=round_.id))
     rounds = db.session.scalars(
         select(ValidationRound).where(ValidationRound.assessment_id == assessment.id)
-        .options(selectinload(ValidationRound.signoffs))
+        .options(selectinload(ValidationRound.signoffs),
+                 joinedload(ValidationRound.version).joinedload(DraftVersion.draft))
         .order_by(ValidationRound.opened_at.desc())).all()
     mine = {}
     if g.membership.is_active_board_member:
