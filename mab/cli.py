@@ -12,6 +12,12 @@ from mab.extensions import db
 cli = AppGroup("mab", help="MAB administration commands.")
 
 
+def _link_context():
+    """Commands run outside a request, but mail links are built with ``url_for`` (BASE_URL +
+    path): give them a request context to build paths in."""
+    return current_app.test_request_context("/")
+
+
 @cli.command("create-admin")
 @click.option("--email", required=True, help="The administrator's email address.")
 @click.option("--name", default="Site administrator", show_default=True)
@@ -90,7 +96,8 @@ def send_reminders(days):
         offsets = sorted({int(d) for d in days.split(",") if d.strip()})
     except ValueError as error:
         raise click.BadParameter("use whole numbers of days, e.g. 7,1") from error
-    sent = send_due_reminders(offsets)
+    with _link_context():
+        sent = send_due_reminders(offsets)
     db.session.commit()
     click.echo(f"{sent} reminder(s) queued in the outbox.")
 
@@ -103,6 +110,7 @@ def send_digests():
     """
     from mab.comments.services import send_digests as queue_digests
 
-    count = queue_digests()
+    with _link_context():
+        count = queue_digests()
     db.session.commit()
     click.echo(f"{count} digest(s) queued in the outbox.")

@@ -70,3 +70,28 @@ def test_seed_if_empty_leaves_a_used_database_alone(runner):
     db.session.commit()
     result = runner.invoke(args=["mab", "seed-demo", "--if-empty"])
     assert "not loaded" in result.output and count(Assessment) == 0
+
+
+def test_send_reminders_builds_its_links_outside_a_request(runner, app):
+    """Cron runs the command with no request: the mail links must still be built."""
+    from datetime import timedelta
+
+    from mab.meetings import services as meetings
+    from mab.notify.models import OutboxMessage
+    from mab.types import utcnow
+    from tests.factories import team
+
+    assessment, people = team()
+    start = (utcnow() + timedelta(days=3)).replace(second=0, microsecond=0)
+    with app.test_request_context("/"):
+        meetings.schedule_meeting(
+            assessment, actor=people["coordinator"],
+            invitees=meetings.default_invitees(assessment), kind="board_meeting",
+            title="Board meeting", starts_at=start, ends_at=start + timedelta(hours=2),
+            place="Almaty", online_url="", agenda="")
+    db.session.commit()
+    result = runner.invoke(args=["mab", "send-reminders", "--days", "7"])
+    assert result.exit_code == 0, repr(result.exception)
+    reminders = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == "meeting_reminder")).all()
+    assert reminders and all("http://localhost/" in m.body_text for m in reminders)

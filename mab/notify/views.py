@@ -66,6 +66,9 @@ def retry(message_id):
 @bp.app_template_filter("linkify")
 def linkify(text: str) -> Markup:
     """Plain text with its web addresses made clickable (everything else escaped)."""
+    # As plain text even when it comes as Markup: a {% filter linkify %} block in an HTML email
+    # hands over the included .txt template's output (user input unescaped) marked safe.
+    text = str(text or "")
     parts, last = [], 0
     for match in URL_RE.finditer(text or ""):
         parts.append(escape(text[last:match.start()]))

@@ -15,17 +15,19 @@ from mab.comments.models import Comment
 from mab.drafts.models import Draft, DraftVersion
 from mab.extensions import db
 from mab.notify.models import OutboxMessage
-from tests.drafts.support import A, circulate, make_draft, membership_of, new_version, setup
+from tests.drafts.support import (
+    A,
+    circulate,
+    make_draft,
+    membership_of,
+    setup,
+)
 from tests.factories import make_assessment, make_member
 
 BODY = ("Internet use grew fast in **2021**.\n\n"
         "Mobile data is cheap in cities.\n\n"
         "Rural coverage is poor.")
 PARAGRAPH = ("p1", "p2", "p3")
-
-__all__ = ["A", "BODY", "World", "world", "comment", "reply", "dispose", "fresh", "count",
-           "mail", "last_mail_id", "events", "membership_of", "new_version", "set_deadline",
-           "as_request", "block_ids", "add_board_member"]
 
 
 @dataclass

@@ -12,11 +12,12 @@ MEDIA = NS(name="Media and journalists")
 
 
 def comment(**fields):
-    values = dict(
-        id=41, draft_id=7, draft=NS(title="Access findings"), version=NS(number=1),
-        paragraph=3, block_id="p3", quote="grew fast", body="Please cite the *source*.",
-        withdrawn=False, author=NS(group=MEDIA, role="board_member"), created_at=WHEN,
-        disposition=None, response="", addressed_in=None, satisfied=None)
+    values = {
+        "id": 41, "draft_id": 7, "draft": NS(title="Access findings"),
+        "version": NS(number=1), "paragraph": 3, "block_id": "p3", "quote": "grew fast",
+        "body": "Please cite the *source*.", "withdrawn": False,
+        "author": NS(group=MEDIA, role="board_member"), "created_at": WHEN,
+        "disposition": None, "response": "", "addressed_in": None, "satisfied": None}
     values.update(fields)
     return NS(**values)
 

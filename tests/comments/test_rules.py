@@ -7,6 +7,7 @@ import pytest
 from mab.comments import rules
 from mab.comments.rules import Placed, place
 from mab.drafts.diff import Segment
+from mab.markdown import render_markdown
 
 TODAY = date(2022, 6, 15)
 YESTERDAY, TOMORROW = TODAY - timedelta(days=1), TODAY + timedelta(days=1)
@@ -141,8 +142,8 @@ def test_reply_problem(deadline, by_team, team_in_thread, root_withdrawn, expect
                                root_withdrawn=root_withdrawn) == expected
 
 
-EDIT_OK = dict(is_author=True, withdrawn=False, has_replies=False, disposed=False,
-               deadline=TOMORROW, today=TODAY)
+EDIT_OK = {"is_author": True, "withdrawn": False, "has_replies": False, "disposed": False,
+           "deadline": TOMORROW, "today": TODAY}
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -222,8 +223,6 @@ def test_quote_in(quote, plain, source, expected):
 
 
 def test_a_passage_selected_across_inline_markup_is_in_its_paragraph():
-    from mab.markdown import render_markdown
-
     source = "Access is **affordable**, says [the regulator](https://example.org)'s report."
     shown = rules.plain_text(str(render_markdown(source)))
     for selected in ("affordable, says the regulator's", "Access is affordable,",
