@@ -59,6 +59,14 @@ def deadline_of(version: DraftVersion) -> date | None:
     return version.circulation.deadline if version.circulation is not None else None
 
 
+def thread_deadline(root: Comment) -> date | None:
+    """Replies follow the latest open consultation: a thread carried to a later circulated
+    version stays open until that version's deadline."""
+    deadlines = [v.circulation.deadline for v in root.draft.versions
+                 if v.circulation is not None and v.number >= root.version.number]
+    return max(deadlines, default=None)
+
+
 def is_team(membership: Membership | None) -> bool:
     return membership is not None and membership.role in TEAM
 
@@ -107,7 +115,7 @@ def add_comment(version: DraftVersion, assessment: Assessment, author: Membershi
 def reply(parent: Comment, assessment: Assessment, author: Membership, *, body: str) -> Comment:
     root = parent.parent if parent.parent is not None else parent
     team_in_thread = any(is_team(r.author) for r in root.replies)
-    _refuse(rules.reply_problem(deadline=deadline_of(root.version), today=assessment.today(),
+    _refuse(rules.reply_problem(deadline=thread_deadline(root), today=assessment.today(),
                                 by_team=is_team(author), team_in_thread=team_in_thread,
                                 root_withdrawn=root.withdrawn))
     body = _check_body(body)

@@ -58,7 +58,7 @@ def version_context(assessment, membership, draft: Draft, version: DraftVersion,
 
     def may_reply(root: Comment) -> bool:
         return may_comment and rules.reply_problem(
-            deadline=services.deadline_of(root.version), today=today, by_team=team,
+            deadline=services.thread_deadline(root), today=today, by_team=team,
             team_in_thread=any(services.is_team(r.author) for r in root.replies),
             root_withdrawn=root.withdrawn) is None
 
@@ -90,7 +90,9 @@ def version_context(assessment, membership, draft: Draft, version: DraftVersion,
         "later_versions": lambda c: [v for v in draft.versions if v.number > c.version.number],
         "pending": pending, "open_comments": sum(
             1 for c in roots_placed if c.disposition is None and not c.withdrawn),
-        "disposition_labels": DISPOSITION_LABELS, "membership": membership,
+        # Translated once: a lazy label is translated again each time a form shows it.
+        "disposition_labels": {k: str(v) for k, v in DISPOSITION_LABELS.items()},
+        "membership": membership,
         "current_ids": {b["id"] for b in version.blocks or []},
     }
 
@@ -383,10 +385,12 @@ def matrix(assessment):
     if printing:
         rows, page = _rows(db.session.execute(query).all()), None
     else:
-        page = db.paginate(query, per_page=MATRIX_PER_PAGE, error_out=False)
-        # paginate() yields the first column only: fetch the page again with its reply counts
-        rows = _rows(db.session.execute(query.limit(MATRIX_PER_PAGE)
-                                        .offset((page.page - 1) * MATRIX_PER_PAGE)).all())
+        # paginate() yields the first column only: the page's reply counts come in one small
+        # query, rather than running the whole sorted query a second time.
+        page = db.paginate(query.with_only_columns(Comment), per_page=MATRIX_PER_PAGE,
+                           error_out=False)
+        replies = queries.reply_counts([comment.id for comment in page.items])
+        rows = _rows((comment, replies.get(comment.id, 0)) for comment in page.items)
     return render_template("comments/print.html" if printing else "comments/matrix.html",
                            assessment=assessment, form=form, filters=filters, rows=rows,
                            page=page, disposition_labels=DISPOSITION_LABELS,
@@ -397,10 +401,16 @@ def matrix_csv_data(assessment, filters: queries.MatrixFilters) -> bytes:
     rows = _rows(db.session.execute(queries.matrix(assessment, filters)).all())
     base = request.host_url.rstrip("/")
     team = _("Research team")
+    pages: dict[tuple[int, int], str] = {}   # one url_for per version, not per row
+
+    def link(r) -> str:
+        key = (r.draft_id, r.version)
+        if key not in pages:
+            pages[key] = base + url_for("drafts.version", slug=assessment.slug,
+                                        draft_id=r.draft_id, number=r.version)
+        return f"{pages[key]}#c{r.comment_id}"
     return write_csv(matrix_rules.CSV_HEADER, (matrix_rules.csv_cells(
-        r, team_label=team, link=base + url_for(
-            "drafts.version", slug=assessment.slug, draft_id=r.draft_id, number=r.version,
-            _anchor=f"c{r.comment_id}")) for r in rows))
+        r, team_label=team, link=link(r)) for r in rows))
 
 
 @bp.get("/comments.csv")

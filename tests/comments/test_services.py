@@ -149,6 +149,17 @@ def test_after_the_deadline_board_members_reply_only_where_the_team_wrote(w):
     assert count(Comment, Comment.parent_id.is_not(None)) == 4
 
 
+def test_a_thread_carried_to_a_circulated_later_version_follows_its_deadline(w):
+    thread = comment(w, body="On version 1")
+    set_deadline(w.version, -1)
+    refused(services.reply, thread, w.assessment, w.m("member2"), body="Too late for v1")
+    # Version 2 is circulated with a new deadline: the thread shows on it and is open again.
+    new_version(w.draft, w.assessment, w.people["researcher"], "Revised text.", "Revised")
+    circulate(w.draft, w.assessment, w.people["researcher"], days=7)
+    reply(w, thread, "member2", "Still relevant to version 2.")
+    assert count(Comment, Comment.parent_id == thread.id) == 1
+
+
 def test_no_reply_under_a_withdrawn_comment(w):
     root = comment(w)
     with as_request():
