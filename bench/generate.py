@@ -20,6 +20,7 @@ deterministic: the same size always gives the same people.
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -454,8 +455,8 @@ REPLY_TEXTS = [
 RESPONSES = {
     "accepted": ["Accepted: the paragraph is rewritten with the newer figures.",
                  "Принято, формулировка изменена."],
-    "partly_accepted": ["Partly accepted: we added the source; the conclusion stays, as the "
-                        "survey supports it.", "Частично принято: добавлена ссылка."],
+    "partly_accepted": [("Partly accepted: we added the source; the conclusion stays, as the "
+                         "survey supports it."), "Частично принято: добавлена ссылка."],
     "not_accepted": ["Not accepted: the indicator's definition requires the figure as given.",
                      "Не принято: методология ЮНЕСКО требует этот показатель."],
     "noted": ["Noted for the recommendations chapter.", "Учтено при подготовке рекомендаций."],
@@ -503,7 +504,7 @@ def add_comments(assessment: Assessment, counts: dict) -> dict:
     research team in the replies and the responses."""
     from datetime import datetime, timezone
 
-    from sqlalchemy import insert
+    from sqlalchemy import func, text
     from sqlalchemy.orm import selectinload
 
     from mab.comments.models import Comment, CommentRevision, Disposition
@@ -584,7 +585,7 @@ def add_comments(assessment: Assessment, counts: dict) -> dict:
                 times = [created, created + timedelta(minutes=20)]
                 if random_.random() < 0.25:
                     times.append(created + timedelta(minutes=50))
-                for written, replaced in zip(times, times[1:], strict=False):
+                for written, replaced in pairwise(times):
                     revisions.append({"root": len(roots), "body": _comment_body(random_),
                                       "quote": row["quote"], "written_at": written,
                                       "replaced_at": replaced})
@@ -604,22 +605,31 @@ def add_comments(assessment: Assessment, counts: dict) -> dict:
                             "draft_id": draft.id, "version_id": root["version_id"],
                             "block_id": root["block_id"], "paragraph": root["paragraph"],
                             "quote": "", "body": random_.choice(REPLY_TEXTS),
-                            "author_id": author.id, "created_at": created,
+                            "author_id": author.id, "created_at": created, "edited_at": None,
                             "withdrawn_at": (created + timedelta(hours=1)
-                                             if random_.random() < 0.01 else None)})
-    batch = 2000
-    ids = []
-    for start in range(0, len(roots), batch):
-        ids += db.session.scalars(insert(Comment).returning(
-            Comment.id, sort_by_parameter_order=True), roots[start:start + batch]).all()
-    rows = [{**{k: v for k, v in r.items() if k != "root"}, "parent_id": ids[r["root"]]}
-            for r in replies]
-    for start in range(0, len(rows), batch):
-        db.session.execute(insert(Comment), rows[start:start + batch])
-    rows = [{**{k: v for k, v in r.items() if k != "root"}, "comment_id": ids[r["root"]]}
-            for r in revisions]
-    for start in range(0, len(rows), batch):
-        db.session.execute(insert(CommentRevision), rows[start:start + batch])
+                                             if random_.random() < 0.01 else None),
+                            "disposition": None, "response": "", "addressed_in_id": None,
+                            "disposed_by_id": None, "disposed_at": None, "satisfied": None,
+                            "satisfied_at": None})
+    # Ids given here, so replies and revisions can point at their comment without RETURNING
+    # (row by row on SQLite); PostgreSQL's sequence is moved past them afterwards.
+    base = db.session.scalar(select(func.coalesce(func.max(Comment.id), 0)))
+    for n, row in enumerate(roots):
+        row["id"] = base + 1 + n
+    rows = roots + [{**{k: v for k, v in r.items() if k != "root"},
+                     "id": base + 1 + len(roots) + n, "parent_id": roots[r["root"]]["id"]}
+                    for n, r in enumerate(replies)]
+    revision_rows = [{**{k: v for k, v in r.items() if k != "root"},
+                      "comment_id": roots[r["root"]]["id"]} for r in revisions]
+    # Core executemany: one statement per batch (the ORM's bulk insert splits it row by row).
+    for table, table_rows in ((Comment.__table__, rows[:len(roots)]),
+                              (Comment.__table__, rows[len(roots):]),
+                              (CommentRevision.__table__, revision_rows)):
+        for start in range(0, len(table_rows), 2000):
+            db.session.execute(table.insert(), table_rows[start:start + 2000])
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT setval(pg_get_serial_sequence('comments', 'id'), "
+                                "(SELECT max(id) FROM comments))"))
     counts["matrix_rows"] = len(roots)   # top-level comments: the matrix and CSV rows
     reader = next(m for m in commenters if any(
         r["author_id"] == m.id for r in roots if r["draft_id"] == focus.id))

@@ -2,14 +2,15 @@
 
 For each size: a fresh database (a temporary SQLite file, or ``--database-url``) migrated with
 the real migrations, the generator's data, then every page of PAGES requested with the Flask
-test client as the coordinator: the SQL statements of each request are counted and the median of
-``--repeat`` timed requests per page (after ``--warmup`` untimed ones) is kept; pages are
-requested in rounds, one request per page each round. The floor is a bare route
-rendering the base layout, so "× floor" says how much a page costs beyond any page at all.
+test client as the coordinator (or the user a page names: the researcher who owns the draft with
+the most comments, a board member who commented on it): the SQL statements of each request are
+counted and the median of ``--repeat`` timed requests per page (after ``--warmup`` untimed ones)
+is kept; pages are requested in rounds, one request per page each round. The floor is a bare
+route rendering the base layout, so "× floor" says how much a page costs beyond any page at all.
 
 Prints a Markdown table, writes bench-results/bench.json, and exits 1 when a page that must not
-grow with the board (the registry, the dashboard) makes a different number of queries at two
-sizes: a query per row has crept in.
+grow with the data (``same_queries``: the registry, the dashboard, the drafts, the comments, ...)
+makes a different number of queries at two sizes: a query per row has crept in.
 
     python -m bench.run [--database-url postgresql+psycopg:///mab_bench] [--repeat 15]
 
@@ -55,6 +56,7 @@ class Page:
     name: str
     path: str                    # placeholders: {slug} and the ids the generator's steps return
     same_queries: bool = False   # must make as many SQL queries at every size
+    user: str = "coordinator_id"   # who is signed in: a user id the generator returns
 
 
 # Every measured page, in one place: a later feature appends its own.
@@ -83,11 +85,36 @@ PAGES = [
     Page("version 1 (5,000 words)", "/a/{slug}/drafts/{draft_id}/v/1"),
     Page("diff of two 5,000-word versions", "/a/{slug}/drafts/{draft_id}/diff?a=1&b=2",
          same_queries=True),
+    # Comments: the draft with the most (500 at national-large, 20,000 in the assessment).
+    Page("draft with 500 comments (researcher)", "/a/{slug}/drafts/{comments_draft_id}",
+         same_queries=True, user="researcher_user_id"),
+    Page("its version 1 (researcher)", "/a/{slug}/drafts/{comments_draft_id}/v/1",
+         same_queries=True, user="researcher_user_id"),
+    Page("draft with 500 comments (board member)", "/a/{slug}/drafts/{comments_draft_id}",
+         same_queries=True, user="board_user_id"),
+    Page("its version 1 (board member)", "/a/{slug}/drafts/{comments_draft_id}/v/1",
+         same_queries=True, user="board_user_id"),
+    Page("comment matrix", "/a/{slug}/comments", same_queries=True),
+    Page("comment matrix, open", "/a/{slug}/comments?disposition=open", same_queries=True),
+    Page("comment matrix CSV", "/a/{slug}/comments.csv", same_queries=True),
+    Page("comment matrix of a draft, print", "/a/{slug}/comments?print=1&draft={comments_draft_id}",
+         same_queries=True),
+    Page("participation", "/a/{slug}/participation", same_queries=True),
 ]
+
+
+USERS = {"coordinator_id": "coordinator", "researcher_user_id": "researcher",
+         "board_user_id": "board member"}
 
 
 def shown(path: str) -> str:
     return re.sub(r"\{(\w+)\}", r"<\1>", path)
+
+
+def shown_page(page: Page) -> str:
+    """The path, and who asks for it when it is not the coordinator."""
+    who = "" if page.user == "coordinator_id" else f" as {USERS.get(page.user, page.user)}"
+    return f"`{shown(page.path)}`{who}"
 
 
 def normalise_url(url: str) -> str:
@@ -132,39 +159,46 @@ class QueryCounter:
             self.count += 1
 
 
-def timed_get(client, counter: QueryCounter, path: str, size: str) -> tuple[float, int, int]:
-    """(seconds, SQL statements, body bytes) of one GET; anything but a 200 ends the run."""
+def timed_get(client, counter: QueryCounter, path: str,
+              size: str) -> tuple[float, int, int, float]:
+    """(seconds, SQL statements, body bytes, CPU seconds) of one GET; anything but a 200 ends the
+    run. The CPU time of the process (the test client, the app and SQLite all run in it) stays
+    the same when other programs keep the machine busy; the elapsed time does not."""
     counter.count, counter.on = 0, True
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     response = client.get(path)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     counter.on = False
     if response.status_code != 200:
         sys.exit(f"bench: GET {path} ({size}) answered {response.status_code}, not 200:\n"
                  f"{response.get_data(as_text=True)[:500]}")
-    return elapsed, counter.count, len(response.data)
+    return elapsed, counter.count, len(response.data), cpu
 
 
 def measure(app, dataset, pages, *, warmup: int, repeat: int) -> dict:
     """{page name: figures} for one size; the app context of the generator is closed by now."""
     with app.app_context():
         counter = QueryCounter(db.engine)
-        login_id = db.session.get(User, dataset.ids["coordinator_id"]).get_id()
-    client = app.test_client()
-    with client.session_transaction() as session:   # signed in as in tests/conftest.py
-        session["_user_id"] = login_id
-        session["_fresh"] = True
+        logins = {key: db.session.get(User, dataset.ids[key]).get_id()
+                  for key in {page.user for page in pages}}
+    clients = {}
+    for key, login_id in logins.items():
+        clients[key] = app.test_client()
+        with clients[key].session_transaction() as session:   # as in tests/conftest.py
+            session["_user_id"] = login_id
+            session["_fresh"] = True
     paths = {page.name: page.path.format(slug=dataset.slug, **dataset.ids) for page in pages}
     # Round robin: warm-up rounds over every page, then timed rounds, so a burst of load on the
     # machine spreads over all pages instead of landing on one page's requests.
     for _ in range(warmup):
         for page in pages:
-            timed_get(client, counter, paths[page.name], dataset.size)
+            timed_get(clients[page.user], counter, paths[page.name], dataset.size)
     gc.collect()
     samples = {page.name: [] for page in pages}
     for _ in range(repeat):
         for page in pages:
-            samples[page.name].append(timed_get(client, counter, paths[page.name], dataset.size))
+            samples[page.name].append(timed_get(clients[page.user], counter, paths[page.name],
+                                                dataset.size))
     results = {}
     for page in pages:
         times = [s[0] * 1000 for s in samples[page.name]]
@@ -172,6 +206,7 @@ def measure(app, dataset, pages, *, warmup: int, repeat: int) -> dict:
         results[page.name] = {
             "url": paths[page.name], "queries": queries[-1],
             "median_ms": round(statistics.median(times), 2),
+            "median_cpu_ms": round(statistics.median(s[3] * 1000 for s in samples[page.name]), 2),
             "min_ms": round(min(times), 2), "max_ms": round(max(times), 2),
             "bytes": samples[page.name][-1][2],
             **({"queries_varied": queries} if len(queries) > 1 else {}),
@@ -220,13 +255,13 @@ def table(sizes: list[str], runs: dict) -> str:
     last = sizes[-1]
     floor = runs[last]["pages"][PAGES[0].name]["median_ms"]
     header = (["page"] + [f"queries {s}" for s in sizes] + [f"median ms {s}" for s in sizes]
-              + [f"× floor ({last})"])
+              + [f"CPU ms {last}", f"× floor ({last})"])
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for page in PAGES:
         cells = [runs[s]["pages"][page.name] for s in sizes]
-        row = ([f"`{shown(page.path)}`"] + [str(c["queries"]) for c in cells]
+        row = ([shown_page(page)] + [str(c["queries"]) for c in cells]
                + [f"{c['median_ms']:.1f}" for c in cells]
-               + [f"{cells[-1]['median_ms'] / floor:.1f}"])
+               + [f"{cells[-1]['median_cpu_ms']:.1f}", f"{cells[-1]['median_ms'] / floor:.1f}"])
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -265,11 +300,12 @@ def main(argv=None) -> int:
     report = {
         "environment": environment(url),
         "settings": {"warmup": args.warmup, "repeat": args.repeat},
-        "sizes": {s: {"counts": runs[s]["dataset"].counts, "generate_s": runs[s]["generate_s"]}
-                  for s in args.sizes},
+        "sizes": {s: {"counts": runs[s]["dataset"].counts, "ids": runs[s]["dataset"].ids,
+                      "generate_s": runs[s]["generate_s"]} for s in args.sizes},
         "floor": {"path": FLOOR_PATH, "median_ms": {
             s: runs[s]["pages"][PAGES[0].name]["median_ms"] for s in args.sizes}},
-        "pages": [{"name": p.name, "path": shown(p.path), "same_queries": p.same_queries,
+        "pages": [{"name": p.name, "path": shown(p.path), "user": USERS.get(p.user, p.user),
+                   "same_queries": p.same_queries,
                    "results": {s: runs[s]["pages"][p.name] for s in args.sizes}} for p in PAGES],
         "checks": found,
         "ok": all(c["ok"] for c in found),
@@ -288,6 +324,8 @@ def main(argv=None) -> int:
                       f"across its requests; the table shows the largest.")
     print(f"Floor: `{FLOOR_PATH}`, a bare route rendering the base layout. "
           f"{args.repeat} timed requests per page after {args.warmup} warm-up rounds; "
+          f"CPU ms: the median CPU time of the process per request (it grows much less than "
+          f"the elapsed time when other programs share the machine); "
           f"{report['environment']['database']}. Written to {args.output}; {runtime:.1f} s.")
     failed = [c for c in found if not c["ok"]]
     for c in failed:

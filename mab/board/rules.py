@@ -181,10 +181,15 @@ class Table:
     genders: tuple[str, ...] = (WOMAN, MAN, ANOTHER, UNDISCLOSED)
 
 
-def group_gender_table(seats, groups) -> Table:
+def group_gender_table(seats, groups, weights=None) -> Table:
+    """``weights``: how many each seat counts for (1 each by default), e.g. a member's comments,
+    so a count per person needs one seat per person rather than one per thing counted."""
+    seats = list(seats)
+    weights = [1] * len(seats) if weights is None else list(weights)
     by_group: dict = {g.id: Counter() for g in groups}
-    for seat in seats:
-        by_group.setdefault(seat.group_id, Counter())[seat.gender_key] += 1
+    for seat, weight in zip(seats, weights, strict=True):
+        if weight:
+            by_group.setdefault(seat.group_id, Counter())[seat.gender_key] += weight
     names = {g.id: g.name for g in groups}
     rows = []
     for group_id, counter in by_group.items():
@@ -195,7 +200,7 @@ def group_gender_table(seats, groups) -> Table:
     totals = Counter()
     for _name, cells, _total in rows:
         totals.update(cells)
-    return Table(rows=rows, totals={k: totals[k] for k in Table.genders}, total=len(seats))
+    return Table(rows=rows, totals={k: totals[k] for k in Table.genders}, total=sum(weights))
 
 
 def suppress(n: int, *, full: bool) -> int | None:

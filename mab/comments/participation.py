@@ -6,9 +6,10 @@ from mab.board.rules import ACTIVE, Seat, Table, group_gender_table
 
 
 def comment_table(voices, groups) -> Table:
-    """Comments (and replies) by the commenter's group and gender."""
-    return group_gender_table([Seat(v.group_id, v.gender, ACTIVE) for v in voices
-                               for _ in range(v.comments)], groups)
+    """Comments (and replies) by the commenter's group and gender (a seat per member, weighted
+    by their comments: not an object per comment)."""
+    return group_gender_table([Seat(v.group_id, v.gender, ACTIVE) for v in voices], groups,
+                              weights=[v.comments for v in voices])
 
 
 def commenter_table(voices, groups) -> Table:

@@ -3,11 +3,12 @@ number of queries whatever the number of comments."""
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, exists, func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.auth.models import User
+from mab.board.models import StakeholderGroup
 from mab.comments.models import Comment, CommentRevision, Disposition
 from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
 from mab.extensions import db
@@ -63,15 +64,23 @@ def _replies_count():
 
 
 def matrix(assessment: Assessment, filters: MatrixFilters) -> Select:
-    """Top-level comments with everything a matrix row shows, in one query (rows, replies)."""
+    """Top-level comments with everything a matrix row shows, in one query (rows, replies).
+
+    Only what a row shows is loaded: the eager relationships of drafts (versions, item, owner),
+    versions (circulation, attachments) and memberships (user, assessment) stay unloaded, else
+    they would follow in batches of 500, more queries the more drafts have comments.
+    """
     query = (select(Comment, _replies_count().label("replies"))
              .where(Comment.assessment_id == assessment.id, Comment.parent_id.is_(None))
              .join(Comment.draft).join(Comment.version)
              .options(joinedload(Comment.author).options(
-                          load_only(Membership.role, Membership.group_id)),
-                      joinedload(Comment.draft).load_only(Draft.title),
-                      joinedload(Comment.version).load_only(DraftVersion.number),
-                      joinedload(Comment.addressed_in).load_only(DraftVersion.number))
+                          load_only(Membership.role, Membership.group_id),
+                          joinedload(Membership.group).load_only(StakeholderGroup.name),
+                          lazyload(Membership.user), lazyload(Membership.assessment)),
+                      joinedload(Comment.draft).load_only(Draft.title).lazyload("*"),
+                      joinedload(Comment.version).load_only(DraftVersion.number).lazyload("*"),
+                      joinedload(Comment.addressed_in).load_only(DraftVersion.number)
+                      .lazyload("*"))
              .order_by(Draft.title, Draft.id, DraftVersion.number, Comment.paragraph.nulls_first(),
                        Comment.created_at, Comment.id))
     if filters.draft_id:
@@ -83,6 +92,15 @@ def matrix(assessment: Assessment, filters: MatrixFilters) -> Select:
     elif filters.disposition in set(Disposition):
         query = query.where(Comment.disposition == filters.disposition)
     return query
+
+
+def reply_counts(comment_ids: list[int]) -> dict[int, int]:
+    """Comment id -> its number of replies, for a page of the matrix (one query)."""
+    if not comment_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Comment.parent_id, func.count(Comment.id))
+        .where(Comment.parent_id.in_(comment_ids)).group_by(Comment.parent_id)).all())
 
 
 def drafts_with_comments(assessment: Assessment) -> list[tuple[int, str]]:
@@ -154,5 +172,6 @@ def silent_indicators(assessment: Assessment) -> list[tuple[Draft, FrameworkItem
         .where(Draft.assessment_id == assessment.id, Draft.subject == Subject.INDICATOR,
                circulated, ~board_comment)
         .options(load_only(Draft.id, Draft.title), joinedload(Draft.item).load_only(
-            FrameworkItem.code), joinedload(Draft.owner).load_only(Membership.id))
+            FrameworkItem.code), joinedload(Draft.owner).load_only(Membership.id),
+            lazyload(Draft.versions))   # not shown; else loaded (with their bodies) by 500s
         .order_by(FrameworkItem.position, FrameworkItem.code)).all()

@@ -139,6 +139,9 @@ def place(comments, blocks_of_version: dict[int, list[dict]], target_blocks: lis
     now = {b["id"]: b["text"] for b in target_blocks}
     placement = Placement()
     texts: dict[int, dict[str, str]] = {}
+    # Comments on the same paragraph of the same version share its diff: a word diff costs
+    # milliseconds, and a busy paragraph has dozens of comments.
+    diffs: dict[tuple[int, str], tuple[Segment, ...]] = {}
     for comment in comments:
         if not comment.block_id:
             placement.general.append(Placed(comment))
@@ -154,7 +157,10 @@ def place(comments, blocks_of_version: dict[int, list[dict]], target_blocks: lis
         if before is None or before == now[comment.block_id]:
             placed = Placed(comment)
         else:
-            placed = Placed(comment, True, word_diff(before, now[comment.block_id]))
+            key = (comment.version_id, comment.block_id)
+            if key not in diffs:
+                diffs[key] = word_diff(before, now[comment.block_id])
+            placed = Placed(comment, True, diffs[key])
         placement.by_block.setdefault(comment.block_id, []).append(placed)
     return placement
 
