@@ -32,6 +32,8 @@ class Comment(db.Model):
         CheckConstraint(f"length(quote) <= {MAX_QUOTE}", name="quote_length"),
         CheckConstraint("parent_id IS NULL OR disposition IS NULL", name="replies_not_disposed"),
         Index("ix_comments_assessment_created", "assessment_id", "created_at"),
+        # Participation counts each member's comments that stand (not withdrawn).
+        Index("ix_comments_author_withdrawn", "author_id", "withdrawn_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,8 +48,7 @@ class Comment(db.Model):
     paragraph: Mapped[int | None]
     quote: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text)
-    author_id: Mapped[int | None] = mapped_column(
-        ForeignKey("memberships.id", ondelete="SET NULL"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
