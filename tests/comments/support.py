@@ -4,17 +4,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
-from mab.audit.models import AuditEvent
 from mab.auth.models import CommentEmails, Gender
 from mab.board.services import create_default_groups
 from mab.comments import services
 from mab.comments.models import Comment
 from mab.drafts.models import Draft, DraftVersion
 from mab.extensions import db
-from mab.notify.models import OutboxMessage
 from tests.drafts.support import (
     A,
     circulate,
@@ -23,6 +20,7 @@ from tests.drafts.support import (
     setup,
 )
 from tests.factories import make_assessment, make_member
+from tests.records import count, events, last_mail_id, mail  # noqa: F401 (re-exported)
 
 BODY = ("Internet use grew fast in **2021**.\n\n"
         "Mobile data is cheap in cities.\n\n"
@@ -125,24 +123,12 @@ def fresh(obj):
     return db.session.get(type(obj), obj.id)
 
 
-def count(model, *where):
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def last_mail_id() -> int:
-    return db.session.scalar(select(func.max(OutboxMessage.id))) or 0
 
 
-def mail(since=0, kind=None) -> list[OutboxMessage]:
-    query = select(OutboxMessage).where(OutboxMessage.id > since).order_by(OutboxMessage.id)
-    if kind:
-        query = query.where(OutboxMessage.kind == kind)
-    return db.session.scalars(query).all()
 
 
-def events(action) -> list[AuditEvent]:
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
-                              .order_by(AuditEvent.id)).all()
 
 
 def block_ids(version) -> list[str]:

@@ -5,17 +5,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
-from mab.audit.models import AuditEvent
 from mab.auth.models import Gender
 from mab.board.queries import rule_groups
 from mab.board.services import create_default_groups
 from mab.drafts.models import Draft, DraftVersion
 from mab.extensions import db
 from mab.meetings.models import Meeting, MeetingKind, MeetingStatus
-from mab.notify.models import OutboxMessage
 from mab.types import utcnow
 from mab.validation import services
 from mab.validation.models import SignOff, ValidationRound
@@ -28,6 +26,7 @@ from tests.drafts.support import (
     setup,
 )
 from tests.factories import make_assessment, make_member
+from tests.records import count, events, last_mail_id, mail  # noqa: F401 (re-exported)
 
 __all__ = [
     "A",
@@ -185,8 +184,6 @@ def fresh(obj):
     return db.session.get(type(obj), obj.id)
 
 
-def count(model, *where):
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def current_rows(round_, membership) -> list[SignOff]:
@@ -195,20 +192,10 @@ def current_rows(round_, membership) -> list[SignOff]:
         SignOff.superseded_at.is_(None))).all()
 
 
-def last_mail_id() -> int:
-    return db.session.scalar(select(func.max(OutboxMessage.id))) or 0
 
 
-def mail(since=0, kind=None) -> list[OutboxMessage]:
-    query = select(OutboxMessage).where(OutboxMessage.id > since).order_by(OutboxMessage.id)
-    if kind:
-        query = query.where(OutboxMessage.kind == kind)
-    return db.session.scalars(query).all()
 
 
-def events(action) -> list[AuditEvent]:
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
-                              .order_by(AuditEvent.id)).all()
 
 
 def rounds() -> list[ValidationRound]:
