@@ -468,7 +468,7 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     expect(signed.filter(has_text=OBJECTION).locator("td").nth(1)).to_have_text(NAMES[OBJECTOR])
     # Filtered to the sign-offs, then verified: the filter is kept.
     filters = page.get_by_role("search", name="Filter the audit log")
-    filters.get_by_label("Object", exact=True).select_option("SignOff")
+    filters.get_by_label("Kind of record", exact=True).select_option("SignOff")
     filters.get_by_role("button", name="Apply").click()
     expect(page.locator("#audit-caption")).to_have_text("4 events")
     page.get_by_role("link", name="Verify the chain now").click()
