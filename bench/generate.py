@@ -44,6 +44,7 @@ SIZES: dict[str, dict[str, int]] = {
         "meetings": 4, "invitees": 15,
         "indicators": 40, "drafts": 20, "versions": 2, "words": 400, "long_words": 5000,
         "comments": 50, "draft_comments": 10,
+        "validation_rounds": 3,
     },
     "national-large": {
         "board_members": 60, "nominees": 8, "stepped_down": 4, "ungrouped": 2,
@@ -52,6 +53,7 @@ SIZES: dict[str, dict[str, int]] = {
         "meetings": 40, "invitees": 60,
         "indicators": 303, "drafts": 400, "versions": 4, "words": 600, "long_words": 5000,
         "comments": 20_000, "draft_comments": 500,
+        "validation_rounds": 20,
     },
 }
 
@@ -635,3 +637,74 @@ def add_comments(assessment: Assessment, counts: dict) -> dict:
         r["author_id"] == m.id for r in roots if r["draft_id"] == focus.id))
     return {"comments_draft_id": focus.id, "board_user_id": reader.user_id,
             "researcher_user_id": (focus.owner or team[0]).user_id}
+
+
+@step
+def add_validation(assessment: Assessment, counts: dict) -> dict:
+    """Validation rounds on the latest circulated version of ``validation_rounds`` drafts, all
+    closed but the last: about four active members in five decide (one in ten changes their
+    mind first, so superseded rows exist too), every sign-off audited as the app does."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy.orm import selectinload
+
+    from mab.board.queries import rule_groups
+    from mab.drafts.models import Draft, DraftVersion
+    from mab.validation import rules, services
+    from mab.validation.models import SignDecision, SignOff, ValidationRound
+
+    wanted = counts.get("validation_rounds", 0)
+    if not wanted:
+        return {}
+    random_ = rng(assessment, "validation")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    coordinator_user = coordinator(assessment)
+    drafts = db.session.scalars(
+        select(Draft).where(Draft.assessment_id == assessment.id)
+        .options(selectinload(Draft.versions).selectinload(DraftVersion.circulation))
+        .order_by(Draft.id)).all()
+    versions = []
+    for draft in drafts:
+        frozen = [v for v in draft.versions if v.circulation is not None]
+        if frozen and not any(v.frozen and v.number > frozen[-1].number for v in draft.versions):
+            versions.append(frozen[-1])
+    members = services.active_members(assessment)
+    groups = {g.id: g.name for g in rule_groups(assessment)}
+    decisions = [SignDecision.ENDORSE] * 7 + [SignDecision.RESERVATIONS] * 2 + [SignDecision.OBJECT]
+    rounds = []
+    for n, version in enumerate(versions[:wanted]):
+        round_ = ValidationRound(assessment_id=assessment.id, version=version,
+                                 version_sha256=version.sha256, rule=rules.Rule.of(
+                                     assessment).snapshot(), opened_by_id=coordinator_user.id,
+                                 deadline=assessment.today() + timedelta(days=7),
+                                 opened_at=now - timedelta(days=20 - n % 10))
+        db.session.add(round_)
+        db.session.flush()
+        record_event("validation.opened", round_, actor=coordinator_user, assessment=assessment,
+                     changes={"draft_id": version.draft_id, "version": version.number})
+        for member in members:
+            if random_.random() > 0.8:
+                continue
+            if random_.random() < 0.1:
+                db.session.add(SignOff(round=round_, membership=member,
+                                       decision=SignDecision.OBJECT, statement="First thoughts.",
+                                       version_sha256=version.sha256,
+                                       created_at=now - timedelta(days=9),
+                                       superseded_at=now - timedelta(days=8)))
+            decision = random_.choice(decisions)
+            row = SignOff(round=round_, membership=member, decision=decision,
+                          statement="" if decision == SignDecision.ENDORSE else
+                          "A statement on the findings.", version_sha256=version.sha256,
+                          created_at=now - timedelta(days=8))
+            db.session.add(row)
+            db.session.flush()
+            record_event("validation.signed", row, actor=member.user, assessment=assessment,
+                         changes={"round_id": round_.id, "decision": decision})
+        rounds.append(round_)
+    for round_ in rounds[:-1]:
+        result = services.compute(round_, assessment, groups)
+        round_.closed_at, round_.closed_by_id = now - timedelta(days=1), coordinator_user.id
+        round_.passed, round_.result = result.passed, rules.as_dict(result)
+    db.session.flush()
+    return {"closed_round_id": rounds[0].id if len(rounds) > 1 else None,
+            "open_round_id": rounds[-1].id}

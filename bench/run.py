@@ -100,6 +100,13 @@ PAGES = [
     Page("comment matrix of a draft, print", "/a/{slug}/comments?print=1&draft={comments_draft_id}",
          same_queries=True),
     Page("participation", "/a/{slug}/participation", same_queries=True),
+    Page("validation rounds", "/a/{slug}/validation", same_queries=True),
+    Page("open round (coordinator)", "/a/{slug}/validation/{open_round_id}", same_queries=True),
+    Page("closed round", "/a/{slug}/validation/{closed_round_id}", same_queries=True),
+    Page("certificate", "/a/{slug}/validation/{closed_round_id}/certificate", same_queries=True),
+    Page("audit log", "/a/{slug}/audit", same_queries=True),
+    Page("annex", "/a/{slug}/annex", same_queries=True),
+    Page("annex ZIP", "/a/{slug}/annex.zip", same_queries=True),
 ]
 
 

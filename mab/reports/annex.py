@@ -12,17 +12,25 @@ from mab.board import queries as board_queries
 from mab.board import rules as board_rules
 from mab.board.explain import explain
 from mab.comments.models import Comment
-from mab.drafts.models import Draft, DraftVersion
+from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.extensions import db
 from mab.meetings import queries as meeting_queries
 from mab.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
 from mab.validation import queries as validation_queries
 
 
+@dataclass(frozen=True)
+class Circulated:
+    number: int
+    circulated_at: object
+    deadline: date
+
+
 @dataclass
 class Consultation:
-    draft: Draft
-    circulated: list[DraftVersion]
+    draft_id: int
+    title: str
+    circulated: list[Circulated]
     comments: int = 0
     replies: int = 0
     withdrawn: int = 0
@@ -77,10 +85,14 @@ def meetings_section(assessment: Assessment) -> list[dict]:
 
 
 def consultations_section(assessment: Assessment) -> list[Consultation]:
-    drafts = db.session.scalars(
-        select(Draft).where(Draft.assessment_id == assessment.id)
-        .options(selectinload(Draft.versions).selectinload(DraftVersion.circulation))
-        .order_by(Draft.title)).all()
+    """Circulated drafts with their circulations and comment counts: two flat queries."""
+    circulations = db.session.execute(
+        select(Draft.id, Draft.title, DraftVersion.number, Circulation.circulated_at,
+               Circulation.deadline)
+        .join(DraftVersion, DraftVersion.draft_id == Draft.id)
+        .join(Circulation, Circulation.version_id == DraftVersion.id)
+        .where(Draft.assessment_id == assessment.id)
+        .order_by(Draft.title, Draft.id, DraftVersion.number)).all()
     rows = db.session.execute(
         select(Comment.draft_id, Comment.parent_id.is_(None), Comment.disposition,
                Comment.withdrawn_at.is_not(None), func.count(Comment.id))
@@ -88,10 +100,9 @@ def consultations_section(assessment: Assessment) -> list[Consultation]:
         .group_by(Comment.draft_id, Comment.parent_id.is_(None), Comment.disposition,
                   Comment.withdrawn_at.is_not(None))).all()
     by_draft: dict[int, Consultation] = {}
-    for draft in drafts:
-        circulated = [v for v in draft.versions if v.circulation is not None]
-        if circulated:
-            by_draft[draft.id] = Consultation(draft, circulated)
+    for draft_id, title, number, circulated_at, deadline in circulations:
+        by_draft.setdefault(draft_id, Consultation(draft_id, title, [])).circulated.append(
+            Circulated(number, circulated_at, deadline))
     for draft_id, top, disposition, withdrawn, n in rows:
         c = by_draft.get(draft_id)
         if c is None:

@@ -99,9 +99,8 @@ def _csv_files(assessment, data, full) -> dict[str, bytes]:
             ["draft", "versions_circulated", "first_circulated", "last_deadline", "comments",
              "replies", "accepted", "partly_accepted", "not_accepted", "noted", "open",
              "withdrawn"],
-            [[c.draft.title, ", ".join(str(v.number) for v in c.circulated),
-              c.circulated[0].circulation.circulated_at.date(),
-              c.circulated[-1].circulation.deadline, c.comments, c.replies,
+            [[c.title, ", ".join(str(v.number) for v in c.circulated),
+              c.circulated[0].circulated_at.date(), c.circulated[-1].deadline, c.comments, c.replies,
               c.dispositions["accepted"], c.dispositions["partly_accepted"],
               c.dispositions["not_accepted"], c.dispositions["noted"], c.open, c.withdrawn]
              for c in data["consultations"]]),

@@ -1,10 +1,19 @@
 """Reads for validation shown elsewhere (the home page, the annex)."""
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, joinedload, lazyload, load_only, selectinload
 
 from mab.assessments.models import Assessment, Membership
+from mab.drafts.models import Draft, DraftVersion
 from mab.extensions import db
 from mab.validation.models import SignOff, ValidationRound
+
+
+def with_titles():
+    """Each round's version number and draft title in the same query (not one query a round)."""
+    return joinedload(ValidationRound.version).options(
+        defer(DraftVersion.body), defer(DraftVersion.blocks), lazyload(DraftVersion.attachments),
+        lazyload(DraftVersion.circulation),
+        joinedload(DraftVersion.draft).options(load_only(Draft.id, Draft.title), lazyload("*")))
 
 
 def open_rounds(assessment: Assessment, membership: Membership) -> list[tuple]:
@@ -12,7 +21,7 @@ def open_rounds(assessment: Assessment, membership: Membership) -> list[tuple]:
     rounds = db.session.scalars(
         select(ValidationRound).where(ValidationRound.assessment_id == assessment.id,
                                       ValidationRound.closed_at.is_(None))
-        .order_by(ValidationRound.deadline)).all()
+        .options(with_titles()).order_by(ValidationRound.deadline)).all()
     mine = {s.round_id: s for s in db.session.scalars(select(SignOff).where(
         SignOff.membership_id == membership.id, SignOff.superseded_at.is_(None),
         SignOff.round_id.in_([r.id for r in rounds])))}
@@ -22,6 +31,6 @@ def open_rounds(assessment: Assessment, membership: Membership) -> list[tuple]:
 def rounds(assessment: Assessment) -> list[ValidationRound]:
     return db.session.scalars(
         select(ValidationRound).where(ValidationRound.assessment_id == assessment.id)
-        .options(selectinload(ValidationRound.signoffs).options(
+        .options(with_titles(), selectinload(ValidationRound.signoffs).options(
             selectinload(SignOff.membership), selectinload(SignOff.meeting)))
         .order_by(ValidationRound.opened_at)).all()

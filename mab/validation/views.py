@@ -2,7 +2,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership
@@ -13,6 +13,7 @@ from mab.errors import DomainError
 from mab.extensions import db
 from mab.meetings.models import Meeting, MeetingKind
 from mab.permissions import Action, can
+from mab.validation import queries as validation_queries
 from mab.validation import rules, services
 from mab.validation.forms import (
     DECISION_LABELS,
@@ -39,11 +40,13 @@ def _round(assessment, round_id) -> ValidationRound:
     return round_
 
 
-def _meetings(assessment, *, workshops_first=True):
-    rows = db.session.scalars(select(Meeting).where(Meeting.assessment_id == assessment.id)
-                              .order_by(Meeting.starts_at.desc())).all()
-    if workshops_first:
-        rows = sorted(rows, key=lambda m: m.kind != MeetingKind.VALIDATION_WORKSHOP)
+def _meetings(assessment):
+    """(id, label) of the assessment's meetings, validation workshops first, newest first."""
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.kind)
+        .where(Meeting.assessment_id == assessment.id)
+        .order_by(Meeting.starts_at.desc())).all()
+    rows = sorted(rows, key=lambda m: m.kind != MeetingKind.VALIDATION_WORKSHOP)
     return [(m.id, f"{m.title} ({m.starts_at.date().isoformat()})") for m in rows]
 
 
@@ -103,8 +106,7 @@ def index(assessment):
                                         round_id=round_.id))
     rounds = db.session.scalars(
         select(ValidationRound).where(ValidationRound.assessment_id == assessment.id)
-        .options(selectinload(ValidationRound.signoffs),
-                 joinedload(ValidationRound.version).joinedload(DraftVersion.draft))
+        .options(selectinload(ValidationRound.signoffs), validation_queries.with_titles())
         .order_by(ValidationRound.opened_at.desc())).all()
     mine = {}
     if g.membership.is_active_board_member:
