@@ -13,21 +13,19 @@ from mab.audit.models import AuditEvent
 from mab.audit.services import verify_chain
 from mab.auth.models import User
 from mab.extensions import db
+from mab.forms import int_or_none
 from mab.permissions import Action
 
 bp = Blueprint("audit", __name__, url_prefix="/a/<slug>")
 PER_PAGE = 100
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
 
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = SelectField(_l("Who"), coerce=_int_or_none, validators=[Optional()])
+    actor = SelectField(_l("Who"), coerce=int_or_none, validators=[Optional()])
     object_type = SelectField(_l("Kind of record"), validators=[Optional()])
     object_id = StringField(_l("Record number"), validators=[Optional(), Length(max=40)])
     start = DateField(_l("Start date"), validators=[Optional()])

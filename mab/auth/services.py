@@ -2,7 +2,7 @@
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -13,7 +13,7 @@ from mab.auth.rules import password_problems
 from mab.auth.tokens import consume_token, issue_token
 from mab.errors import DomainError
 from mab.extensions import db
-from mab.notify.services import queue_email
+from mab.notify.services import external_url, queue_email
 from mab.types import utcnow
 
 # Compared against when the address is unknown, so both paths cost one hash check.
@@ -45,7 +45,7 @@ def authenticate(email: str, password: str) -> User | None:
 def send_invitation(user: User, *, assessment=None, role=None, inviter=None) -> AccountToken:
     days = current_app.config["INVITATION_DAYS"]
     token = issue_token(user, TokenPurpose.INVITE, timedelta(days=days))
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.accept_invitation", token=token)
+    link = external_url("auth.accept_invitation", token=token)
     title = assessment.title if assessment is not None else "MAB"
     queue_email(to=user, template="invitation", assessment=assessment,
                 subject=_l("Invitation to %(title)s", title=title),
@@ -72,7 +72,7 @@ def request_password_reset(email: str) -> None:
         return
     hours = current_app.config["RESET_HOURS"]
     token = issue_token(user, TokenPurpose.RESET, timedelta(hours=hours))
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.reset_password", token=token)
+    link = external_url("auth.reset_password", token=token)
     queue_email(to=user, template="password_reset", subject=_l("Reset your MAB password"),
                 link=link, hours=hours)
     record_event("account.reset_requested", user, actor=None)

@@ -7,6 +7,8 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from mab.board.rules import hidden_row
+
 COLUMNS = ["email", "name", "group", "organisation", "position", "gender", "status",
            "term_start", "term_end", "language"]
 REQUIRED = ("email", "name", "group")
@@ -157,6 +159,19 @@ def _safe_cell(value) -> str:
     if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
+
+
+def gender_cells(cells: dict, genders, full: bool) -> list:
+    """A group x gender row's cells for a CSV: all "suppressed" where the page hides them."""
+    if hidden_row(cells, full=full):
+        return ["suppressed"] * len(genders)
+    return [cells[k] for k in genders]
+
+
+def table_rows(table, full: bool) -> list[list]:
+    """The rows of a group x gender table for a CSV: group, the gender cells, total."""
+    return [[name or "", *gender_cells(cells, table.genders, full), total]
+            for name, cells, total in table.rows]
 
 
 def csv_response(data: bytes, filename: str):

@@ -20,16 +20,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from mab.forms import choices
+from mab.forms import choices, int_or_none
 from mab.i18n import GENDER_LABELS, LANGUAGE_NAMES
 
 
-def _coerce_int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
 
 class BoardMemberFields:
-    group_id = SelectField(_l("Stakeholder group"), coerce=_coerce_int_or_none,
+    group_id = SelectField(_l("Stakeholder group"), coerce=int_or_none,
                            validators=[InputRequired()])
     organisation = StringField(_l("Organisation"), validators=[Length(max=200)])
     position = StringField(_l("Position"), validators=[Length(max=200)])

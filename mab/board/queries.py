@@ -107,6 +107,14 @@ def seats(assessment: Assessment) -> list[rules.Seat]:
                        stepped_down_on=r[4], term_start=r[5], term_end=r[6]) for r in rows]
 
 
+def seat_of(m: Membership) -> rules.Seat:
+    """A loaded membership as the rules need it (``seats`` reads the same from columns)."""
+    return rules.Seat(group_id=m.group_id, gender=str(m.user.gender) if m.user.gender else None,
+                      status=str(m.board_status or BoardStatus.ACTIVE), appointed_on=m.appointed_on,
+                      stepped_down_on=m.stepped_down_on, term_start=m.term_start,
+                      term_end=m.term_end)
+
+
 def research_team_genders(assessment: Assessment) -> list[rules.Seat]:
     rows = db.session.execute(
         select(User.gender).join(Membership.user)

@@ -405,14 +405,8 @@ def balance_csv(assessment):
     data = _balance(assessment)
     table, full = data["table"], data["full"]
     header = ["group", *table.genders, "total"]
-    rows = [[name or "", *_cells(cells, table.genders, full), total]
-            for name, cells, total in table.rows]
-    rows.append(["total", *_cells(table.totals, table.genders, full), table.total])
+    rows = csvio.table_rows(table, full)
+    rows.append(["total", *csvio.gender_cells(table.totals, table.genders, full), table.total])
     return csvio.csv_response(csvio.write_csv(header, rows),
                          f"{assessment.slug}-balance-{data['on'].isoformat()}.csv")
 
-
-def _cells(cells, genders, full):
-    if rules.hidden_row(cells, full=full):
-        return ["suppressed"] * len(genders)
-    return [cells[k] for k in genders]

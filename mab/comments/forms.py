@@ -4,7 +4,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import InputRequired, Length, Optional
 
 from mab.comments.models import MAX_BODY, MAX_QUOTE
-from mab.forms import choices
+from mab.forms import choices, int_or_none
 
 DISPOSITION_LABELS = {
     "accepted": _l("Accepted"), "partly_accepted": _l("Partly accepted"),
@@ -13,9 +13,6 @@ DISPOSITION_LABELS = {
 BODY_TOO_LONG = _l("A comment can be at most %(max)d characters.")
 QUOTE_TOO_LONG = _l("A quote can be at most %(max)d characters.")
 
-
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 def _body(label):
@@ -50,7 +47,7 @@ class DispositionForm(FlaskForm):
     response = TextAreaField(_l("Response to the commenter"), validators=[
         InputRequired(_l("Write the response the commenter will read.")),
         Length(max=MAX_BODY, message=_l("A response can be at most %(max)d characters."))])
-    addressed_in = SelectField(_l("Addressed in version"), coerce=_int_or_none,
+    addressed_in = SelectField(_l("Addressed in version"), coerce=int_or_none,
                                validators=[Optional()])
 
 
@@ -66,8 +63,8 @@ class MatrixForm(FlaskForm):
     class Meta:
         csrf = False
 
-    draft = SelectField(_l("Draft"), coerce=_int_or_none, validators=[Optional()])
-    group = SelectField(_l("Commenter's group"), coerce=_int_or_none, validators=[Optional()])
+    draft = SelectField(_l("Draft"), coerce=int_or_none, validators=[Optional()])
+    group = SelectField(_l("Commenter's group"), coerce=int_or_none, validators=[Optional()])
     disposition = SelectField(_l("Disposition"), validators=[Optional()], choices=choices(
         [("", _l("Any")), ("open", _l("Open (no response yet)"))]
         + list(DISPOSITION_LABELS.items())))

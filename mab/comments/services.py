@@ -1,7 +1,6 @@
 """Comment use cases: they change rows, audit and queue notices; the view commits."""
 from datetime import date
 
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,12 +18,12 @@ from mab.comments.models import (
     Disposition,
     NoticeReason,
 )
-from mab.drafts.models import Circulation, Draft, DraftVersion
+from mab.drafts.models import Circulation, DraftVersion
 from mab.drafts.services import recipients
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.markdown import render_markdown
-from mab.notify.services import queue_email
+from mab.notify.services import external_url, queue_email
 from mab.types import utcnow
 
 TEAM = (Role.COORDINATOR, Role.RESEARCHER)
@@ -72,9 +71,8 @@ def is_team(membership: Membership | None) -> bool:
 
 
 def comment_link(comment: Comment, assessment: Assessment) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "drafts.version", slug=assessment.slug, draft_id=comment.draft_id,
-        number=comment.version.number, _anchor=f"c{comment.id}")
+    return external_url("drafts.version", slug=assessment.slug, draft_id=comment.draft_id,
+                        number=comment.version.number, _anchor=f"c{comment.id}")
 
 
 def add_comment(version: DraftVersion, assessment: Assessment, author: Membership, *, body: str,
@@ -247,8 +245,8 @@ def extend_deadline(circulation: Circulation, assessment: Assessment, *, deadlin
     record_event("draft.deadline_extended", version, actor=actor, assessment=assessment,
                  changes={"deadline": [old, deadline], "draft_id": version.draft_id,
                           "number": version.number})
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "drafts.version", slug=assessment.slug, draft_id=version.draft_id, number=version.number)
+    link = external_url("drafts.version", slug=assessment.slug, draft_id=version.draft_id,
+                        number=version.number)
     for membership in recipients(assessment):
         queue_email(to=membership.user, template="deadline_extended", assessment=assessment,
                     subject=_l("More time to comment: %(title)s", title=version.draft.title),

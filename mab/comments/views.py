@@ -23,6 +23,7 @@ from mab.comments.models import Comment
 from mab.drafts.models import Draft, DraftVersion
 from mab.errors import DomainError
 from mab.extensions import db
+from mab.forms import CsrfForm
 from mab.markdown import render_markdown
 from mab.permissions import Action, can
 
@@ -210,7 +211,7 @@ def edit(assessment, comment_id):
     return render_template("comments/edit.html", assessment=assessment, comment=comment,
                            form=form, problem=services.PROBLEMS.get(problem),
                            can_withdraw=withdraw_problem is None,
-                           withdraw_form=VerdictForm()), status
+                           withdraw_form=CsrfForm()), status
 
 
 @bp.post("/comments/<int:comment_id>/withdraw")
@@ -219,7 +220,7 @@ def withdraw(assessment, comment_id):
     comment = _comment(assessment, comment_id)
     if comment.author_id != g.membership.id:
         abort(403)
-    if VerdictForm().validate_on_submit():
+    if CsrfForm().validate_on_submit():
         try:
             services.withdraw(comment, assessment, g.membership)
         except DomainError as error:
@@ -314,7 +315,7 @@ def responses(assessment, draft_id):
     rows = page.items
     values, errors = {}, {}
     if request.method == "POST":
-        if not VerdictForm().validate_on_submit():
+        if not CsrfForm().validate_on_submit():
             abort(400)
         chosen = []
         for comment in rows:
@@ -352,7 +353,7 @@ def responses(assessment, draft_id):
     status = 422 if errors or (request.method == "POST") else 200
     return render_template("comments/responses.html", assessment=assessment, draft=draft,
                            page=page, rows=rows, values=values, errors=errors, show_all=show_all,
-                           form=VerdictForm(), disposition_labels=DISPOSITION_LABELS), status
+                           form=CsrfForm(), disposition_labels=DISPOSITION_LABELS), status
 
 
 # The comment-resolution matrix -------------------------------------------------------------

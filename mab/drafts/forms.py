@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from mab.forms import choices
+from mab.forms import choices, int_or_none
 
 SUBJECT_LABELS = {
     "indicator": _l("Indicator"), "question": _l("Question"), "theme": _l("Theme"),
@@ -23,18 +23,15 @@ STATUS_LABELS = {"drafting": _l("Drafting"), "in_consultation": _l("In consultat
                  "validated": _l("Validated")}
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
 
 class DraftForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=300)])
     subject = SelectField(_l("About"), choices=choices(SUBJECT_LABELS.items()))
-    item_id = SelectField(_l("Indicator, question, theme or chapter"), coerce=_int_or_none,
+    item_id = SelectField(_l("Indicator, question, theme or chapter"), coerce=int_or_none,
                           validators=[Optional()],
                           description=_l("Not needed for policy recommendations or the whole "
                                          "report."))
-    owner_id = SelectField(_l("Owner"), coerce=_int_or_none, validators=[Optional()])
+    owner_id = SelectField(_l("Owner"), coerce=int_or_none, validators=[Optional()])
     body = TextAreaField(_l("Text"), validators=[Length(max=500000)],
                          description=_l("Markdown. Separate paragraphs with a blank line."))
 
@@ -58,7 +55,7 @@ class CirculateForm(FlaskForm):
 
 
 class OwnerForm(FlaskForm):
-    owner_id = SelectField(_l("Owner"), coerce=_int_or_none, validators=[InputRequired()])
+    owner_id = SelectField(_l("Owner"), coerce=int_or_none, validators=[InputRequired()])
 
 
 class DiffForm(FlaskForm):

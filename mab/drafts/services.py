@@ -3,7 +3,7 @@ import hashlib
 import secrets
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,7 +24,7 @@ from mab.drafts.paragraphs import assign_ids, split_blocks
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.framework.models import FrameworkItem, ItemKind
-from mab.notify.services import queue_email
+from mab.notify.services import external_url, queue_email
 from mab.types import utcnow
 
 SUBJECT_ITEM_KIND = {Subject.INDICATOR: ItemKind.INDICATOR, Subject.QUESTION: ItemKind.QUESTION,
@@ -174,8 +174,8 @@ def circulate(version: DraftVersion, assessment: Assessment, *, deadline, messag
     db.session.add(circulation)
     db.session.flush()
     draft = version.draft
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "drafts.version", slug=assessment.slug, draft_id=draft.id, number=version.number)
+    link = external_url("drafts.version", slug=assessment.slug, draft_id=draft.id,
+                        number=version.number)
     people = recipients(assessment)
     for membership in people:
         queue_email(to=membership.user, template="draft_circulated", assessment=assessment,

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from mab.forms import choices
+from mab.forms import choices, int_or_none
 
 KIND_LABELS = {
     "board_meeting": _l("Board meeting"),
@@ -30,9 +30,6 @@ STATUS_LABELS = {"scheduled": _l("Scheduled"), "held": _l("Held"), "cancelled": 
 MINUTES_LABELS = {"draft": _l("Draft"), "circulated": _l("Circulated for corrections"),
                   "approved": _l("Approved")}
 
-
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -91,7 +88,7 @@ class ActionItemForm(FlaskForm):
         csrf = False
 
     text = StringField(_l("Action"), validators=[Length(max=500)])
-    owner_id = SelectField(_l("Owner"), coerce=_int_or_none, validators=[Optional()])
+    owner_id = SelectField(_l("Owner"), coerce=int_or_none, validators=[Optional()])
     due_on = DateField(_l("Due"), validators=[Optional()])
     done = BooleanField(_l("Done"))
 
@@ -106,5 +103,5 @@ class MinutesForm(FlaskForm):
 
 
 class ApproveForm(FlaskForm):
-    approved_in = SelectField(_l("Approved at the meeting of"), coerce=_int_or_none,
+    approved_in = SelectField(_l("Approved at the meeting of"), coerce=int_or_none,
                               validators=[InputRequired()])

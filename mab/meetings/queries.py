@@ -4,7 +4,8 @@ from datetime import datetime
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import lazyload
 
-from mab.assessments.models import Assessment, BoardStatus, Membership
+from mab.assessments.models import Assessment, Membership
+from mab.board.queries import seat_of
 from mab.board.rules import Seat
 from mab.extensions import db
 from mab.meetings.models import Invitation, Meeting, MeetingStatus, Rsvp
@@ -44,10 +45,7 @@ def my_invitations(membership: Membership, meeting_ids) -> dict[int, Invitation]
 
 def seat(invitation: Invitation) -> Seat:
     """The invitee's board seat, with its status and dates as in board.queries.seats."""
-    m = invitation.membership
-    return Seat(group_id=m.group_id, gender=str(m.user.gender) if m.user.gender else None,
-                status=str(m.board_status or BoardStatus.ACTIVE), appointed_on=m.appointed_on,
-                stepped_down_on=m.stepped_down_on, term_start=m.term_start, term_end=m.term_end)
+    return seat_of(invitation.membership)
 
 
 def next_meetings_for(membership: Membership, now: datetime, limit: int = 5) -> list[Meeting]:

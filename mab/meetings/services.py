@@ -1,7 +1,6 @@
 """Meeting use cases: they change rows, audit and queue mail (with .ics); the view commits."""
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -21,7 +20,7 @@ from mab.meetings.models import (
     Rsvp,
 )
 from mab.meetings.tokens import rsvp_token
-from mab.notify.services import queue_email
+from mab.notify.services import external_url, queue_email
 from mab.types import utcnow
 
 FIELDS = ("kind", "title", "starts_at", "ends_at", "place", "online_url", "agenda")
@@ -47,10 +46,6 @@ def invitable(assessment: Assessment) -> list[Membership]:
     )).all()
 
 
-def _link(endpoint, **values) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
 def event_data(meeting: Meeting, assessment: Assessment, invitations=None) -> ics.EventData:
     invitations = meeting.invitations if invitations is None else invitations
     organizer = meeting.organizer
@@ -58,7 +53,7 @@ def event_data(meeting: Meeting, assessment: Assessment, invitations=None) -> ic
         uid=meeting.uid, sequence=meeting.sequence, title=meeting.title,
         starts_at=meeting.starts_at, ends_at=meeting.ends_at, tz=assessment.timezone,
         location=meeting.place or meeting.online_url, url=meeting.online_url,
-        description=_link("meetings.show", slug=assessment.slug, meeting_id=meeting.id),
+        description=external_url("meetings.show", slug=assessment.slug, meeting_id=meeting.id),
         cancelled=meeting.status == MeetingStatus.CANCELLED,
         organizer=ics.Person(organizer.email, organizer.display_name) if organizer else None,
         attendees=tuple(ics.Person(i.membership.user.email, i.membership.user.display_name,
@@ -75,8 +70,8 @@ def _send(meeting: Meeting, invitation: Invitation, template: str, subject) -> N
                                                                   else "REQUEST"),
                       "data": ics.invitation(data)}],
         meeting=meeting, tz=assessment.timezone,
-        rsvp_link=_link("meetings.rsvp", token=rsvp_token(invitation)),
-        meeting_link=_link("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
+        rsvp_link=external_url("meetings.rsvp", token=rsvp_token(invitation)),
+        meeting_link=external_url("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
 
 
 def _invite(meeting: Meeting, memberships, *, send: bool) -> list[Invitation]:
@@ -173,7 +168,7 @@ def set_invitees(meeting: Meeting, assessment: Assessment, memberships, *, actor
                                       "content_type": "text/calendar; method=CANCEL",
                                       "data": ics.invitation(data)}],
                         meeting=meeting, tz=assessment.timezone, rsvp_link="",
-                        meeting_link=_link("meetings.show", slug=assessment.slug,
+                        meeting_link=external_url("meetings.show", slug=assessment.slug,
                                            meeting_id=meeting.id))
     for invitation in removed:
         meeting.invitations.remove(invitation)
@@ -299,7 +294,7 @@ def circulate_minutes(meeting: Meeting, assessment: Assessment, *, actor) -> int
         queue_email(to=invitation.membership.user, template="minutes_circulated",
                     subject=_l("Minutes for corrections: %(title)s", title=meeting.title),
                     assessment=assessment, meeting=meeting, tz=assessment.timezone,
-                    meeting_link=_link("meetings.show", slug=assessment.slug,
+                    meeting_link=external_url("meetings.show", slug=assessment.slug,
                                        meeting_id=meeting.id))
     record_event("meeting.minutes_circulated", meeting, actor=actor, assessment=assessment,
                  changes={"recipients": len(attendees)})

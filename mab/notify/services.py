@@ -5,7 +5,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -45,6 +45,11 @@ def queue_email(*, to, template: str, subject: str, assessment=None, attachments
 
 def _base_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/")
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an email: ``BASE_URL`` and the route's path (never the request host)."""
+    return _base_url() + url_for(endpoint, **values)
 
 
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:

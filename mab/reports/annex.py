@@ -15,7 +15,7 @@ from mab.comments.models import Comment
 from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.extensions import db
 from mab.meetings import queries as meeting_queries
-from mab.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
+from mab.meetings.models import Attendance, Meeting, MeetingStatus
 from mab.validation import queries as validation_queries
 
 
@@ -43,9 +43,9 @@ def board_section(assessment: Assessment, on: date) -> dict:
         select(Membership).where(Membership.assessment_id == assessment.id,
                                  Membership.role == Role.BOARD_MEMBER)
         .order_by(Membership.group_id, Membership.id)).all()
-    serving = [m for m in members if board_rules.serving_on(_seat(m), on)]
+    serving = [m for m in members if board_rules.serving_on(board_queries.seat_of(m), on)]
     groups = board_queries.rule_groups(assessment)
-    seats = [_seat(m) for m in serving]
+    seats = [board_queries.seat_of(m) for m in serving]
     policy = board_rules.Policy.of(assessment)
     checks = board_rules.balance_checks(seats, groups, policy)
     names = {g.id: g.name for g in board_queries.groups(assessment)}
@@ -53,14 +53,6 @@ def board_section(assessment: Assessment, on: date) -> dict:
     return {"on": on, "members": serving, "group_names": names,
             "table": board_rules.group_gender_table(seats, groups),
             "explained": [(c, *explain(c)) for c in checks]}
-
-
-def _seat(m: Membership) -> board_rules.Seat:
-    return board_rules.Seat(group_id=m.group_id,
-                            gender=str(m.user.gender) if m.user.gender else None,
-                            status=str(m.board_status or board_rules.ACTIVE),
-                            appointed_on=m.appointed_on, stepped_down_on=m.stepped_down_on,
-                            term_start=m.term_start, term_end=m.term_end)
 
 
 def meetings_section(assessment: Assessment) -> list[dict]:

@@ -8,13 +8,14 @@ from markupsafe import Markup
 
 from mab.assessments.access import assessment_view
 from mab.board import rules as board_rules
-from mab.board.csvio import write_csv
+from mab.board.csvio import table_rows, write_csv
 from mab.comments import queries as comment_queries
 from mab.comments.forms import DISPOSITION_LABELS
 from mab.comments.views import matrix_csv_data
 from mab.permissions import Action, can
 from mab.reports import annex as annex_data
 from mab.validation import rules as validation_rules
+from mab.validation.explain import condition_text
 
 bp = Blueprint("reports", __name__, url_prefix="/a/<slug>")
 
@@ -48,15 +49,6 @@ def annex(assessment):
     return render_template("reports/annex.html", assessment=assessment, annex_body=body)
 
 
-def _table_rows(table, full):
-    rows = []
-    for name, cells, total in table.rows:
-        hidden = board_rules.hidden_row(cells, full=full)
-        rows.append([name or "", *(["suppressed"] * len(table.genders) if hidden else
-                                   [cells[k] for k in table.genders]), total])
-    return rows
-
-
 @bp.get("/annex.zip")
 @assessment_view(Action.EXPORT)
 def annex_zip(assessment):
@@ -82,7 +74,7 @@ def _csv_files(assessment, data, full) -> dict[str, bytes]:
              "term_end"],
             [[m.user.display_name, board["group_names"].get(m.group_id, ""), m.organisation,
               m.position, m.appointed_on, m.term_start, m.term_end] for m in board["members"]]),
-        "balance.csv": write_csv(["group", *genders, "total"], _table_rows(board["table"], full)),
+        "balance.csv": write_csv(["group", *genders, "total"], table_rows(board["table"], full)),
         "balance_checks.csv": write_csv(
             ["check", "met", "finding", "remedy"],
             [[c.code, "yes" if c.ok else "no", finding, remedy]
@@ -94,7 +86,7 @@ def _csv_files(assessment, data, full) -> dict[str, bytes]:
         "attendance.csv": write_csv(
             ["date", "meeting", "group", *genders, "total"],
             [[m["meeting"].starts_at.date(), m["meeting"].title, *row]
-             for m in data["meetings"] for row in _table_rows(m["table"], full)]),
+             for m in data["meetings"] for row in table_rows(m["table"], full)]),
         "consultations.csv": write_csv(
             ["draft", "versions_circulated", "first_circulated", "last_deadline", "comments",
              "replies", "accepted", "partly_accepted", "not_accepted", "noted", "open",
@@ -127,7 +119,3 @@ def _csv_files(assessment, data, full) -> dict[str, bytes]:
     }
     return files
 
-
-def condition_text(condition):
-    from mab.validation.views import condition_text as words
-    return words(condition)

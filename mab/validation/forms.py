@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from mab.forms import choices
+from mab.forms import choices, int_or_none
 from mab.validation.services import MAX_STATEMENT
 
 DECISION_LABELS = {
@@ -12,9 +12,6 @@ DECISION_LABELS = {
     "object": _l("Object"),
 }
 
-
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 def _statement():
@@ -27,11 +24,11 @@ class OpenRoundForm(FlaskForm):
     # No choice check here: open_round() checks the version and the meeting and says what is
     # wrong (not circulated, superseded, already in a round, another assessment's), where a
     # choice check could only say "Not a valid choice".
-    version_id = SelectField(_l("Version to validate"), coerce=_int_or_none,
+    version_id = SelectField(_l("Version to validate"), coerce=int_or_none,
                              validators=[InputRequired(_l("Choose a circulated version."))],
                              validate_choice=False)
     deadline = DateField(_l("Sign-offs due by"), validators=[InputRequired(_l("Give a date."))])
-    meeting_id = SelectField(_l("Validation workshop (optional)"), coerce=_int_or_none,
+    meeting_id = SelectField(_l("Validation workshop (optional)"), coerce=int_or_none,
                              validators=[Optional()], validate_choice=False)
 
 
@@ -47,12 +44,12 @@ class SignForm(FlaskForm):
 
 
 class OnBehalfForm(FlaskForm):
-    membership_id = SelectField(_l("Board member"), coerce=_int_or_none,
+    membership_id = SelectField(_l("Board member"), coerce=int_or_none,
                                 validators=[InputRequired(_l("Choose the member."))])
     decision = SelectField(_l("Decision"), choices=choices([("", "—")] + list(
         DECISION_LABELS.items())), validators=[InputRequired(_l("Choose the decision."))])
     statement = _statement()
-    meeting_id = SelectField(_l("Meeting where it was given"), coerce=_int_or_none,
+    meeting_id = SelectField(_l("Meeting where it was given"), coerce=int_or_none,
                              validators=[InputRequired(_l("Name the meeting where the member "
                                                           "gave this decision."))])
 
@@ -60,7 +57,3 @@ class OnBehalfForm(FlaskForm):
 class CloseForm(FlaskForm):
     confirm = BooleanField(_l("I understand that closing is final."),
                            validators=[InputRequired(_l("Confirm that closing is final."))])
-
-
-class PlainForm(FlaskForm):
-    """CSRF only (reminders)."""

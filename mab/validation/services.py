@@ -1,5 +1,4 @@
 """Validation use cases: they change rows, audit and queue mail; the view commits."""
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -10,7 +9,7 @@ from mab.drafts.models import DraftVersion
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.meetings.models import Meeting
-from mab.notify.services import queue_email
+from mab.notify.services import external_url, queue_email
 from mab.types import utcnow
 from mab.validation import rules
 from mab.validation.models import SignDecision, SignOff, ValidationRound
@@ -31,8 +30,7 @@ def superseded_by(version: DraftVersion) -> DraftVersion | None:
 
 
 def _link(assessment: Assessment, round_: ValidationRound) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "validation.show", slug=assessment.slug, round_id=round_.id)
+    return external_url("validation.show", slug=assessment.slug, round_id=round_.id)
 
 
 def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeting_id=None,
@@ -174,8 +172,10 @@ def record_on_behalf(round_: ValidationRound, assessment: Assessment, coordinato
                    assessment=assessment, recorded_by=coordinator, meeting=meeting)
 
 
-def compute(round_: ValidationRound, assessment: Assessment, groups: dict[int, str]):
-    members = active_members(assessment)
+def compute(round_: ValidationRound, assessment: Assessment, groups: dict[int, str],
+            members: list[Membership] | None = None):
+    """The outcome now, from the active board (``members``, when already loaded)."""
+    members = active_members(assessment) if members is None else members
     voters = [rules.Voter(m.id, m.group_id, str(m.user.gender) if m.user.gender else None)
               for m in members]
     decisions = [rules.Decision(s.membership_id, str(s.decision), s.created_at, s.id)

@@ -11,16 +11,17 @@ from mab.board import rules as board_rules
 from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.errors import DomainError
 from mab.extensions import db
+from mab.forms import CsrfForm
 from mab.meetings.models import Meeting, MeetingKind
 from mab.permissions import Action, can
 from mab.validation import queries as validation_queries
 from mab.validation import rules, services
+from mab.validation.explain import condition_text
 from mab.validation.forms import (
     DECISION_LABELS,
     CloseForm,
     OnBehalfForm,
     OpenRoundForm,
-    PlainForm,
     SignForm,
 )
 from mab.validation.models import SignOff, ValidationRound
@@ -116,16 +117,13 @@ def index(assessment):
                            form=form, mine=mine, decision_labels=DECISION_LABELS), status
 
 
-def _progress(round_, assessment):
-    members = services.active_members(assessment)
+def _progress(round_, members, groups):
     current = {s.membership_id: s for s in round_.signoffs if s.superseded_at is None}
-    groups = board_queries.rule_groups(assessment)
-    seat = lambda m: board_rules.Seat(m.group_id, str(m.user.gender) if m.user.gender else None,  # noqa: E731
-                                      board_rules.ACTIVE)
+    seat_of = board_queries.seat_of
     return {
-        "active_table": board_rules.group_gender_table([seat(m) for m in members], groups),
+        "active_table": board_rules.group_gender_table([seat_of(m) for m in members], groups),
         "responded_table": board_rules.group_gender_table(
-            [seat(m) for m in members if m.id in current], groups),
+            [seat_of(m) for m in members if m.id in current], groups),
         "pending": [m for m in members if m.id not in current],
         "current": current,
     }
@@ -143,23 +141,27 @@ def _page(assessment, round_, *, sign_form=None, behalf_form=None, close_form=No
     if sign_form is not None:
         sign_form.sha256.data = round_.version_sha256
         sign_form.replaces.data = str(mine.id) if mine else ""
+    members = groups = live = None
+    if manager:   # the active board and the groups, read once for the forms, outcome, tables
+        members = services.active_members(assessment)
+        groups = board_queries.rule_groups(assessment)
     if manager and round_.is_open:
         behalf_form = behalf_form or OnBehalfForm(formdata=None)
         behalf_form.membership_id.choices = [(None, "—")] + [
-            (m.id, m.user.display_name) for m in services.active_members(assessment)]
+            (m.id, m.user.display_name) for m in members]
         behalf_form.meeting_id.choices = [(None, "—")] + _meetings(assessment)
         close_form = close_form or CloseForm(formdata=None)
+        live = rules.as_dict(services.compute(round_, assessment,
+                                              {grp.id: grp.name for grp in groups}, members))
     outcome = None if round_.is_open else round_.result
-    live = rules.as_dict(services.compute(round_, assessment, _groups(assessment))) \
-        if manager and round_.is_open else None
     return render_template(
         "validation/show.html", assessment=assessment, round=round_, version=round_.version,
         draft=round_.version.draft, manager=manager, signer=signer, mine=mine, history=history,
         sign_form=sign_form if signer and round_.is_open else None, behalf_form=behalf_form,
-        close_form=close_form, remind_form=PlainForm() if manager else None,
+        close_form=close_form, remind_form=CsrfForm() if manager else None,
         superseded=services.superseded_by(round_.version), outcome=outcome, live=live,
         rule=rules.Rule.from_snapshot(round_.rule), decision_labels=DECISION_LABELS,
-        progress=_progress(round_, assessment) if manager else None,
+        progress=_progress(round_, members, groups) if manager else None,
         responded=len({s.membership_id for s in round_.signoffs if s.superseded_at is None}),
         today=assessment.today()), status
 
@@ -229,7 +231,7 @@ def on_behalf(assessment, round_id):
 @assessment_view(Action.MANAGE_VALIDATION)
 def remind(assessment, round_id):
     round_ = _round(assessment, round_id)
-    if PlainForm().validate_on_submit():
+    if CsrfForm().validate_on_submit():
         try:
             count = services.remind(round_, assessment, actor=current_user)
         except DomainError as error:
@@ -282,22 +284,4 @@ def certificate(assessment, round_id):
                            outcome=round_.result, decision_labels=DECISION_LABELS)
 
 
-@bp.app_template_global()
-def condition_text(condition: dict) -> str:
-    """One condition of the rule, in words with its figures (the page, certificate, annex)."""
-    f = condition["figures"]
-    if condition["code"] == "responded":
-        return _("Responded: %(n)d of %(total)d active members (%(pct)d %%, needs %(needs)d %%).",
-                 n=f["responded"], total=f["active"], pct=f["pct"], needs=f["needs_pct"])
-    if condition["code"] == "endorsed":
-        if not f["responded"]:
-            return _("Endorsed: no response, so no endorsement (needs %(needs)d %% of the "
-                     "responses).", needs=f["needs_pct"])
-        return _("Endorsed: %(n)d of %(total)d responses (%(pct)d %%, needs %(needs)d %%), "
-                 "%(r)d with reservations; %(o)d objected.", n=f["endorsed"],
-                 total=f["responded"], pct=f["pct"], needs=f["needs_pct"],
-                 r=f["reservations"], o=f["objected"])
-    text = _("Groups responding: %(n)d of %(total)d.", n=f["responding"], total=f["groups"])
-    if f["missing"]:
-        text += " " + _("Missing: %(names)s.", names=", ".join(f["missing"]))
-    return text
+bp.add_app_template_global(condition_text)

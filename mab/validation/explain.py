@@ -1,0 +1,23 @@
+"""Words for the validation rule's conditions, with their figures: the round page, the
+certificate, the annex and its CSV files all say the same."""
+from flask_babel import gettext as _
+
+
+def condition_text(condition: dict) -> str:
+    """One condition of the rule, in words with its figures (the page, certificate, annex)."""
+    f = condition["figures"]
+    if condition["code"] == "responded":
+        return _("Responded: %(n)d of %(total)d active members (%(pct)d %%, needs %(needs)d %%).",
+                 n=f["responded"], total=f["active"], pct=f["pct"], needs=f["needs_pct"])
+    if condition["code"] == "endorsed":
+        if not f["responded"]:
+            return _("Endorsed: no response, so no endorsement (needs %(needs)d %% of the "
+                     "responses).", needs=f["needs_pct"])
+        return _("Endorsed: %(n)d of %(total)d responses (%(pct)d %%, needs %(needs)d %%), "
+                 "%(r)d with reservations; %(o)d objected.", n=f["endorsed"],
+                 total=f["responded"], pct=f["pct"], needs=f["needs_pct"],
+                 r=f["reservations"], o=f["objected"])
+    text = _("Groups responding: %(n)d of %(total)d.", n=f["responding"], total=f["groups"])
+    if f["missing"]:
+        text += " " + _("Missing: %(names)s.", names=", ".join(f["missing"]))
+    return text
