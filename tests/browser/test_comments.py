@@ -418,3 +418,28 @@ def test_comment_reply_respond_revise_and_matrix(page, new_page, live_server, ax
     assert db.session.scalars(select(CommentNotice).where(CommentNotice.sent_at.is_(None))).all() \
         == []
     db.session.remove()
+
+
+def test_comment_and_reply_by_touch_on_a_phone(new_page, live_server, axe_check):
+    """On a 360 px touch screen: taps open the forms and send them; nothing needs a mouse."""
+    base = live_server
+    draft_id = _demo()
+    phone = new_page(viewport=PHONE, has_touch=True, is_mobile=True)
+    sign_in(phone, base, REPLIER, DEMO_PASSWORD, axe_check=axe_check)
+    phone.goto(f"{base}{SLUG}/drafts/{draft_id}/v/1")
+    block = phone.locator("#p2")
+    block.locator("summary", has_text="Comment on paragraph 2").tap()
+    form = block.locator("details.comment-new form")
+    expect(form).to_be_visible()
+    form.get_by_label("Your comment").fill("Tapped on a phone.")
+    axe_check(phone)
+    assert _page_width(phone) <= PHONE["width"]
+    form.get_by_role("button", name="Post comment").tap()
+    expect(phone.locator(".flashes")).to_contain_text("Your comment is posted.")
+    thread = phone.locator("#p2 article.comment").filter(has_text="Tapped on a phone.")
+    expect(thread).to_have_count(1)
+    thread.locator("summary", has_text="Reply").tap()
+    thread.get_by_label("Your reply").fill("And a reply, tapped too.")
+    thread.get_by_role("button", name="Post reply").tap()
+    thread = phone.locator("#p2 article.comment").filter(has_text="Tapped on a phone.")
+    expect(thread.locator(".replies")).to_contain_text("And a reply, tapped too.")
