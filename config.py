@@ -67,7 +67,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    # Server-side sessions (mab/auth/sessions.py): idle time and maximum age of a signed-in device.
+    SESSION_IDLE_HOURS = _int("SESSION_IDLE_HOURS", 12)
+    SESSION_MAX_DAYS = _int("SESSION_MAX_DAYS", 30)
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * SESSION_MAX_DAYS
     WTF_CSRF_TIME_LIMIT = None  # tied to the session; a long form must not expire mid-typing
 
     BABEL_DEFAULT_LOCALE = "en"

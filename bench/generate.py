@@ -32,6 +32,7 @@ from mab.board.models import StakeholderGroup
 from mab.board.services import create_default_groups
 from mab.extensions import db
 from mab.notify.models import OutboxMessage, OutboxStatus
+from mab.types import utcnow
 
 PASSWORD = "bench-pass-123"
 
@@ -163,7 +164,8 @@ def add_person(assessment: Assessment, role: Role, local: str, n: int, gender, *
     name, language = person_name(n, gender)
     user = User(email=email(assessment, local), name=name, language=language, gender=gender,
                 password_hash=password_hash() if account else None)
-    membership = Membership(assessment=assessment, user=user, role=role, **fields)
+    membership = Membership(assessment=assessment, user=user, role=role,
+                            accepted_at=utcnow() if account else None, **fields)
     db.session.add_all([user, membership])
     return membership
 

@@ -42,6 +42,7 @@ from bench.generate import SIZES, generate
 from config import TestConfig
 from mab import create_app
 from mab.auth.models import User
+from mab.auth.sessions import start_session
 from mab.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,8 +187,9 @@ def measure(app, dataset, pages, *, warmup: int, repeat: int) -> dict:
     """{page name: figures} for one size; the app context of the generator is closed by now."""
     with app.app_context():
         counter = QueryCounter(db.engine)
-        logins = {key: db.session.get(User, dataset.ids[key]).get_id()
+        logins = {key: start_session(db.session.get(User, dataset.ids[key])).token
                   for key in {page.user for page in pages}}
+        db.session.commit()
     clients = {}
     for key, login_id in logins.items():
         clients[key] = app.test_client()

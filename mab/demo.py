@@ -12,6 +12,7 @@ from mab.audit.services import record_event
 from mab.auth.models import Gender, User
 from mab.board.services import create_default_groups
 from mab.extensions import db
+from mab.types import utcnow
 
 DEMO_PASSWORD = "demo-pass-123"
 SLUG = "kz-2022"
@@ -90,7 +91,7 @@ def seed() -> tuple[bool, list[tuple[str, str]]]:
     groups = {g.name: g for g in create_default_groups(assessment, actor=admin)}
     for email, name, gender, language, role in PEOPLE:
         membership = Membership(assessment=assessment, user=person(email, name, gender, language),
-                                role=role)
+                                role=role, accepted_at=utcnow())
         if email in BOARD:
             group, organisation, position, status = BOARD[email]
             membership.group_id = groups[group].id

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from config import TestConfig
 from mab import create_app
 from mab.extensions import db, limiter
+from tests.factories import sign_in_client
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
@@ -111,9 +112,7 @@ def login(client):
     """Sign a user in by session, without the login form."""
 
     def _login(user):
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+        sign_in_client(client, user)
         return user
 
     return _login

@@ -6,6 +6,7 @@ from werkzeug.security import generate_password_hash
 from mab.assessments.models import Assessment, Membership, Role
 from mab.auth.models import User
 from mab.extensions import db
+from mab.types import utcnow
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -40,7 +41,9 @@ def make_assessment(slug=None, **fields) -> Assessment:
 
 def make_member(assessment, role=Role.BOARD_MEMBER, user=None, **user_fields) -> User:
     user = user or make_user(**user_fields)
-    db.session.add(Membership(assessment=assessment, user=user, role=Role(role)))
+    # A person who never set a password is an invitee: their membership waits for its link.
+    db.session.add(Membership(assessment=assessment, user=user, role=Role(role),
+                              accepted_at=utcnow() if user.has_account else None))
     db.session.flush()
     return user
 
@@ -54,3 +57,15 @@ def team(assessment=None):
     people["admin"] = make_user(email="admin@example.org", is_site_admin=True)
     db.session.commit()
     return assessment, people
+
+
+def sign_in_client(client, user, *, user_agent="pytest"):
+    """A live server-side session for ``user`` and the session cookie naming it; returns it."""
+    from mab.auth.sessions import start_session
+
+    row = start_session(user, user_agent=user_agent)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = row.token
+        session["_fresh"] = True
+    return row

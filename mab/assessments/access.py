@@ -15,7 +15,8 @@ def membership_for(user, slug: str) -> Membership | None:
         return None
     return db.session.scalar(
         select(Membership).join(Membership.assessment)
-        .where(Assessment.slug == slug, Membership.user_id == user.id))
+        .where(Assessment.slug == slug, Membership.user_id == user.id,
+               Membership.accepted_at.is_not(None)))   # a pending invitation gives no access
 
 
 def assessment_view(action: Action = Action.VIEW):

@@ -121,6 +121,10 @@ class Membership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None while an invitation to a person without an account waits for its own link: a pending
+    # membership gives no access (see auth.services.accept_invitation).
+    # Set explicitly where a membership is made (a default would also fill an explicit None).
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Board members only (DESIGN section 2).
     group_id: Mapped[int | None] = mapped_column(

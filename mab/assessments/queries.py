@@ -31,8 +31,8 @@ def team(assessment: Assessment) -> Select:
 
 def pending_invitations(assessment: Assessment) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(Membership).join(Membership.user)
-        .where(Membership.assessment_id == assessment.id, User.password_hash.is_(None)))
+        select(func.count()).select_from(Membership)
+        .where(Membership.assessment_id == assessment.id, Membership.accepted_at.is_(None)))
 
 
 def failed_messages(assessment: Assessment) -> int:

@@ -10,6 +10,7 @@ from mab.auth.services import find_user, send_invitation
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.notify.services import queue_email
+from mab.types import utcnow
 
 
 def create_assessment(*, title, slug, country, year, timezone, languages, coordinator_email,
@@ -47,7 +48,9 @@ def invite_person(assessment: Assessment, *, email: str, name: str, role: Role, 
             Membership.assessment_id == assessment.id, Membership.user_id == user.id)):
         raise DomainError(_l("%(email)s is already part of this assessment.", email=email),
                           field="email")
-    membership = Membership(assessment=assessment, user=user, role=Role(role))
+    # A person without an account joins when they use this invitation's own link.
+    membership = Membership(assessment=assessment, user=user, role=Role(role),
+                            accepted_at=utcnow() if user.has_account else None)
     if membership.role == Role.BOARD_MEMBER:
         membership.board_status = BoardStatus.ACTIVE
         membership.nominated_on = membership.appointed_on = assessment.today()
@@ -60,14 +63,13 @@ def invite_person(assessment: Assessment, *, email: str, name: str, role: Role, 
                     subject=_l("You have been added to %(title)s", title=assessment.title),
                     role=role, inviter=actor)
     else:
-        send_invitation(user, assessment=assessment, role=role, inviter=actor)
+        send_invitation(membership, inviter=actor)
     return membership
 
 
 def resend_invitation(membership: Membership, *, actor) -> None:
-    if membership.user.has_account:
+    if membership.accepted_at is not None:
         raise DomainError(_l("This person has already accepted the invitation."))
-    send_invitation(membership.user, assessment=membership.assessment, role=membership.role,
-                    inviter=actor)
+    send_invitation(membership, inviter=actor)
     record_event("membership.invitation_resent", membership, actor=actor,
                  assessment=membership.assessment)

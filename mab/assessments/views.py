@@ -6,6 +6,8 @@ from mab.assessments import queries, services
 from mab.assessments.access import assessment_view
 from mab.assessments.forms import AssessmentForm, InviteForm
 from mab.assessments.models import Membership, Role
+from mab.auth import services as auth_services
+from mab.forms import CsrfForm
 from mab.board import queries as board_queries
 from mab.drafts import queries as draft_queries
 from mab.validation import queries as validation_queries
@@ -21,11 +23,33 @@ bp = Blueprint("assessments", __name__)
 @bp.get("/")
 @login_required
 def index():
-    memberships = sorted(current_user.memberships, key=lambda m: (-m.assessment.year,
-                                                                 m.assessment.title))
-    if len(memberships) == 1 and not current_user.is_site_admin:
+    def order(m):
+        return (-m.assessment.year, m.assessment.title)
+
+    memberships = sorted(current_user.active_memberships, key=order)
+    pending = sorted(current_user.pending_memberships, key=order)
+    if len(memberships) == 1 and not pending and not current_user.is_site_admin:
         return redirect(url_for("assessments.home", slug=memberships[0].assessment.slug))
-    return render_template("assessments/index.html", memberships=memberships)
+    return render_template("assessments/index.html", memberships=memberships, pending=pending)
+
+
+@bp.post("/invitations/<int:membership_id>/send-again")
+@login_required
+def send_my_invitation_again(membership_id):
+    """A pending membership is accepted with its own emailed link; this sends that link again."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.user_id != current_user.id:
+        abort(404)
+    if CsrfForm().validate_on_submit():
+        try:
+            auth_services.resend_own_invitation(current_user, membership)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("We have sent the invitation link again to %(email)s.",
+                    email=current_user.email), "success")
+    return redirect(url_for("assessments.index"))
 
 
 @bp.route("/admin/assessments", methods=["GET", "POST"])

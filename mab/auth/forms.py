@@ -10,6 +10,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.validators import (
+    AnyOf,
     Email,
     EqualTo,
     InputRequired,
@@ -89,3 +90,8 @@ class PasswordChangeForm(NewPasswordMixin, FlaskForm):
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), choices=language_choices)
     next = HiddenField()
+
+
+class AccountActiveForm(FlaskForm):
+    """Disable ("0") or enable ("1") an account: the site admin's button."""
+    active = HiddenField(validators=[AnyOf(["0", "1"])])

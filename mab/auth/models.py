@@ -1,6 +1,5 @@
 """People and their account tokens."""
 import enum
-import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -52,8 +51,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     is_site_admin: Mapped[bool] = mapped_column(default=False)
-    # Part of the login session id: changing it signs the user out everywhere.
-    session_version: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -73,8 +70,27 @@ class User(UserMixin, db.Model):
     def display_name(self) -> str:
         return self.name or self.email
 
+    @property
+    def active_memberships(self) -> list:
+        """The memberships that give access: accepted ones (see ``Membership.accepted_at``)."""
+        return [m for m in self.memberships if m.accepted_at is not None]
+
+    @property
+    def pending_memberships(self) -> list:
+        return [m for m in self.memberships if m.accepted_at is None]
+
+    # The signed-in device behind this request (a UserSession), set by the user loader.
+    current_session = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """Flask-Login's id: the device's session token, never the bare user id.
+
+        Logout, "sign out this session" and expiry end the record, and with it both the session
+        cookie and the remember-me cookie that carry this id.
+        """
+        if self.current_session is None or self.current_session.token is None:
+            raise RuntimeError("start_session() must be called before login_user()")
+        return self.current_session.token
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -97,4 +113,31 @@ class AccountToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # The membership an invitation link activates; other pending memberships stay pending.
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE"), index=True)
+
     user: Mapped[User] = relationship()
+    membership = relationship("Membership")
+
+
+class UserSession(db.Model):
+    """A signed-in device: the server-side record behind a session and a remember-me cookie.
+
+    The cookie carries ``<id>.<secret>``; only the SHA-256 of the secret is stored.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    # The cookie value, known only in the request that created the session.
+    token = None

@@ -1,5 +1,4 @@
 """Account use cases. They change rows, audit and queue mail; the view commits."""
-import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -10,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from mab.audit.services import record_event
 from mab.auth.models import AccountToken, CommentEmails, TokenPurpose, User, normalise_email
 from mab.auth.rules import password_problems
+from mab.auth.sessions import end_sessions
 from mab.auth.tokens import consume_token, issue_token
 from mab.errors import DomainError
 from mab.extensions import db
@@ -42,27 +42,56 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def send_invitation(user: User, *, assessment=None, role=None, inviter=None) -> AccountToken:
+def send_invitation(membership, *, inviter=None) -> str:
+    """Email the person a link that activates this membership (and sets their password)."""
+    user, assessment = membership.user, membership.assessment
     days = current_app.config["INVITATION_DAYS"]
-    token = issue_token(user, TokenPurpose.INVITE, timedelta(days=days))
+    token = issue_token(user, TokenPurpose.INVITE, timedelta(days=days), membership=membership)
     link = external_url("auth.accept_invitation", token=token)
-    title = assessment.title if assessment is not None else "MAB"
-    queue_email(to=user, template="invitation", assessment=assessment,
-                subject=_l("Invitation to %(title)s", title=title),
-                link=link, days=days, role=role, inviter=inviter)
+    queue_email(to=user, template="invitation", assessment=assessment, secret=True,
+                subject=_l("Invitation to %(title)s", title=assessment.title),
+                link=link, days=days, role=membership.role, inviter=inviter)
     return token
 
 
 def accept_invitation(row: AccountToken, *, name: str, language: str, password: str) -> User:
+    """A new account: its name, language and password, and the one membership of the link."""
     user = row.user
+    if user.has_account:
+        raise DomainError(_l("This account is set up already. Sign in to accept the invitation."))
     user.name = name.strip()
     user.language = language
     set_password(user, password)
-    consume_token(row)
     user.last_login_at = utcnow()
     record_event("account.invitation_accepted", user, actor=user,
                  changes={"name": user.name, "language": language})
+    _activate(row, actor=user)
     return user
+
+
+def accept_membership(row: AccountToken, user: User) -> None:
+    """A signed-in person with an account uses an invitation link addressed to them."""
+    if row.user_id != user.id:
+        raise DomainError(_l("This invitation is addressed to someone else."))
+    _activate(row, actor=user)
+
+
+def _activate(row: AccountToken, *, actor) -> None:
+    consume_token(row)
+    membership = row.membership
+    if membership is not None and membership.accepted_at is None:
+        membership.accepted_at = utcnow()
+        record_event("membership.accepted", membership, actor=actor,
+                     assessment=membership.assessment)
+
+
+def resend_own_invitation(user: User, membership) -> None:
+    """A signed-in person asks for a pending membership's link again, to their own address."""
+    if membership.user_id != user.id or membership.accepted_at is not None:
+        raise DomainError(_l("There is no invitation waiting for you there."))
+    send_invitation(membership)
+    record_event("membership.invitation_resent", membership, actor=user,
+                 assessment=membership.assessment)
 
 
 def request_password_reset(email: str) -> None:
@@ -74,7 +103,7 @@ def request_password_reset(email: str) -> None:
     token = issue_token(user, TokenPurpose.RESET, timedelta(hours=hours))
     link = external_url("auth.reset_password", token=token)
     queue_email(to=user, template="password_reset", subject=_l("Reset your MAB password"),
-                link=link, hours=hours)
+                link=link, hours=hours, secret=True)
     record_event("account.reset_requested", user, actor=None)
 
 
@@ -82,7 +111,7 @@ def reset_password(row: AccountToken, password: str) -> User:
     user = row.user
     set_password(user, password)
     consume_token(row)
-    user.session_version = _new_session_version()
+    end_sessions(user)   # every device signs in again with the new password
     record_event("account.password_reset", user, actor=user)
     return user
 
@@ -91,7 +120,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if user.password_hash is None or not check_password_hash(user.password_hash, current or ""):
         raise DomainError(_l("Your current password is not correct."), field="current_password")
     set_password(user, new)
-    user.session_version = _new_session_version()   # signs out every other session
+    end_sessions(user, keep=user.current_session)   # signs out every other device
     record_event("account.password_changed", user, actor=user)
 
 
@@ -134,5 +163,14 @@ def create_admin(email: str, name: str, password: str) -> tuple[User, bool]:
     return user, created
 
 
-def _new_session_version() -> str:
-    return secrets.token_hex(8)
+def set_account_active(user: User, active: bool, *, actor) -> None:
+    """The site admin disables an account (ending its sessions) or enables it again."""
+    if user.id == actor.id and not active:
+        raise DomainError(_l("You cannot disable your own account."))
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        end_sessions(user)
+    record_event("account.enabled" if active else "account.disabled", user, actor=actor,
+                 changes={"active": [not active, active]})

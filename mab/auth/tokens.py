@@ -25,10 +25,11 @@ def _digest(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
 
 
-def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta) -> str:
+def issue_token(user: User, purpose: TokenPurpose, lifetime: timedelta, *,
+                membership=None) -> str:
     nonce = secrets.token_urlsafe(24)
     row = AccountToken(user=user, purpose=purpose, nonce_hash=_digest(nonce),
-                       expires_at=utcnow() + lifetime)
+                       expires_at=utcnow() + lifetime, membership=membership)
     db.session.add(row)
     db.session.flush()
     return _serializer(purpose).dumps([row.id, nonce])
@@ -53,11 +54,18 @@ def check_token(raw: str, purpose: TokenPurpose) -> AccountToken:
 
 
 def consume_token(row: AccountToken) -> None:
-    """Spend the token, and every other live token of the same purpose for that person."""
+    """Spend the token, and every other live token of the same purpose for that person.
+
+    An invitation spends only the links of its own membership (a resend makes a second one):
+    an invitation to another assessment keeps working.
+    """
     now = utcnow()
-    for other in db.session.scalars(
-            db.select(AccountToken).where(AccountToken.user_id == row.user_id,
+    query = db.select(AccountToken).where(AccountToken.user_id == row.user_id,
                                           AccountToken.purpose == row.purpose,
-                                          AccountToken.used_at.is_(None))):
+                                          AccountToken.used_at.is_(None))
+    if row.purpose == TokenPurpose.INVITE:
+        query = query.where(AccountToken.membership_id.is_(None) if row.membership_id is None
+                            else AccountToken.membership_id == row.membership_id)
+    for other in db.session.scalars(query):
         other.used_at = now
     row.used_at = now

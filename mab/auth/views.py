@@ -1,5 +1,6 @@
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -9,11 +10,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from mab.auth import services
+from mab.auth import queries, services, sessions
 from mab.auth.forms import (
     AcceptInvitationForm,
+    AccountActiveForm,
     LanguageForm,
     LoginForm,
     NotificationsForm,
@@ -22,9 +25,11 @@ from mab.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from mab.auth.models import TokenPurpose, User, normalise_email
+from mab.audit.services import record_event
+from mab.auth.models import TokenPurpose, User, UserSession, normalise_email
 from mab.auth.tokens import TokenError, check_token
 from mab.errors import DomainError
+from mab.forms import CsrfForm
 from mab.extensions import db, limiter, login_manager
 from mab.security import safe_next
 
@@ -36,14 +41,32 @@ login_manager.session_protection = "basic"
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    raw_id, _, version = user_id.partition(":")
-    if not raw_id.isdigit():
+def load_user(session_id: str):
+    """The person behind a session or remember-me cookie, while that device's session lives."""
+    row = sessions.load_session(session_id)
+    if row is None:
         return None
-    user = db.session.get(User, int(raw_id))
-    if user is None or user.session_version != version or not user.active:
-        return None
-    return user
+    row.user.current_session = row
+    return row.user
+
+
+@bp.before_app_request
+def _refresh_session():
+    """Load the signed-in person first thing, and refresh "last seen" now and then.
+
+    Done before the view runs, so this small commit never carries the view's own changes.
+    """
+    if current_user.is_authenticated and current_user.current_session is not None:
+        if sessions.touch(current_user.current_session,
+                          user_agent=request.headers.get("User-Agent", "")):
+            db.session.commit()
+
+
+def _sign_in(user, *, remember=False) -> None:
+    """A new server-side session for this device, then Flask-Login's cookies that name it."""
+    session.pop("_user_id", None)
+    sessions.start_session(user, user_agent=request.headers.get("User-Agent", ""))
+    login_user(user, remember=remember)
 
 
 def _login_limit():
@@ -69,7 +92,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             db.session.commit()
             return redirect(safe_next(form.next.data) or url_for("assessments.index"))
         error = _("The email or password is not correct.")
@@ -89,6 +112,9 @@ def throttled_login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated and current_user.current_session is not None:
+        sessions.end_session(current_user.current_session)
+        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -112,6 +138,8 @@ def accept_invitation(token):
     except TokenError as error:
         return render_template("auth/token_error.html", message=error.message), 400
     user = row.user
+    if user.has_account:
+        return _join_with_account(row)
     form = AcceptInvitationForm(name=user.name, language=user.language)
     if form.validate_on_submit():
         try:
@@ -121,11 +149,38 @@ def accept_invitation(token):
             db.session.rollback()
             form.password.errors.append(error.message)
         else:
-            login_user(user)
+            logout_user()
+            _sign_in(user)
             db.session.commit()
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(url_for("assessments.index"))
+            return redirect(_after_joining(row))
     return render_template("auth/accept_invitation.html", form=form, user=user)
+
+
+def _join_with_account(row):
+    """An invitation to someone who has an account already: they sign in as themselves, then
+    confirm. The link alone never signs anybody in to an existing account."""
+    user = row.user
+    if not current_user.is_authenticated:
+        return render_template("auth/join.html", row=row, user=user, form=None)
+    if current_user.id != user.id:
+        return render_template("auth/join.html", row=row, user=user, form=None,
+                               someone_else=True), 403
+    form = CsrfForm()
+    if form.validate_on_submit():
+        services.accept_membership(row, current_user)
+        db.session.commit()
+        flash(_("You have joined %(title)s.", title=row.membership.assessment.title)
+              if row.membership is not None else _("Your invitation has been accepted."),
+              "success")
+        return redirect(_after_joining(row))
+    return render_template("auth/join.html", row=row, user=user, form=form)
+
+
+def _after_joining(row) -> str:
+    if row.membership is not None:
+        return url_for("assessments.home", slug=row.membership.assessment.slug)
+    return url_for("assessments.index")
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -156,7 +211,7 @@ def reset_password(token):
             form.password.errors.append(error.message)
         else:
             db.session.commit()
-            logout_user()
+            logout_user()   # the reset ended every session, this device's too
             flash(_("Your password has been changed. Sign in with your new password."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
@@ -192,8 +247,7 @@ def change_password():
             db.session.rollback()
             getattr(form, error.field or "password").errors.append(error.message)
         else:
-            login_user(current_user._get_current_object())   # this session stays; others end
-            db.session.commit()
+            db.session.commit()   # this device's session stays; the others have ended
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(password=form)
@@ -211,6 +265,38 @@ def update_notifications():
     return _account_page(notifications=form)
 
 
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id):
+    """Sign out one device of one's own (this one included)."""
+    row = db.session.get(UserSession, session_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    if CsrfForm().validate_on_submit():
+        this_device = row.id == current_user.current_session.id
+        sessions.end_session(row)
+        db.session.commit()
+        if this_device:
+            logout_user()
+            flash(_("You have signed out."), "info")
+            return redirect(url_for("auth.login"))
+        flash(_("That device has been signed out."), "success")
+    return redirect(url_for("auth.account") + "#sessions-heading")
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    if CsrfForm().validate_on_submit():
+        count = sessions.end_sessions(current_user, keep=current_user.current_session)
+        record_event("account.sessions_ended", current_user, actor=current_user,
+                     changes={"ended": count})
+        db.session.commit()
+        flash(ngettext("%(num)d other device has been signed out.",
+                       "%(num)d other devices have been signed out.", count), "success")
+    return redirect(url_for("auth.account") + "#sessions-heading")
+
+
 def _account_page(profile=None, password=None, notifications=None):
     profile = profile or ProfileForm(obj=current_user, formdata=None)
     if profile.gender.data is None:
@@ -219,5 +305,40 @@ def _account_page(profile=None, password=None, notifications=None):
     notifications = notifications or NotificationsForm(
         formdata=None, comment_emails=str(current_user.comment_emails))
     status = 200 if not (profile.errors or password.errors or notifications.errors) else 422
+    devices = [(row, sessions.describe_device(row.user_agent))
+               for row in sessions.live_sessions(current_user)]
     return render_template("auth/account.html", profile=profile, password=password,
-                           notifications=notifications), status
+                           notifications=notifications, devices=devices), status
+
+
+@bp.get("/admin/accounts")
+@login_required
+def accounts():
+    """Site admin: every account, to disable one that must no longer sign in."""
+    if not current_user.is_site_admin:
+        abort(403)
+    q = request.args.get("q", "").strip()
+    page = db.paginate(queries.accounts(q), per_page=50, error_out=False)
+    return render_template("auth/accounts.html", page=page, q=q)
+
+
+@bp.post("/admin/accounts/<int:user_id>/active")
+@login_required
+def set_account_active(user_id):
+    if not current_user.is_site_admin:
+        abort(403)
+    user = db.get_or_404(User, user_id)
+    form = AccountActiveForm()
+    if form.validate_on_submit():
+        active = form.active.data == "1"
+        try:
+            services.set_account_active(user, active, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(email)s can sign in again.", email=user.email) if active else
+                  _("%(email)s is disabled and signed out everywhere.", email=user.email),
+                  "success")
+    return redirect(url_for("auth.accounts", q=request.args.get("q", "")))

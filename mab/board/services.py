@@ -4,6 +4,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from mab.auth.sessions import end_sessions
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.services import invite_person
 from mab.audit.services import record_event
@@ -110,6 +111,7 @@ def step_down(membership: Membership, on: date, *, actor, reason: str = "") -> N
     old = membership.board_status
     membership.board_status = BoardStatus.STEPPED_DOWN
     membership.stepped_down_on = on
+    end_sessions(membership.user)   # whatever they had open is closed; they sign in again
     record_event("board.member_stepped_down", membership, actor=actor,
                  assessment=membership.assessment,
                  changes={"status": [old, BoardStatus.STEPPED_DOWN], "on": on, "reason": reason})

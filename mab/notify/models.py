@@ -27,6 +27,8 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
+    # Carries a link that sets a password or claims an account: shown to its addressee only.
+    secret: Mapped[bool] = mapped_column(default=False)
     # [{"filename": ..., "content_type": ..., "data": <base64>}]
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[OutboxStatus] = mapped_column(

@@ -16,11 +16,12 @@ from mab.types import utcnow
 
 
 def queue_email(*, to, template: str, subject: str, assessment=None, attachments=None,
-                language: str | None = None, **context) -> OutboxMessage:
+                language: str | None = None, secret: bool = False, **context) -> OutboxMessage:
     """Render ``templates/email/<template>.txt|.html`` in the recipient's language and queue it.
 
     ``to`` is a User or an address; ``subject`` is a lazy or plain string rendered in the same
-    language. The caller's transaction commits the message together with the action behind it.
+    language. ``secret`` marks a message whose link sets a password or claims an account: the
+    outbox page never shows that link to anyone else. The caller's transaction commits the message together with the action behind it.
     """
     address = getattr(to, "email", to)
     locale = language or getattr(to, "language", None) or "en"
@@ -31,7 +32,7 @@ def queue_email(*, to, template: str, subject: str, assessment=None, attachments
         subject_text = str(subject)
     message = OutboxMessage(
         assessment_id=assessment.id if assessment is not None else None,
-        kind=template, recipient=address, subject=subject_text,
+        kind=template, recipient=address, subject=subject_text, secret=secret,
         body_text=text, body_html=html,
         attachments=[{"filename": a["filename"], "content_type": a["content_type"],
                       "data": base64.b64encode(a["data"]).decode("ascii")}

@@ -1,6 +1,15 @@
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
@@ -9,6 +18,9 @@ from sqlalchemy import select
 from mab.assessments.models import Assessment, Role
 from mab.extensions import db
 from mab.notify.models import OutboxMessage, OutboxStatus
+from mab.errors import DomainError
+from mab.forms import CsrfForm
+from mab.notify.resend import resend_secret_message
 from mab.notify.services import retry_message
 
 bp = Blueprint("notify", __name__)
@@ -20,7 +32,8 @@ def _visible_assessment_ids() -> list[int] | None:
     """None means all (site admin); otherwise the assessments the user coordinates."""
     if current_user.is_site_admin:
         return None
-    return [m.assessment_id for m in current_user.memberships if m.role == Role.COORDINATOR]
+    return [m.assessment_id for m in current_user.active_memberships
+            if m.role == Role.COORDINATOR]
 
 
 def _visible(query):
@@ -44,7 +57,35 @@ def outbox():
         select(Assessment.id, Assessment.title)
         .where(Assessment.id.in_({m.assessment_id for m in page.items if m.assessment_id}))).all())
     return render_template("notify/outbox.html", page=page, status=status, titles=titles,
-                           statuses=list(OutboxStatus))
+                           statuses=list(OutboxStatus), secrets_shown=_secrets_shown())
+
+
+def _secrets_shown() -> bool:
+    """Links that set a password are shown only on a developer's own machine with no mail
+    server, to its site admin: that keeps the quick start usable and nothing else."""
+    config = current_app.config
+    return (current_user.is_site_admin and config["ENV_NAME"] == "development"
+            and not config["MAIL_SERVER"])
+
+
+@bp.post("/outbox/<int:message_id>/resend")
+@login_required
+def resend(message_id):
+    """A message with a hidden link: send the person a fresh link (the old one keeps working
+    until it is used or expires)."""
+    message = db.session.scalar(_visible(select(OutboxMessage))
+                                .where(OutboxMessage.id == message_id))
+    if message is None or not message.secret:
+        abort(404)
+    if CsrfForm().validate_on_submit():
+        try:
+            resend_secret_message(message, actor=current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("A new link has been sent to %(email)s.", email=message.recipient), "success")
+    return redirect(url_for("notify.outbox"))
 
 
 @bp.post("/outbox/<int:message_id>/retry")
@@ -61,6 +102,12 @@ def retry(message_id):
         db.session.commit()
         flash(_("The message will be sent on the next delivery run."), "success")
     return redirect(url_for("notify.outbox"))
+
+
+@bp.app_template_filter("hide_links")
+def hide_links(text: str) -> str:
+    """A message's text with every web address replaced by a note that it went to the person."""
+    return URL_RE.sub(_("[link hidden: sent to the person]"), str(text or ""))
 
 
 @bp.app_template_filter("linkify")

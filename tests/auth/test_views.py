@@ -8,7 +8,7 @@ from mab.auth.models import AccountToken, User
 from mab.extensions import db
 from mab.notify.models import OutboxMessage
 from mab.types import utcnow
-from tests.factories import PASSWORD, make_assessment, make_member, make_user
+from tests.factories import PASSWORD, make_assessment, make_member, make_user, sign_in_client
 
 LINK = re.compile(r"http://localhost(/\S+)")
 
@@ -214,8 +214,7 @@ class TestPasswordReset:
         user = make_user(email="known@example.org")
         db.session.commit()
         other = app.test_client()
-        with other.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+        sign_in_client(other, user)
         assert other.get("/account").status_code == 200
         client = app.test_client()
         client.post("/reset", data={"email": "known@example.org"})

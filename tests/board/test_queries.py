@@ -7,6 +7,7 @@ from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.auth.models import Gender
 from mab.board.services import create_default_groups
 from mab.extensions import db
+from mab.types import utcnow
 from tests.factories import make_member, make_user, team
 from tests.querycount import counting
 
@@ -23,6 +24,7 @@ def grow(assessment, groups, start, stop):
         db.session.add(Membership(
             assessment=assessment, user=make_user(name=f"Член {i}", gender=GENDERS[i % 5]),
             role=Role.BOARD_MEMBER, group_id=groups[i % len(groups)].id, board_status=status,
+            accepted_at=utcnow(),
             organisation=f"Организация {i}", term_start=date(2022, 1, 1),
             term_end=date(2027, 12, 31),
             appointed_on=None if status == BoardStatus.NOMINEE else date(2022, 2, 1),

@@ -15,6 +15,7 @@ from mab.auth.models import Gender, User
 from mab.board.models import StakeholderGroup
 from mab.board.services import create_default_groups
 from mab.extensions import db
+from mab.types import utcnow
 from mab.notify.models import OutboxMessage
 from tests.factories import make_assessment, make_member, make_user, team
 
@@ -45,7 +46,7 @@ def add_member(assessment, group, name, gender=None, *, status="active", email=N
                appointed_on=date(2020, 1, 1), **fields) -> Membership:
     user = make_user(email=email, name=name, gender=Gender(gender) if gender else None)
     membership = Membership(
-        assessment=assessment, user=user, role=Role.BOARD_MEMBER,
+        assessment=assessment, user=user, role=Role.BOARD_MEMBER, accepted_at=utcnow(),
         group_id=group.id if group is not None else None, board_status=BoardStatus(status),
         nominated_on=date(2019, 12, 1),
         appointed_on=None if status == "nominee" else appointed_on, **fields)
