@@ -8,7 +8,7 @@ from mab.assessments.models import Role
 from mab.auth.models import User
 from mab.extensions import db
 from mab.notify.models import OutboxMessage
-from tests.browser.helpers import CYRILLIC, html_lang, link_in_outbox, sign_in, sign_out
+from tests.browser.helpers import CYRILLIC, html_lang, sign_in, sign_out
 from tests.factories import PASSWORD, make_assessment, make_member, make_user
 
 NEW_PASSWORD = "steppe-wind-2022"
@@ -143,9 +143,15 @@ def test_invitation_accepted_end_to_end(page, live_server, axe_check):
     expect(page).to_have_url(f"{live_server}/outbox")
     expect(page.locator("article.message")).to_have_count(1)
     expect(page.locator("article.message h2")).to_have_text("Invitation to Kazakhstan ROAM-X 2022")
-    link = link_in_outbox(page, "saule@example.org", "/invite/")
-    assert re.fullmatch(re.escape(f"{live_server}/invite/") + r"[\w.-]+", link), link
+    # The coordinator sees the message, not its link: that goes to Saule's mailbox only.
+    message = page.locator("article.message").filter(has_text="saule@example.org")
+    message.locator("summary").click()
+    expect(message.locator("pre")).to_contain_text("[link hidden: sent to the person]")
+    expect(message.locator("pre a")).to_have_count(0)
+    expect(message.get_by_role("button", name="Send a new link")).to_be_visible()
     axe_check(page)   # with the message text open
+    link = _mailbox_link("saule@example.org", live_server, "/invite/")
+    assert re.fullmatch(re.escape(f"{live_server}/invite/") + r"[\w.-]+", link), link
 
     sign_out(page, live_server)
     page.goto(link)
@@ -183,12 +189,13 @@ def test_invitation_accepted_end_to_end(page, live_server, axe_check):
     axe_check(page)
 
 
-def _reset_link(recipient, base_url):
+def _mailbox_link(recipient, base_url, path="/reset/"):
+    """The link in the newest message to ``recipient``: what they read in their own mailbox."""
     db.session.rollback()   # see what the server committed
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == recipient)
                                  .order_by(OutboxMessage.id.desc())).first()
     assert message is not None, f"no message to {recipient}"
-    match = re.search(re.escape(base_url) + r"/reset/\S+", message.body_text)
+    match = re.search(re.escape(base_url + path) + r"\S+", message.body_text)
     assert match, message.body_text
     return match.group(0)
 
@@ -212,7 +219,7 @@ def test_password_reset(page, live_server, axe_check):
     expect(page.locator(".flashes")).to_contain_text("If an account exists for that address")
     axe_check(page)
 
-    link = _reset_link("marat@example.org", live_server)
+    link = _mailbox_link("marat@example.org", live_server)
     db.session.rollback()
     assert db.session.scalar(select(OutboxMessage.id).where(
         OutboxMessage.recipient == "other@example.org")) is None
@@ -247,3 +254,71 @@ def test_password_reset(page, live_server, axe_check):
     expect(page.locator("h1")).to_have_text("Kazakhstan ROAM-X 2022")
     expect(page.locator(".site-header .badge")).to_have_text("Researcher")
     axe_check(page)
+
+
+def test_sign_out_another_device_and_a_copied_cookie_stops_working(new_page, live_server,
+                                                                    axe_check):
+    """Issue 11: the laptop signs the phone out; the phone's cookies, replayed, meet sign-in."""
+    assessment = make_assessment(slug="kz-2022", title="Kazakhstan ROAM-X 2022")
+    make_member(assessment, Role.BOARD_MEMBER, email="aigerim@example.org", name="Aigerim")
+    db.session.commit()
+    phone = new_page(viewport={"width": 360, "height": 740}, user_agent=(
+        "Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0"))
+    sign_in(phone, live_server, "aigerim@example.org", axe_check=axe_check)
+    expect(phone).to_have_url(f"{live_server}/a/kz-2022/")
+    stolen = phone.context.cookies()
+
+    laptop = new_page()
+    sign_in(laptop, live_server, "aigerim@example.org", axe_check=axe_check)
+    laptop.goto(f"{live_server}/account")
+    devices = laptop.locator("section[aria-labelledby=sessions-heading]")
+    expect(devices.locator(".sessions__item")).to_have_count(2)
+    expect(devices).to_contain_text("Firefox on Android")
+    expect(devices.locator(".badge").filter(has_text="this device")).to_have_count(1)
+    axe_check(laptop)
+    devices.locator(".sessions__item").filter(has_text="Firefox on Android") \
+        .get_by_role("button", name="Sign out this device").click()
+    expect(laptop.locator(".flashes")).to_contain_text("That device has been signed out.")
+    expect(laptop.locator(".sessions__item")).to_have_count(1)
+    axe_check(laptop)
+
+    phone.reload()
+    expect(phone).to_have_url(re.compile(re.escape(f"{live_server}/login")))
+    replay = new_page()
+    replay.context.add_cookies(stolen)
+    replay.goto(f"{live_server}/account")
+    expect(replay).to_have_url(re.compile(re.escape(f"{live_server}/login")))
+
+    # Signing out on the laptop ends its session too: its copied cookie is refused after.
+    laptop_cookies = laptop.context.cookies()
+    sign_out(laptop, live_server)
+    again = new_page()
+    again.context.add_cookies(laptop_cookies)
+    again.goto(f"{live_server}/account")
+    expect(again).to_have_url(re.compile(re.escape(f"{live_server}/login")))
+
+
+def test_admin_disables_an_account(page, new_page, live_server, axe_check):
+    make_user(email="admin@example.org", name="Admin", is_site_admin=True)
+    assessment = make_assessment(slug="kz-2022", title="Kazakhstan ROAM-X 2022")
+    make_member(assessment, Role.RESEARCHER, email="marat@example.org", name="Marat")
+    db.session.commit()
+    marat = new_page()
+    sign_in(marat, live_server, "marat@example.org", axe_check=axe_check)
+    expect(marat).to_have_url(f"{live_server}/a/kz-2022/")
+
+    sign_in(page, live_server, "admin@example.org", axe_check=axe_check)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Accounts").click()
+    expect(page.locator("h1")).to_have_text("Accounts")
+    axe_check(page)
+    page.get_by_label("Search by address or name").fill("marat")
+    page.get_by_role("button", name="Search", exact=True).click()
+    row = page.locator("tbody tr")
+    expect(row).to_have_count(1)
+    row.get_by_role("button", name="Disable").click()
+    expect(page.locator(".flashes")).to_contain_text("marat@example.org is disabled")
+    expect(page.locator("tbody tr")).to_contain_text("disabled")
+    axe_check(page)
+
+    marat.reload()
+    expect(marat).to_have_url(re.compile(re.escape(f"{live_server}/login")))
