@@ -1,11 +1,15 @@
 """Response headers and small request-level safety helpers."""
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from flask_login import current_user
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'self'; object-src 'none'")
+
+# Downloads whatever the route: CSV, the annex ZIP, calendars (the feed is read with a token).
+EXPORT_TYPES = frozenset({"text/csv", "application/zip", "text/calendar"})
 
 
 def register(app: Flask) -> None:
@@ -23,7 +27,24 @@ def _headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config.get("HSTS"):
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if _private(response) and "no-store" not in headers.get("Cache-Control", ""):
+        headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
     return response
+
+
+def _private(response) -> bool:
+    """No browser or proxy may keep a copy: every response to a signed-in person, every export
+    or download, and pages opened with a secret link (RSVP, invitation, reset, calendar feed).
+    Static files (the same for everyone, nothing personal) stay cacheable."""
+    if request.endpoint == "static":
+        return False
+    if response.mimetype in EXPORT_TYPES \
+            or "attachment" in response.headers.get("Content-Disposition", "").lower():
+        return True
+    if request.view_args and "token" in request.view_args:
+        return True
+    return current_user.is_authenticated
 
 
 def safe_next(target: str | None) -> str | None:

@@ -1,11 +1,16 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
+from mab.assessments.models import Membership
+from mab.board.csvio import _safe_cell
 from mab.extensions import db
 from mab.markdown import render_markdown
+from mab.meetings.tokens import calendar_token
 from mab.security import safe_next
 from tests.factories import PASSWORD, make_user, team
+from tests.validation.support import make_meeting
 
 
 def test_security_headers(client):
@@ -131,3 +136,72 @@ def test_passwords_are_hashed(app, request_context):
     set_password(user, "steppe-wind-2022")
     assert "steppe-wind-2022" not in user.password_hash
     assert user.password_hash.split(":")[0] in {"pbkdf2", "scrypt"}
+
+
+# --- caching and CSV formulas (issue 11, item 5) ------------------------------------------------
+
+def test_the_csv_neutraliser_covers_leading_white_space_tab_and_carriage_return():
+    dangerous = ["=1+1", "+7 701", "-2", "@SUM(A1)", " =1+1", "  +7", " -1", " @SUM(A1)",
+                 "\t=1", "\r=1", "\n=1", "\u00a0=HYPERLINK(\"http://x\")", " \t =1", "\tplain",
+                 "\rplain"]
+    for value in dangerous:
+        assert _safe_cell(value) == "'" + value, repr(value)
+    for value in ("Ольга = Olga", "a-b", " plain", "1 - 2", "", "e@mail.org"):
+        assert _safe_cell(value) == value, repr(value)
+
+
+def test_every_csv_export_neutralises_a_cell_with_leading_white_space(client, login):
+    assessment, people = team()
+    membership = db.session.scalar(select(Membership).where(
+        Membership.user_id == people["board_member"].id))
+    membership.organisation = " =HYPERLINK(\"http://x\")"
+    db.session.commit()
+    login(people["observer"])
+    body = client.get("/a/kz-2022/board.csv").get_data(as_text=True)
+    assert "' =HYPERLINK" in body
+
+
+def no_store(response) -> bool:
+    return "no-store" in response.headers.get("Cache-Control", "")
+
+
+def test_signed_in_pages_and_errors_are_not_stored(client, login):
+    assessment, people = team()
+    login(people["coordinator"])
+    for path in ("/", "/a/kz-2022/", "/a/kz-2022/audit", "/account", "/outbox",
+                 "/a/kz-2022/nothing-here", "/a/uz-2099/"):
+        response = client.get(path)
+        assert no_store(response), path
+        assert "Expires" not in response.headers, path
+
+
+def test_exports_are_not_stored_even_without_a_session(client, login):
+    assessment, people = team()
+    meeting = make_meeting(assessment)
+    login(people["observer"])
+    for path in ("/a/kz-2022/board.csv", "/a/kz-2022/comments.csv", "/a/kz-2022/annex.zip",
+                 f"/a/kz-2022/meetings/{meeting.id}.ics", f"/a/kz-2022/meetings/{meeting.id}/print",
+                 "/a/kz-2022/annex"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert no_store(response), path
+    client.post("/logout")
+    client.delete_cookie("session")
+    client.delete_cookie("remember_token")
+    feed = client.get(f"/calendar/{calendar_token(people['observer'])}.ics")
+    assert feed.status_code == 200 and no_store(feed)
+
+
+def test_static_files_stay_cacheable_and_anonymous_public_pages_are_left_alone(client, login):
+    assessment, people = team()
+    anonymous = client.get("/static/css/mab.css")
+    assert anonymous.status_code == 200 and not no_store(anonymous)
+    anonymous.close()
+    assert not no_store(client.get("/login"))
+    # A page opened with a secret link is personal even without a session.
+    assert no_store(client.get("/reset/not-a-real-token"))
+    login(people["coordinator"])
+    signed_in = client.get("/static/css/mab.css")
+    assert not no_store(signed_in)        # the same file for everyone: nothing personal in it
+    signed_in.close()
+    assert no_store(client.get("/login"))

@@ -33,3 +33,24 @@ def first_break(events: Iterable[tuple[int | None, str, str, dict]]) -> ChainBre
             return ChainBreak(position, event_id, "content does not match its hash")
         expected_prev = stored_hash
     return None
+
+
+# Values of people's records that only the coordinator reads elsewhere (the board and people
+# pages, the board export): for anyone else the event stays in the log, these values do not.
+PERSONAL_FIELDS = frozenset({"email", "gender", "language", "notes", "reason"})
+PERSONAL_ACTIONS = ("board.", "membership.")
+
+
+@dataclass(frozen=True)
+class ShownChange:
+    field: str
+    value: object
+    hidden: bool = False
+
+
+def shown_changes(action: str, changes: dict | None, *, personal: bool) -> list[ShownChange]:
+    """An event's changed fields as the reader may see them; ``personal``: may read personal
+    details of members (the coordinator)."""
+    private = not personal and action.startswith(PERSONAL_ACTIONS)
+    return [ShownChange(field, None, True) if private and field in PERSONAL_FIELDS
+            else ShownChange(field, value) for field, value in (changes or {}).items()]

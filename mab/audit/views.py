@@ -1,7 +1,7 @@
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -9,12 +9,14 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from mab.assessments.access import assessment_view
+from mab.audit import queries
 from mab.audit.models import AuditEvent
+from mab.audit.rules import shown_changes
 from mab.audit.services import verify_chain
 from mab.auth.models import User
 from mab.extensions import db
 from mab.forms import int_or_none
-from mab.permissions import Action
+from mab.permissions import Action, can
 
 bp = Blueprint("audit", __name__, url_prefix="/a/<slug>")
 PER_PAGE = 100
@@ -41,20 +43,19 @@ def _bounds(assessment, day, *, end=False):
 @bp.get("/audit")
 @assessment_view(Action.VIEW_AUDIT)
 def index(assessment):
+    role = g.membership.role
+    visible = queries.visible_to(assessment, role)
     form = AuditFilterForm(request.args)
     actors = db.session.execute(
         select(User.id, User.name, User.email).where(User.id.in_(
-            select(AuditEvent.actor_id).where(AuditEvent.assessment_id == assessment.id)
-            .distinct()))
+            select(AuditEvent.actor_id).where(*visible).distinct()))
         .order_by(User.name, User.email)).all()
     form.actor.choices = [(None, _l("Anyone"))] + [(a.id, a.name or a.email) for a in actors]
-    types = db.session.scalars(select(AuditEvent.object_type).where(
-        AuditEvent.assessment_id == assessment.id).distinct()
-        .order_by(AuditEvent.object_type)).all()
+    types = db.session.scalars(select(AuditEvent.object_type).where(*visible).distinct()
+                               .order_by(AuditEvent.object_type)).all()
     form.object_type.choices = [("", _l("Anything"))] + [(t, t) for t in types]
     form.validate()
-    query = (select(AuditEvent).where(AuditEvent.assessment_id == assessment.id)
-             .order_by(AuditEvent.id.desc()))
+    query = queries.events(assessment, role)
     if form.actor.data and not form.actor.errors:
         query = query.where(AuditEvent.actor_id == form.actor.data)
     if form.object_type.data and not form.object_type.errors:
@@ -71,5 +72,9 @@ def index(assessment):
         broken = verify_chain()
         chain = {"ok": broken is None, "broken": broken}
     args = {k: v for k, v in request.args.items() if k in form._fields and v}
+    personal = can(role, Action.MANAGE_BOARD)
     return render_template("audit/index.html", assessment=assessment, form=form, page=page,
-                           chain=chain, args=args)
+                           chain=chain, args=args,
+                           partial=queries.hides_uncirculated(role) or not personal,
+                           changes_of=lambda e: shown_changes(e.action, e.changes,
+                                                              personal=personal))

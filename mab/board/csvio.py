@@ -153,10 +153,14 @@ def write_csv(header: list[str], rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+FORMULA_START = ("=", "+", "-", "@")
+
+
 def _safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a leading = + - @ is prefixed with '."""
+    """Neutralise spreadsheet formulas (CSV injection): a cell that starts with = + - @, with a
+    tab or carriage return, or with any white space followed by = + - @ is prefixed with '."""
     text = value.isoformat() if isinstance(value, date) else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if text[:1] in ("\t", "\r") or text.lstrip()[:1] in FORMULA_START:
         return "'" + text
     return text
 
