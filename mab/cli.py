@@ -71,6 +71,40 @@ def send_outbox(limit):
                f"gave up {counts['gave_up']}")
 
 
+@cli.command("import-indicators")
+@click.argument("csv_file", type=click.File("rb"))
+@click.option("--framework", "key", default="roamx-2018", show_default=True,
+              help="The key of a shared framework.")
+@click.option("--attribution", default="", help="Source and licence shown on the catalogue page "
+              "(the current one is kept if empty).")
+def import_indicators(csv_file, key, attribution):
+    """Import questions and indicators into a shared framework (the site admin's).
+
+    Every assessment that uses the framework sees the change; assessments that made their own
+    copy keep it. Coordinators import from their catalogue page, into their own copy.
+    """
+    from mab.framework import csvio, services
+
+    try:
+        framework = services.shared_framework(key)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    rows, errors = csvio.parse_indicators(csv_file.read(),
+                                          themes=services.theme_categories(framework))
+    if errors:
+        db.session.rollback()
+        for error in errors:
+            click.echo(f"line {error.line}: {error.message}" if error.line else error.message,
+                       err=True)
+        raise click.ClickException("Nothing was imported: please correct the file.")
+    counts = services.import_indicators(framework, rows, attribution=attribution, actor=None,
+                                        assessment=None)
+    db.session.commit()
+    click.echo(f"{framework.key}: {counts['added']} new indicator(s), {counts['updated']} "
+               "updated.")
+
+
 @cli.command("verify-audit")
 def verify_audit():
     """Recompute the audit hash chain; exit 1 and name the first broken link if any."""

@@ -1,8 +1,14 @@
-"""Frameworks (shared by assessments) and their tree of items."""
+"""Frameworks and their tree of items.
+
+A framework with no owner is shared (the built-in ROAM-X, or one the site admin loaded): every
+assessment may use it, and only the site admin changes it. A framework with an owner is that
+assessment's own copy: made from a shared one on the assessment's first import, it keeps where
+it came from, when and by whom, and only that assessment sees or changes it.
+"""
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
@@ -18,6 +24,8 @@ class ItemKind(enum.StrEnum):
 
 class Framework(db.Model):
     __tablename__ = "frameworks"
+    __table_args__ = (CheckConstraint("owner_assessment_id IS NULL OR NOT builtin",
+                                      name="builtin_shared"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)   # e.g. roamx-2018
@@ -26,6 +34,22 @@ class Framework(db.Model):
     attribution: Mapped[str] = mapped_column(Text, default="")
     builtin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The assessment whose own copy this is; None for a shared framework. ``use_alter`` because
+    # assessments point at their framework too (a cycle the schema tools order by ALTER).
+    owner_assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE", use_alter=True), index=True)
+    # Provenance of a copy: the framework it was copied from, when, and by whom.
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("frameworks.id", ondelete="SET NULL"), index=True)
+    copied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    copied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    copied_from = relationship("Framework", remote_side=[id], lazy="select")
+    copied_by = relationship("User", lazy="select")
+
+    @property
+    def shared(self) -> bool:
+        return self.owner_assessment_id is None
 
 
 class FrameworkItem(db.Model):

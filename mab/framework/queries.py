@@ -1,7 +1,12 @@
 """The catalogue tree and its coverage by drafts, in a fixed number of queries."""
 from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.extensions import db
@@ -78,5 +83,54 @@ def _draft_flags(assessment) -> tuple[set[int], set[int], set[int]]:
     return drafted, circulated, validated
 
 
-def frameworks() -> list[Framework]:
-    return db.session.scalars(select(Framework).order_by(Framework.name, Framework.version)).all()
+def frameworks_for(assessment) -> list[Framework]:
+    """The frameworks this assessment may choose: the shared ones and its own copies, never
+    another assessment's."""
+    return db.session.scalars(select(Framework).where(or_(
+        Framework.owner_assessment_id.is_(None), Framework.owner_assessment_id == assessment.id))
+        .order_by(Framework.name, Framework.version, Framework.id)).all()
+
+
+def copied_on(framework: Framework, assessment) -> date | None:
+    """The day the copy was made, where the assessment takes place."""
+    if framework.copied_at is None:
+        return None
+    return framework.copied_at.astimezone(ZoneInfo(assessment.timezone)).date()
+
+
+def framework_choices(assessment) -> list[tuple[int, str]]:
+    """The scope form's choices, in plain words."""
+    choices = []
+    for framework in frameworks_for(assessment):
+        label = f"{framework.name} {framework.version}"
+        if framework.owner_assessment_id is not None:
+            made = copied_on(framework, assessment)
+            label = _("%(name)s (your assessment's copy, made on %(date)s)", name=label,
+                      date=format_date(made, "long")) if made else \
+                _("%(name)s (your assessment's copy)", name=label)
+        choices.append((framework.id, label))
+    return choices
+
+
+@dataclass
+class Provenance:
+    own: bool
+    source: str = ""          # name and version of the framework it was copied from
+    made_on: date | None = None
+    made_by: str = ""
+
+
+def provenance(framework: Framework | None, assessment) -> Provenance | None:
+    """Whose catalogue this is and, for a copy, where it came from, when and by whom."""
+    if framework is None:
+        return None
+    if framework.owner_assessment_id is None:
+        return Provenance(own=False)
+    framework = db.session.scalars(select(Framework).where(Framework.id == framework.id)
+                                   .options(joinedload(Framework.copied_from),
+                                            joinedload(Framework.copied_by))).one()
+    source = framework.copied_from or framework
+    person = framework.copied_by
+    return Provenance(own=True, source=f"{source.name} {source.version}",
+                      made_on=copied_on(framework, assessment),
+                      made_by=person.display_name if person is not None else "")

@@ -1,13 +1,22 @@
-"""Loading the built-in framework, importing indicators, choosing an assessment's scope."""
+"""Loading the built-in framework, importing indicators, choosing an assessment's scope.
+
+Whose catalogue is whose: a shared framework (no owner: the built-in ROAM-X, or one the site
+admin loaded with ``flask mab import-indicators``) is changed by the site admin alone. A
+coordinator's import goes to the assessment's own copy, made on its first import
+(``import_for_assessment``), so it never changes what another assessment shows.
+"""
 import csv
 import io
 from importlib import resources
 
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, select, update
 
 from mab.audit.services import record_event
+from mab.errors import DomainError
 from mab.extensions import db
 from mab.framework.models import Framework, FrameworkItem, ItemKind
+from mab.types import utcnow
 
 BUILTIN_KEY = "roamx-2018"
 BUILTIN_ATTRIBUTION = (
@@ -52,7 +61,12 @@ def theme_categories(framework: Framework) -> dict[str, str]:
 
 
 def import_indicators(framework: Framework, rows, *, attribution: str, actor, assessment) -> dict:
-    """Add or update questions and indicators by code (rows already validated)."""
+    """Add or update questions and indicators by code (rows already validated).
+
+    Changes ``framework`` itself, whoever uses it: only for the site admin's shared frameworks
+    (the CLI, the demo seed) and an assessment's own copy. A coordinator's import goes through
+    ``import_for_assessment``.
+    """
     themes = themes_of(framework)
     items = {(i.kind, i.code): i for i in db.session.scalars(select(FrameworkItem).where(
         FrameworkItem.framework_id == framework.id,
@@ -88,7 +102,141 @@ def import_indicators(framework: Framework, rows, *, attribution: str, actor, as
     return {"added": added, "updated": updated}
 
 
+def usable_by(framework: Framework, assessment) -> bool:
+    """A shared framework, or this assessment's own copy (never another assessment's)."""
+    return framework.shared or framework.owner_assessment_id == assessment.id
+
+
+def copy_key(source: Framework, assessment) -> str:
+    """A unique key for the assessment's copy, derived from the source's and the slug."""
+    limit = Framework.__table__.c.key.type.length
+    base = f"{source.key}.{assessment.slug}"[:limit]
+    taken = set(db.session.scalars(select(Framework.key).where(
+        Framework.key.like(f"{base[:limit - 4]}%"))))
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        suffix = f"-{n}"
+        key = base[:limit - len(suffix)] + suffix
+    return key
+
+
+def item_references() -> list:
+    """Every column outside the catalogue that points at a framework item, with its table.
+
+    Each such table must carry ``assessment_id``: that is how a copy knows which rows are the
+    copying assessment's to move (a test keeps new tables to this rule).
+    """
+    target = FrameworkItem.__table__.c.id
+    return [(table, fk.parent) for table in db.metadata.sorted_tables
+            if table is not FrameworkItem.__table__
+            for fk in table.foreign_keys if fk.column is target]
+
+
+def _remap_items(assessment, mapping: dict[int, int]) -> int:
+    """Point the assessment's rows from old items to their copies; how many rows moved."""
+    moved, touched = 0, set()
+    for table, column in item_references():
+        if "assessment_id" not in table.c:
+            raise RuntimeError(f"{table.name}.{column.name} points at framework items without "
+                               "an assessment_id: teach _remap_items how to find its rows")
+        used = set(db.session.scalars(select(column).distinct().where(
+            table.c.assessment_id == assessment.id, column.is_not(None))))
+        pairs = {old: mapping[old] for old in used if old in mapping}
+        if not pairs:
+            continue
+        result = db.session.execute(
+            update(table)
+            .where(table.c.assessment_id == assessment.id, column.in_(list(pairs)))
+            .values({column.name: case(pairs, value=column)}))
+        moved += result.rowcount
+        touched.add(table)
+    # The rows changed under the ORM: reload the ones this session holds.
+    for obj in list(db.session.identity_map.values()):
+        if getattr(type(obj), "__table__", None) in touched:
+            db.session.expire(obj)
+    return moved
+
+
+def copy_for_assessment(source: Framework, assessment, *, actor) -> Framework:
+    """Make the assessment's own copy of a shared framework and switch the assessment to it.
+
+    Items keep their codes, titles, order and tree; the assessment's rows that pointed at the
+    source's items (drafts) now point at the copies. Other assessments keep the source.
+    """
+    if not source.shared:
+        raise ValueError(f"framework {source.key} is an assessment's own copy already")
+    db.session.flush()
+    copy = Framework(key=copy_key(source, assessment), name=source.name, version=source.version,
+                     attribution=source.attribution, builtin=False,
+                     owner_assessment_id=assessment.id, copied_from_id=source.id,
+                     copied_at=utcnow(), copied_by_id=actor.id if actor is not None else None)
+    db.session.add(copy)
+    db.session.flush()
+    pending = db.session.scalars(select(FrameworkItem).where(
+        FrameworkItem.framework_id == source.id).order_by(FrameworkItem.id)).all()
+    source_ids = {i.id for i in pending}
+    mapping: dict[int, int] = {}
+    while pending:    # parents first, one level at a time
+        ready = [i for i in pending if i.parent_id is None or i.parent_id in mapping
+                 or i.parent_id not in source_ids]
+        if not ready:
+            raise RuntimeError(f"framework {source.key}: its items form a cycle")
+        copies = [FrameworkItem(framework_id=copy.id, kind=i.kind, code=i.code, title=i.title,
+                                core=i.core, position=i.position,
+                                parent_id=mapping.get(i.parent_id)) for i in ready]
+        db.session.add_all(copies)
+        db.session.flush()
+        mapping.update({old.id: new.id for old, new in zip(ready, copies)})
+        pending = [i for i in pending if i.id not in mapping]
+    moved = _remap_items(assessment, mapping)
+    previous = assessment.framework_id
+    assessment.framework_id = copy.id
+    db.session.flush()
+    record_event("framework.copied", copy, actor=actor, assessment=assessment,
+                 changes={"copied_from": source.key, "key": copy.key, "items": len(mapping),
+                          "rows_moved": moved, "framework": [previous, copy.id]})
+    return copy
+
+
+def import_for_assessment(assessment, rows, *, attribution: str, actor) -> dict:
+    """A coordinator's import: into the assessment's own copy, made first if it has none.
+
+    Returns the counts and ``copied``: the copy made by this import, or None.
+    """
+    # Two first imports at once must not make two copies: the second waits for the first
+    # (a row lock on PostgreSQL; SQLite has one writer anyway), then finds the copy.
+    db.session.refresh(assessment, ["framework_id"], with_for_update=True)
+    framework = db.session.get(Framework, assessment.framework_id) \
+        if assessment.framework_id else None
+    if framework is None:
+        raise DomainError(_l("Choose a framework first."))
+    if not usable_by(framework, assessment):
+        raise DomainError(_l("This framework belongs to another assessment."))
+    copied = None
+    if framework.shared:
+        framework = copied = copy_for_assessment(framework, assessment, actor=actor)
+    counts = import_indicators(framework, rows, attribution=attribution, actor=actor,
+                               assessment=assessment)
+    return {**counts, "copied": copied}
+
+
+def shared_framework(key: str) -> Framework:
+    """A shared framework by key, for the site admin's ``flask mab import-indicators``."""
+    if key == BUILTIN_KEY:
+        ensure_builtin()
+    framework = db.session.scalar(select(Framework).where(Framework.key == key))
+    if framework is None:
+        raise DomainError(_l("There is no framework with the key %(key)s.", key=key))
+    if not framework.shared:
+        raise DomainError(_l("This framework is an assessment's own copy: its coordinator "
+                             "imports into it from the catalogue page."))
+    return framework
+
+
 def set_scope(assessment, framework: Framework, core_only: bool, *, actor) -> None:
+    if framework is None or not usable_by(framework, assessment):
+        raise DomainError(_l("Choose one of the frameworks offered."), field="framework_id")
     changes = {}
     if assessment.framework_id != framework.id:
         changes["framework"] = [assessment.framework_id, framework.id]

@@ -4,12 +4,25 @@ from flask_login import current_user
 
 from mab.assessments.access import assessment_view
 from mab.drafts.forms import IndicatorImportForm, ScopeForm
+from mab.errors import DomainError
 from mab.extensions import db
 from mab.framework import csvio, queries, services
 from mab.framework.models import Framework
 from mab.permissions import Action, can
 
 bp = Blueprint("framework", __name__, url_prefix="/a/<slug>")
+
+
+def _page(assessment, *, manager, import_form=None, errors=(), q="", status=200):
+    framework, categories, total = queries.catalogue(assessment, search=q)
+    scope = ScopeForm(framework_id=assessment.framework_id,
+                      scope="core" if assessment.core_only else "all")
+    scope.framework_id.choices = queries.framework_choices(assessment)
+    return render_template("framework/index.html", assessment=assessment, framework=framework,
+                           provenance=queries.provenance(framework, assessment),
+                           categories=categories, total=total, manager=manager, scope_form=scope,
+                           import_form=import_form or IndicatorImportForm(), q=q,
+                           errors=list(errors)), status
 
 
 @bp.get("/framework")
@@ -20,25 +33,23 @@ def index(assessment):
     if assessment.framework_id is None and manager:
         services.ensure_builtin()
         db.session.commit()
-    framework, categories, total = queries.catalogue(assessment, search=request.args.get("q", ""))
-    scope = ScopeForm(framework_id=assessment.framework_id,
-                      scope="core" if assessment.core_only else "all")
-    scope.framework_id.choices = [(f.id, f"{f.name} {f.version}") for f in queries.frameworks()]
-    return render_template("framework/index.html", assessment=assessment, framework=framework,
-                           categories=categories, total=total, manager=manager, scope_form=scope,
-                           import_form=IndicatorImportForm(), q=request.args.get("q", ""),
-                           errors=[])
+    return _page(assessment, manager=manager, q=request.args.get("q", ""))
 
 
 @bp.post("/framework/scope")
 @assessment_view(Action.MANAGE_BOARD)
 def scope(assessment):
     form = ScopeForm()
-    form.framework_id.choices = [(f.id, f.name) for f in queries.frameworks()]
+    # Only the shared frameworks and this assessment's own: another's id is not a choice.
+    form.framework_id.choices = queries.framework_choices(assessment)
     if not form.validate_on_submit():
         abort(400)
-    services.set_scope(assessment, db.session.get(Framework, form.framework_id.data),
-                       form.scope.data == "core", actor=current_user)
+    try:
+        services.set_scope(assessment, db.session.get(Framework, form.framework_id.data),
+                           form.scope.data == "core", actor=current_user)
+    except DomainError:
+        db.session.rollback()
+        abort(400)
     db.session.commit()
     flash(_("The framework and scope are saved."), "success")
     return redirect(url_for("framework.index", slug=assessment.slug))
@@ -58,17 +69,21 @@ def import_indicators(assessment):
         rows, errors = csvio.parse_indicators(form.file.data.read(),
                                               themes=services.theme_categories(framework))
         if not errors:
-            counts = services.import_indicators(framework, rows,
-                                                attribution=form.attribution.data or "",
-                                                actor=current_user, assessment=assessment)
+            try:
+                counts = services.import_for_assessment(
+                    assessment, rows, attribution=form.attribution.data or "",
+                    actor=current_user)
+            except DomainError as error:
+                db.session.rollback()
+                flash(str(error.message), "error")
+                return redirect(url_for("framework.index", slug=assessment.slug))
             db.session.commit()
-            flash(_("Imported: %(added)d new indicators, %(updated)d updated.", **counts),
-                  "success")
+            if counts["copied"] is not None:
+                label = " ".join((framework.name, framework.version))
+                flash(_("Your assessment now has its own copy of %(name)s: this import and "
+                        "the next ones change only your copy, never another assessment's "
+                        "catalogue.", name=label), "info")
+            flash(_("Imported: %(added)d new indicators, %(updated)d updated.",
+                    added=counts["added"], updated=counts["updated"]), "success")
             return redirect(url_for("framework.index", slug=assessment.slug))
-    fw, categories, total = queries.catalogue(assessment)
-    scope = ScopeForm(framework_id=assessment.framework_id,
-                      scope="core" if assessment.core_only else "all")
-    scope.framework_id.choices = [(f.id, f"{f.name} {f.version}") for f in queries.frameworks()]
-    return render_template("framework/index.html", assessment=assessment, framework=fw,
-                           categories=categories, total=total, manager=True, scope_form=scope,
-                           import_form=form, q="", errors=errors), 422
+    return _page(assessment, manager=True, import_form=form, errors=errors, status=422)
