@@ -267,12 +267,12 @@ def save_minutes(meeting: Meeting, assessment: Assessment, *, actor, minutes: st
     members = {m.id for m in invitable(assessment)}
     meeting.action_items.clear()
     for item in items:
-        if not item["text"].strip():
+        if not (item["text"] or "").strip():
             continue
         owner = item.get("owner_id")
         if owner is not None and owner not in members:
             raise DomainError(_l("Choose an owner from this assessment."))
-        meeting.action_items.append(ActionItem(text=item["text"].strip(), owner_id=owner,
+        meeting.action_items.append(ActionItem(text=(item["text"] or "").strip(), owner_id=owner,
                                                due_on=item.get("due_on"),
                                                done=bool(item.get("done"))))
     changes["action_items"] = len(meeting.action_items)
