@@ -1,14 +1,17 @@
 """Reads for the meeting pages; eager loading chosen here."""
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from mab.assessments.models import Assessment, Membership
+from mab.assessments.models import Assessment, Membership, Role
+from mab.board import queries as board_queries
 from mab.board.queries import seat_of
 from mab.board.rules import Seat
 from mab.extensions import db
-from mab.meetings.models import Invitation, Meeting, MeetingStatus, Rsvp
+from mab.meetings import rules
+from mab.meetings.models import Attendance, Invitation, Meeting, MeetingStatus, Rsvp
 
 
 def _list(assessment: Assessment) -> Select:
@@ -46,6 +49,28 @@ def my_invitations(membership: Membership, meeting_ids) -> dict[int, Invitation]
 def seat(invitation: Invitation) -> Seat:
     """The invitee's board seat, with its status and dates as in board.queries.seats."""
     return seat_of(invitation.membership)
+
+
+def with_invitees():
+    """Loader option: a meeting's invitations with their memberships and users."""
+    return selectinload(Meeting.invitations).options(
+        joinedload(Invitation.membership).joinedload(Membership.user))
+
+
+def board_attendance(assessment: Assessment, meeting: Meeting, invitations=None, *, board=None,
+                     groups=None) -> rules.BoardAttendance:
+    """The meeting's board attendance and quorum, as the meeting page and the annex show it.
+
+    ``board`` (every board seat) and ``groups`` may be passed when measuring many meetings."""
+    invitations = meeting.invitations if invitations is None else invitations
+    board = board_queries.seats(assessment) if board is None else board
+    groups = board_queries.rule_groups(assessment) if groups is None else groups
+    invitees = [rules.Invitee(seat(i), str(i.rsvp), i.attendance == Attendance.PRESENT)
+                for i in invitations if i.membership.role == Role.BOARD_MEMBER]
+    day = meeting.starts_at.astimezone(ZoneInfo(assessment.timezone)).date()
+    return rules.board_attendance(invitees, board, groups, day,
+                                  members_pct=assessment.quorum_members_pct,
+                                  groups_pct=assessment.quorum_groups_pct)
 
 
 def next_meetings_for(membership: Membership, now: datetime, limit: int = 5) -> list[Meeting]:

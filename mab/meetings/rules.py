@@ -1,9 +1,9 @@
 """Meeting rules (DESIGN section 4): quorum and the balance of who is expected or present."""
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from mab.board.rules import Seat, group_gender_table
+from mab.board.rules import Seat, Table, composition, group_gender_table, serving_on
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,58 @@ def attendance_gaps(seats: list[Seat], groups) -> Gaps:
     return Gaps(missing_groups, missing_genders)
 
 
+@dataclass(frozen=True)
+class Invitee:
+    """A board member's invitation, as the attendance rule needs it."""
+    seat: Seat
+    rsvp: str            # pending, yes, no, maybe
+    present: bool        # the roll call marked them present
+
+
+@dataclass(frozen=True)
+class BoardAttendance:
+    """Who of the board is expected at and present on a meeting's day, and the quorum."""
+    expected: list[Seat]
+    present: list[Seat]
+    active: list[Seat]
+    expected_table: Table
+    present_table: Table
+    expected_gaps: Gaps | None    # None when no board member is invited
+    quorum: Quorum
+
+
+def board_attendance(invitees: list[Invitee], board: list[Seat], groups, day: date, *,
+                     members_pct: int = 50, groups_pct: int = 50) -> BoardAttendance:
+    """The one answer to "who counts" for a meeting held on ``day`` (in the assessment's zone).
+
+    Only the board of that day counts: an invitee who had stepped down before it, or was
+    appointed after it, is neither expected nor present as a member, and the quorum is measured
+    against the members serving that day (``board``: every board seat of the assessment).
+    """
+    serving = [i for i in invitees if serving_on(i.seat, day)]
+    expected = [i.seat for i in serving if str(i.rsvp) in ("yes", "maybe")]
+    present = [i.seat for i in serving if i.present]
+    active = composition(board, day)
+    # A group is missing only if it has members who could come.
+    staffed = [g for g in groups if any(s.group_id == g.id for s in active)]
+    return BoardAttendance(
+        expected=expected, present=present, active=active,
+        expected_table=group_gender_table(expected, groups),
+        present_table=group_gender_table(present, groups),
+        expected_gaps=attendance_gaps(expected, staffed) if invitees else None,
+        quorum=quorum(present, active, [g.id for g in groups], members_pct=members_pct,
+                      groups_pct=groups_pct))
+
+
 def rsvp_open(starts_at: datetime, now: datetime, cancelled: bool) -> bool:
     return not cancelled and now < starts_at
 
 
 def reminder_due(starts_at: datetime, now: datetime, offset_days: int) -> bool:
     """A reminder ``offset_days`` before the start is due once that moment has passed."""
-    from datetime import timedelta
     return starts_at - timedelta(days=offset_days) <= now < starts_at
+
+
+def can_remind(status: str) -> bool:
+    """Only a scheduled meeting can be reminded of (not a held or cancelled one)."""
+    return str(status) == "scheduled"

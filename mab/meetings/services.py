@@ -198,6 +198,8 @@ def record_rsvp(invitation: Invitation, answer: str, *, actor=None) -> None:
 
 def remind(meeting: Meeting, invitations, *, actor=None, offset_days: int | None = None) -> int:
     """Remind pending invitees; with ``offset_days`` (the worker) at most once per offset."""
+    if not rules.can_remind(meeting.status):
+        raise DomainError(_l("Only a scheduled meeting can be reminded of."))
     sent = 0
     for invitation in invitations:
         if invitation.rsvp != Rsvp.PENDING or invitation.meeting_id != meeting.id:

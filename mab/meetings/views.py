@@ -19,8 +19,6 @@ from flask_login import current_user, login_required
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership
 from mab.auth.models import User
-from mab.board import queries as board_queries
-from mab.board import rules as board_rules
 from mab.board.csvio import csv_response, write_csv
 from mab.errors import DomainError
 from mab.extensions import db
@@ -228,6 +226,7 @@ def show(assessment, meeting_id):
     data = {"assessment": assessment, "meeting": meeting, "invitations": invitations,
             "mine": mine, "manager": _manager(), "now": utcnow(),
             "agenda": render_markdown(meeting.agenda),
+            "can_remind": rules.can_remind(meeting.status),
             "rsvp_form": RsvpForm(answer=str(mine.rsvp) if mine and mine.rsvp != Rsvp.PENDING
                                   else "yes"),
             "viewer_tz": current_user.timezone
@@ -246,24 +245,9 @@ def show(assessment, meeting_id):
 
 
 def _expected(assessment, meeting, invitations):
-    groups = board_queries.rule_groups(assessment)
-    board = [i for i in invitations if i.membership.role == "board_member"]
-    expected = [queries.seat(i) for i in board if i.rsvp in (Rsvp.YES, Rsvp.MAYBE)]
-    # The board on the day of the meeting: only its members count towards the quorum.
-    day = meeting.starts_at.astimezone(ZoneInfo(assessment.timezone)).date()
-    present = [s for s in (queries.seat(i) for i in board if i.attendance == Attendance.PRESENT)
-               if board_rules.serving_on(s, day)]
-    active = board_rules.composition(board_queries.seats(assessment), day)
-    # A group is missing only if it has members who could come.
-    staffed = [gr for gr in groups if any(s.group_id == gr.id for s in active)]
-    return {
-        "expected_table": board_rules.group_gender_table(expected, groups),
-        "expected_gaps": rules.attendance_gaps(expected, staffed) if board else None,
-        "present_table": board_rules.group_gender_table(present, groups),
-        "quorum": rules.quorum(present, active, [gr.id for gr in groups],
-                               members_pct=assessment.quorum_members_pct,
-                               groups_pct=assessment.quorum_groups_pct),
-    }
+    figures = queries.board_attendance(assessment, meeting, invitations)
+    return {"expected_table": figures.expected_table, "expected_gaps": figures.expected_gaps,
+            "present_table": figures.present_table, "quorum": figures.quorum}
 
 
 @bp.get("/a/<slug>/meetings/<int:meeting_id>.ics")
@@ -301,12 +285,8 @@ def remind(assessment, meeting_id):
         return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
     chosen = [i for i in meeting.invitations if i.id in set(form.invitations.data)]
 
-    def action():
-        if meeting.status != MeetingStatus.SCHEDULED:
-            raise DomainError(_("Only a scheduled meeting can be reminded of."))
-        services.remind(meeting, chosen, actor=current_user)
-
-    return _act(assessment, meeting, action, _("Reminders are in the outbox."))
+    return _act(assessment, meeting, lambda: services.remind(meeting, chosen, actor=current_user),
+                _("Reminders are in the outbox."))
 
 
 # --- roll call, minutes, exports -------------------------------------------------------------

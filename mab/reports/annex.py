@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from mab.assessments.models import Assessment, Membership, Role
 from mab.board import queries as board_queries
@@ -15,7 +14,7 @@ from mab.comments.models import Comment
 from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.extensions import db
 from mab.meetings import queries as meeting_queries
-from mab.meetings.models import Attendance, Meeting, MeetingStatus
+from mab.meetings.models import Meeting, MeetingStatus
 from mab.validation import queries as validation_queries
 
 
@@ -59,20 +58,21 @@ def meetings_section(assessment: Assessment) -> list[dict]:
     meetings = db.session.scalars(
         select(Meeting).where(Meeting.assessment_id == assessment.id,
                               Meeting.status == MeetingStatus.HELD)
-        .options(selectinload(Meeting.invitations))
+        .options(meeting_queries.with_invitees())
         .order_by(Meeting.starts_at)).all()
     groups = board_queries.rule_groups(assessment)
+    board = board_queries.seats(assessment)
     result = []
     for meeting in meetings:
         counts = Counter(str(i.attendance) if i.attendance else "unrecorded"
                          for i in meeting.invitations)
-        present_board = [meeting_queries.seat(i) for i in meeting.invitations
-                         if i.attendance == Attendance.PRESENT
-                         and i.membership.role == Role.BOARD_MEMBER]
+        # The same rule as the meeting page: only the board of the meeting's day counts.
+        figures = meeting_queries.board_attendance(assessment, meeting, board=board,
+                                                   groups=groups)
         result.append({"meeting": meeting, "invited": len(meeting.invitations),
                        "present": counts["present"], "absent": counts["absent"],
-                       "excused": counts["excused"],
-                       "table": board_rules.group_gender_table(present_board, groups)})
+                       "excused": counts["excused"], "table": figures.present_table,
+                       "quorum": figures.quorum})
     return result
 
 

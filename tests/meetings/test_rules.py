@@ -179,3 +179,45 @@ def test_rsvp_closed_on_a_cancelled_meeting():
 ])
 def test_reminder_due(before, offset, due):
     assert reminder_due(START, START - before, offset) is due
+
+
+# --- board attendance: who counts on the meeting's day (meeting page and annex) ---------------
+
+def test_board_attendance_counts_only_the_board_of_the_day():
+    from datetime import date
+
+    from mab.meetings.rules import Invitee, board_attendance
+    day = date(2022, 3, 29)
+    groups = [Group(1, "Government", 1), Group(2, "Academia", 1), Group(3, "Media", 1)]
+    serving = Seat(1, "woman", "active", appointed_on=date(2022, 1, 1))
+    absent = Seat(2, "man", "active", appointed_on=date(2022, 1, 1))
+    gone = Seat(3, "man", "stepped_down", appointed_on=date(2021, 1, 1),
+                stepped_down_on=date(2022, 3, 1))
+    late = Seat(3, "woman", "active", appointed_on=date(2022, 4, 1))
+    invitees = [Invitee(serving, "yes", True), Invitee(absent, "maybe", False),
+                Invitee(gone, "yes", True), Invitee(late, "yes", True)]
+    figures = board_attendance(invitees, [serving, absent, gone, late], groups, day)
+    assert figures.present == [serving]
+    assert figures.expected == [serving, absent]
+    assert figures.active == [serving, absent]
+    assert figures.present_table.total == 1 and figures.expected_table.total == 2
+    assert figures.quorum == Quorum(True, 1, 2, 1, 1, 2, 1)
+    assert figures.expected_gaps == Gaps([], [])
+    # The day after the late member's appointment, they count.
+    later = board_attendance(invitees, [serving, absent, gone, late], groups, date(2022, 4, 2))
+    assert later.present == [serving, late] and later.quorum.members == 3
+
+
+def test_board_attendance_without_board_invitees_has_no_gaps():
+    from datetime import date
+
+    from mab.meetings.rules import board_attendance
+    figures = board_attendance([], [seat(1)], [Group(1, "Government", 1)], date(2022, 3, 29))
+    assert figures.expected_gaps is None and not figures.quorum.ok
+
+
+@pytest.mark.parametrize("status, ok", [("scheduled", True), ("held", False),
+                                        ("cancelled", False)])
+def test_only_a_scheduled_meeting_can_be_reminded(status, ok):
+    from mab.meetings.rules import can_remind
+    assert can_remind(status) is ok
