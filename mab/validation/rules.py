@@ -119,3 +119,48 @@ def as_dict(result: Outcome) -> dict:
     return {"passed": result.passed,
             "conditions": [{"code": c.code, "ok": c.ok, "figures": c.figures}
                            for c in result.conditions]}
+
+
+# --- which versions may be validated ---------------------------------------------------------
+
+NOT_CIRCULATED, SUPERSEDED, HAS_ROUND = "not_circulated", "superseded", "has_round"
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    """A draft version, as the choice of what to validate needs it."""
+    id: int
+    draft_id: int
+    number: int
+    circulated: bool
+    has_round: bool = False
+
+
+@dataclass(frozen=True)
+class Blocker:
+    reason: str                      # NOT_CIRCULATED, SUPERSEDED or HAS_ROUND
+    later: int | None = None         # SUPERSEDED: the number of the later circulated version
+
+
+def validation_blocker(version: VersionFacts, versions) -> Blocker | None:
+    """Why ``version`` cannot be put to validation, or None: it must have been circulated, no
+    later version of its draft (among ``versions``) circulated, and have no round yet."""
+    if not version.circulated:
+        return Blocker(NOT_CIRCULATED)
+    later = min((v.number for v in versions if v.draft_id == version.draft_id
+                 and v.number > version.number and v.circulated), default=None)
+    if later is not None:
+        return Blocker(SUPERSEDED, later)
+    if version.has_round:
+        return Blocker(HAS_ROUND)
+    return None
+
+
+def validation_candidates(versions) -> list[VersionFacts]:
+    """The versions that may be validated: of each draft, the latest circulated, if it has no
+    round yet (in the order given)."""
+    versions = list(versions)
+    by_draft: dict[int, list[VersionFacts]] = {}
+    for v in versions:
+        by_draft.setdefault(v.draft_id, []).append(v)
+    return [v for v in versions if validation_blocker(v, by_draft[v.draft_id]) is None]

@@ -23,6 +23,12 @@ def active_members(assessment: Assessment) -> list[Membership]:
         Membership.board_status == BoardStatus.ACTIVE)).all()
 
 
+def _facts(version: DraftVersion, *, has_round: bool = False) -> rules.VersionFacts:
+    """A version is frozen when it is circulated (drafts.services.circulate)."""
+    return rules.VersionFacts(version.id, version.draft_id, version.number,
+                              circulated=version.frozen, has_round=has_round)
+
+
 def superseded_by(version: DraftVersion) -> DraftVersion | None:
     """A later version of the draft that has been circulated, if any."""
     return next((v for v in version.draft.versions
@@ -37,14 +43,19 @@ def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeti
                actor) -> ValidationRound:
     if version.draft.assessment_id != assessment.id:
         raise DomainError(_l("Choose a version of this assessment."), field="version_id")
-    if version.circulation is None or not version.frozen:
+    has_round = db.session.scalar(select(ValidationRound.id).where(
+        ValidationRound.version_id == version.id)) is not None
+    facts = _facts(version, has_round=has_round)
+    if version.circulation is None:
+        facts = rules.VersionFacts(version.id, version.draft_id, version.number, False)
+    blocker = rules.validation_blocker(facts,
+                                       [_facts(v) for v in version.draft.versions])
+    if blocker is not None and blocker.reason == rules.NOT_CIRCULATED:
         raise DomainError(_l("Only a circulated version can be validated."), field="version_id")
-    later = superseded_by(version)
-    if later is not None:
+    if blocker is not None and blocker.reason == rules.SUPERSEDED:
         raise DomainError(_l("Version %(n)d has been superseded by version %(m)d.",
-                             n=version.number, m=later.number), field="version_id")
-    if db.session.scalar(select(ValidationRound.id).where(
-            ValidationRound.version_id == version.id)) is not None:
+                             n=version.number, m=blocker.later), field="version_id")
+    if blocker is not None:
         raise DomainError(_l("This version already has a validation round; a later version "
                              "needs its own."), field="version_id")
     if deadline is None or deadline < assessment.today():

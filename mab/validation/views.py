@@ -52,7 +52,6 @@ def _meetings(assessment):
 
 
 def _candidates(assessment) -> list[tuple[int, str]]:
-    """Circulated versions that are the latest circulated of their draft and have no round."""
     rows = db.session.execute(
         select(DraftVersion.id, DraftVersion.number, DraftVersion.draft_id, Draft.title)
         .join(Draft, Draft.id == DraftVersion.draft_id)
@@ -61,11 +60,11 @@ def _candidates(assessment) -> list[tuple[int, str]]:
         .order_by(Draft.title, DraftVersion.number)).all()
     taken = set(db.session.scalars(select(ValidationRound.version_id).where(
         ValidationRound.assessment_id == assessment.id)))
-    latest: dict[int, tuple] = {}
-    for row in rows:
-        latest[row.draft_id] = row
-    return [(r.id, _("%(title)s, version %(n)d", title=r.title, n=r.number))
-            for r in latest.values() if r.id not in taken]
+    titles = {r.id: r.title for r in rows}
+    chosen = rules.validation_candidates(
+        rules.VersionFacts(r.id, r.draft_id, r.number, circulated=True, has_round=r.id in taken)
+        for r in rows)
+    return [(v.id, _("%(title)s, version %(n)d", title=titles[v.id], n=v.number)) for v in chosen]
 
 
 def _open_form(assessment, form=None):

@@ -213,3 +213,33 @@ def test_the_stored_form_keeps_every_condition_and_figure():
     assert stored["conditions"][0] == {"code": "responded", "ok": True,
                                        "figures": {"responded": 1, "active": 2, "pct": 50,
                                                    "needs_pct": 50}}
+
+
+# --- which versions may be validated ----------------------------------------------------------
+
+def test_validation_candidates_are_the_latest_circulated_version_of_each_draft_without_a_round():
+    from mab.validation.rules import VersionFacts, validation_candidates
+    a1, a2 = VersionFacts(1, 10, 1, True), VersionFacts(2, 10, 2, True)
+    a3 = VersionFacts(3, 10, 3, False)                  # written, not circulated
+    b1 = VersionFacts(4, 20, 1, True, has_round=True)   # already validated
+    c1 = VersionFacts(5, 30, 1, True)
+    assert validation_candidates([a1, a2, a3, b1, c1]) == [a2, c1]
+    assert validation_candidates([]) == []
+
+
+def test_validation_blocker_says_why():
+    from mab.validation.rules import (
+        HAS_ROUND,
+        NOT_CIRCULATED,
+        SUPERSEDED,
+        Blocker,
+        VersionFacts,
+        validation_blocker,
+    )
+    v1, v2, v3 = (VersionFacts(1, 10, 1, True), VersionFacts(2, 10, 2, True),
+                  VersionFacts(3, 10, 3, True))
+    other = VersionFacts(9, 99, 5, True)
+    assert validation_blocker(v1, [v1, v2, v3, other]) == Blocker(SUPERSEDED, 2)
+    assert validation_blocker(v3, [v1, v2, v3, other]) is None
+    assert validation_blocker(VersionFacts(4, 10, 4, False), [v1]) == Blocker(NOT_CIRCULATED)
+    assert validation_blocker(VersionFacts(3, 10, 3, True, True), [v1, v3]) == Blocker(HAS_ROUND)
