@@ -74,6 +74,12 @@ def serving_on(seat: Seat, on: date) -> bool:
     return True
 
 
+def gender_editable(gender: str | None, recorded_by_coordinator: bool) -> bool:
+    """The coordinator may record a member's gender only while the person has not described it
+    themselves: when none is recorded, or when the coordinator recorded it."""
+    return gender is None or bool(recorded_by_coordinator)
+
+
 def composition(seats, on: date, *, with_nominees: bool = False) -> list[Seat]:
     """The board on a date; with nominees, the board if every current nominee were appointed."""
     board = [s for s in seats if serving_on(s, on)]

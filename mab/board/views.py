@@ -1,11 +1,8 @@
 import base64
-import hashlib
-import hmac
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -19,7 +16,7 @@ from flask_login import current_user
 from mab.assessments.access import assessment_view
 from mab.assessments.models import BoardStatus, Membership, Role
 from mab.auth.models import User
-from mab.board import charts, csvio, queries, rules, services
+from mab.board import charts, csvio, queries, rules, services, tokens
 from mab.board.explain import explain
 from mab.board.forms import (
     AppointForm,
@@ -132,8 +129,8 @@ def edit(assessment, membership_id):
         try:
             services.update_board_member(membership, actor=current_user, **_board_fields(form))
             user = membership.user
-            editable = user.gender is None or user.gender_recorded_by_coordinator
-            if editable and form.gender.data != (user.gender or ""):
+            if (rules.gender_editable(user.gender, user.gender_recorded_by_coordinator)
+                    and form.gender.data != (user.gender or "")):
                 services.record_gender(membership, form.gender.data or None, actor=current_user)
         except DomainError as error:
             db.session.rollback()
@@ -144,7 +141,9 @@ def edit(assessment, membership_id):
             return redirect(url_for("board.show", slug=assessment.slug, membership_id=membership.id))
     status = 422 if form.errors else 200
     return render_template("board/form.html", assessment=assessment, form=form,
-                           membership=membership), status
+                           membership=membership, gender_editable=rules.gender_editable(
+                               membership.user.gender,
+                               membership.user.gender_recorded_by_coordinator)), status
 
 
 def _board_fields(form) -> dict:
@@ -215,11 +214,6 @@ def export(assessment):
 
 
 
-def _sign(payload: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, b"board-import:" + payload.encode(), hashlib.sha256).hexdigest()
-
-
 def _parse(assessment, data: bytes):
     groups = {g.name.lower(): (g.id, g.name) for g in queries.groups(assessment) if not g.retired}
     existing = set(db.session.scalars(
@@ -238,7 +232,8 @@ def import_board(assessment):
         rows, errors = _parse(assessment, data)
         if not errors:
             payload = base64.b64encode(data).decode("ascii")
-            confirm = ConfirmImportForm(payload=payload, digest=_sign(payload))
+            confirm = ConfirmImportForm(payload=payload,
+                                        digest=tokens.sign_preview(payload, assessment.id))
     status = 422 if (form.errors or errors) else 200
     return render_template("board/import.html", assessment=assessment, form=form, rows=rows,
                            errors=errors, confirm=confirm, columns=csvio.COLUMNS), status
@@ -248,8 +243,8 @@ def import_board(assessment):
 @assessment_view(Action.MANAGE_BOARD)
 def confirm_import(assessment):
     form = ConfirmImportForm()
-    if not form.validate_on_submit() or not hmac.compare_digest(_sign(form.payload.data),
-                                                                form.digest.data):
+    if not form.validate_on_submit() or not tokens.preview_is_genuine(
+            form.payload.data, form.digest.data, assessment.id):
         abort(400)
     rows, errors = _parse(assessment, base64.b64decode(form.payload.data))
     if errors:   # the board changed since the preview: show why, import nothing

@@ -326,3 +326,17 @@ class TestSuppress:
     @pytest.mark.parametrize("n", [0, 1, 2, 3])
     def test_the_coordinator_sees_every_number(self, n):
         assert rules.suppress(n, full=True) == n
+
+
+# --- gender editability ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("gender, by_coordinator, editable", [
+    (None, False, True),          # nothing recorded yet
+    ("woman", True, True),        # the coordinator recorded it: may correct it
+    ("woman", False, False),      # the person described it: theirs alone
+    ("prefer_not", False, False),
+])
+def test_the_coordinator_may_record_a_gender_only_until_the_person_describes_it(
+        gender, by_coordinator, editable):
+    from mab.board.rules import gender_editable
+    assert gender_editable(gender, by_coordinator) is editable
