@@ -58,6 +58,8 @@ ROLE_LABELS = {
     "observer": _l("Observer"),
 }
 
+RESEARCH_TEAM_LABEL = _l("Research team")   # the coordinator and researchers together
+
 PHASE_LABELS = {
     "setup": _l("Setting up"),
     "research": _l("Research"),
@@ -100,6 +102,7 @@ def register(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "language_names": LANGUAGE_NAMES,
             "role_labels": ROLE_LABELS,
+            "research_team_label": RESEARCH_TEAM_LABEL,
             "phase_labels": PHASE_LABELS,
             "gender_labels": GENDER_LABELS,
             "status_labels": STATUS_LABELS,

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from mab.assessments.rules import in_research_team
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
 
@@ -146,6 +147,10 @@ class Membership(db.Model):
     @property
     def is_active_board_member(self) -> bool:
         return self.role == Role.BOARD_MEMBER and self.board_status == BoardStatus.ACTIVE
+
+    @property
+    def in_research_team(self) -> bool:
+        return in_research_team(self.role)
 
     assessment: Mapped[Assessment] = relationship(back_populates="memberships", lazy="joined")
     user = relationship("User", back_populates="memberships", lazy="joined")

@@ -1,6 +1,20 @@
 """Pure rules about assessments."""
 import re
 
+RESEARCH_TEAM = frozenset({"coordinator", "researcher"})
+
+
+def in_research_team(role) -> bool:
+    """The coordinator and the researchers form the research team (they write and answer)."""
+    return str(role) in RESEARCH_TEAM
+
+
+def speaks_for(group: str | None, role, *, team_label: str) -> str | None:
+    """Whom a person speaks for beside their name (comment threads, the matrix, its CSV): their
+    stakeholder group; for the research team, ``team_label``; otherwise None."""
+    return group or (team_label if in_research_team(role) else None)
+
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"admin", "new", "static"})
 

@@ -5,6 +5,8 @@ Pure: built from loaded comments, so the page, the CSV and the annex say exactly
 from dataclasses import dataclass
 from datetime import datetime
 
+from mab.assessments.rules import in_research_team, speaks_for
+
 @dataclass(frozen=True)
 class Row:
     comment_id: int
@@ -24,6 +26,10 @@ class Row:
     addressed_in: int | None
     satisfied: bool | None
     replies: int
+
+    @property
+    def by_research_team(self) -> bool:
+        return in_research_team(self.commenter_role)
 
     @property
     def open(self) -> bool:
@@ -55,8 +61,7 @@ CSV_HEADER = ["draft", "version", "paragraph", "quote", "comment", "stakeholder_
 def csv_cells(row: Row, *, team_label: str, link: str) -> list:
     """One CSV line of the matrix (the comments.csv download and the annex ZIP)."""
     return [row.draft_title, row.version, row.paragraph, row.quote, row.comment,
-            row.group or (team_label if row.commenter_role in ("researcher", "coordinator")
-                          else ""),
+            speaks_for(row.group, row.commenter_role, team_label=team_label) or "",
             row.date.date().isoformat(), row.disposition or "", row.response, row.addressed_in,
             "" if row.satisfied is None else ("yes" if row.satisfied else "no"), row.replies,
             "yes" if row.withdrawn else "", link]

@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from mab.assessments.models import Assessment, Membership, Role
+from mab.assessments.models import Assessment, Membership
+from mab.assessments.rules import in_research_team
 from mab.audit.services import record_event
 from mab.auth.models import CommentEmails, User
 from mab.comments import rules
@@ -25,8 +26,6 @@ from mab.extensions import db
 from mab.markdown import render_markdown
 from mab.notify.services import external_url, queue_email
 from mab.types import utcnow
-
-TEAM = (Role.COORDINATOR, Role.RESEARCHER)
 
 PROBLEMS = {
     rules.NOT_CIRCULATED: _l("Comments open when the version is circulated."),
@@ -67,7 +66,7 @@ def thread_deadline(root: Comment) -> date | None:
 
 
 def is_team(membership: Membership | None) -> bool:
-    return membership is not None and membership.role in TEAM
+    return membership is not None and in_research_team(membership.role)
 
 
 def comment_link(comment: Comment, assessment: Assessment) -> str:

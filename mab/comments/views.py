@@ -24,6 +24,7 @@ from mab.drafts.models import Draft, DraftVersion
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.forms import CsrfForm
+from mab.i18n import RESEARCH_TEAM_LABEL
 from mab.markdown import render_markdown
 from mab.permissions import Action, can
 
@@ -401,7 +402,7 @@ def matrix(assessment):
 def matrix_csv_data(assessment, filters: queries.MatrixFilters) -> bytes:
     rows = _rows(db.session.execute(queries.matrix(assessment, filters)).all())
     base = request.host_url.rstrip("/")
-    team = _("Research team")
+    team = str(RESEARCH_TEAM_LABEL)
     pages: dict[tuple[int, int], str] = {}   # one url_for per version, not per row
 
     def link(r) -> str:
