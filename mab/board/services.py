@@ -8,7 +8,6 @@ from mab.auth.sessions import end_sessions
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.services import invite_person
 from mab.audit.services import record_event
-from mab.board import rules
 from mab.board.models import DEFAULT_GROUPS, StakeholderGroup
 from mab.board.queries import casefold
 from mab.errors import DomainError
@@ -87,9 +86,6 @@ def record_gender(membership: Membership, gender, *, actor) -> None:
     user = membership.user
     if user.gender == gender:
         return
-    if not rules.gender_editable(user.gender, user.gender_recorded_by_coordinator):
-        raise DomainError(_l("This member has described their gender themselves."),
-                          field="gender")
     old = user.gender
     user.gender = gender
     user.gender_recorded_by_coordinator = gender is not None
