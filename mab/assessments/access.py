@@ -4,6 +4,7 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from mab.assessments.models import Assessment, Membership
 from mab.extensions import db
@@ -16,7 +17,8 @@ def membership_for(user, slug: str) -> Membership | None:
     return db.session.scalar(
         select(Membership).join(Membership.assessment)
         .where(Assessment.slug == slug, Membership.user_id == user.id,
-               Membership.accepted_at.is_not(None)))   # a pending invitation gives no access
+               Membership.accepted_at.is_not(None))   # a pending invitation gives no access
+        .options(contains_eager(Membership.assessment), joinedload(Membership.group)))
 
 
 def assessment_view(action: Action = Action.VIEW):

@@ -1,14 +1,19 @@
 """Assessments, their policy, and who plays which role in them."""
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from mab.assessments.rules import in_research_team
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from mab.auth.models import User
+    from mab.board.models import StakeholderGroup
 
 
 class Role(enum.StrEnum):
@@ -92,8 +97,8 @@ class Assessment(db.Model):
     validation_endorse_den: Mapped[int] = mapped_column(
         default=POLICY_DEFAULTS["validation_endorse_den"])
 
-    memberships = relationship("Membership", back_populates="assessment",
-                               cascade="all, delete-orphan", lazy="write_only")
+    memberships: WriteOnlyMapped["Membership"] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan")
 
     def today(self) -> date:
         """The current date where the assessment takes place."""
@@ -142,7 +147,7 @@ class Membership(db.Model):
     coi_declared_on: Mapped[date | None]
     notes: Mapped[str] = mapped_column(Text, default="")   # seen by the coordinator only
 
-    group = relationship("StakeholderGroup", lazy="joined")
+    group: Mapped["StakeholderGroup | None"] = relationship()
 
     @property
     def is_active_board_member(self) -> bool:
@@ -152,8 +157,8 @@ class Membership(db.Model):
     def in_research_team(self) -> bool:
         return in_research_team(self.role)
 
-    assessment: Mapped[Assessment] = relationship(back_populates="memberships", lazy="joined")
-    user = relationship("User", back_populates="memberships", lazy="joined")
+    assessment: Mapped[Assessment] = relationship(back_populates="memberships")
+    user: Mapped["User"] = relationship(back_populates="memberships")
 
     def __repr__(self) -> str:
         return f"<Membership {self.user_id}@{self.assessment_id} {self.role}>"

@@ -1,10 +1,16 @@
 """Reads for the assessment pages, eager loading chosen here."""
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from mab.assessments.models import Assessment, Membership, Role
 from mab.auth.models import User
 from mab.extensions import db
 from mab.notify.models import OutboxMessage, OutboxStatus
+
+
+def with_person():
+    """Loader options for a membership shown by name: its person and stakeholder group."""
+    return joinedload(Membership.user), joinedload(Membership.group)
 
 
 def assessments_with_coordinators() -> Select:

@@ -1,11 +1,15 @@
 """The audit trail: one hash chain over every state change in the installation."""
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
 from mab.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from mab.auth.models import User
 
 
 class AuditEvent(db.Model):
@@ -25,7 +29,7 @@ class AuditEvent(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
-    actor = relationship("User", lazy="joined")
+    actor: Mapped["User | None"] = relationship()
 
     def payload(self) -> dict:
         """What the hash covers: everything but the row id and the hashes themselves."""

@@ -8,6 +8,7 @@ Once a version is circulated its events (and its draft's) appear; work on a late
 out until that version is circulated in turn. ``verify_chain`` still walks every event.
 """
 from sqlalchemy import ColumnElement, Select, String, and_, cast, exists, not_, or_, select
+from sqlalchemy.orm import joinedload
 
 from mab.assessments.models import Assessment, Role
 from mab.audit.models import AuditEvent
@@ -63,4 +64,5 @@ def hides_uncirculated(role: Role | str) -> bool:
 
 def events(assessment: Assessment, role: Role | str) -> Select:
     """The events ``role`` may see, newest first (the view adds its filters)."""
-    return select(AuditEvent).where(*visible_to(assessment, role)).order_by(AuditEvent.id.desc())
+    return (select(AuditEvent).where(*visible_to(assessment, role))
+            .options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc()))

@@ -1,6 +1,7 @@
 """People and their account tokens."""
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
@@ -8,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from mab.assessments.models import Membership
 
 
 class Gender(enum.StrEnum):
@@ -54,8 +58,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    memberships = relationship("Membership", back_populates="user",
-                               cascade="all, delete-orphan", lazy="selectin")
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="user",
+                                                           cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:
@@ -118,7 +122,7 @@ class AccountToken(db.Model):
         ForeignKey("memberships.id", ondelete="CASCADE"), index=True)
 
     user: Mapped[User] = relationship()
-    membership = relationship("Membership")
+    membership: Mapped["Membership | None"] = relationship()
 
 
 class UserSession(db.Model):

@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
+from mab.assessments.models import Membership
 from mab.auth.models import User, UserSession
 from mab.extensions import db
 from mab.types import utcnow
@@ -51,7 +53,11 @@ def load_session(token: str) -> UserSession | None:
     raw_id, _, secret = (token or "").partition(".")
     if not raw_id.isdigit() or not secret:
         return None
-    row = db.session.get(UserSession, int(raw_id))
+    # The person and their memberships (with the assessments, for the menu and the home page)
+    # arrive with the session: one query for the session and user, one for the memberships.
+    row = db.session.scalar(select(UserSession).where(UserSession.id == int(raw_id)).options(
+        joinedload(UserSession.user).selectinload(User.memberships)
+        .joinedload(Membership.assessment)))
     if row is None or not secrets.compare_digest(row.secret_hash, _digest(secret)):
         return None
     idle, max_age = lifetime_limits(current_app.config)

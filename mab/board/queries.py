@@ -4,6 +4,7 @@ from datetime import date
 from sqlalchemy import Select, String, event, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.sql.functions import FunctionElement
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
@@ -64,7 +65,8 @@ def board(assessment: Assessment, *, group_id=None, gender=None, status=None, se
     query = (select(Membership).join(Membership.user)
              .outerjoin(StakeholderGroup, Membership.group_id == StakeholderGroup.id)
              .where(Membership.assessment_id == assessment.id,
-                    Membership.role == Role.BOARD_MEMBER))
+                    Membership.role == Role.BOARD_MEMBER)
+             .options(contains_eager(Membership.user), contains_eager(Membership.group)))
     if group_id:
         query = query.where(Membership.group_id == group_id)
     if gender == "unrecorded":
@@ -91,6 +93,7 @@ def team_by_role(assessment: Assessment, roles) -> list[Membership]:
     return db.session.scalars(
         select(Membership).join(Membership.user)
         .where(Membership.assessment_id == assessment.id, Membership.role.in_(roles))
+        .options(contains_eager(Membership.user), joinedload(Membership.group))
         .order_by(Membership.role, User.name)).all()
 
 
@@ -138,7 +141,7 @@ def history(membership: Membership):
     return db.session.scalars(
         select(AuditEvent).where(AuditEvent.object_type == "Membership",
                                  AuditEvent.object_id == str(membership.id))
-        .order_by(AuditEvent.id)).all()
+        .options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id)).all()
 
 
 def failing_checks(assessment: Assessment) -> int:

@@ -1,12 +1,18 @@
 """Comments on circulated versions, their replies, edits, dispositions and notifications."""
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from mab.assessments.models import Membership
+    from mab.auth.models import User
+    from mab.drafts.models import Draft, DraftVersion
 
 MAX_BODY = 10_000
 MAX_QUOTE = 1_000
@@ -64,16 +70,16 @@ class Comment(db.Model):
     satisfied: Mapped[bool | None] = mapped_column()
     satisfied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    author = relationship("Membership", foreign_keys=[author_id])
-    disposed_by = relationship("Membership", foreign_keys=[disposed_by_id])
-    version = relationship("DraftVersion", foreign_keys=[version_id])
-    addressed_in = relationship("DraftVersion", foreign_keys=[addressed_in_id])
-    draft = relationship("Draft")
-    parent = relationship("Comment", remote_side=[id], back_populates="replies")
-    replies = relationship("Comment", back_populates="parent", order_by="Comment.created_at",
-                           cascade="all, delete-orphan")
-    revisions = relationship("CommentRevision", back_populates="comment",
-                             order_by="CommentRevision.id", cascade="all, delete-orphan")
+    author: Mapped["Membership | None"] = relationship(foreign_keys=[author_id])
+    disposed_by: Mapped["Membership | None"] = relationship(foreign_keys=[disposed_by_id])
+    version: Mapped["DraftVersion"] = relationship(foreign_keys=[version_id])
+    addressed_in: Mapped["DraftVersion | None"] = relationship(foreign_keys=[addressed_in_id])
+    draft: Mapped["Draft"] = relationship()
+    parent: Mapped["Comment | None"] = relationship(remote_side=[id], back_populates="replies")
+    replies: Mapped[list["Comment"]] = relationship(
+        back_populates="parent", order_by="Comment.created_at", cascade="all, delete-orphan")
+    revisions: Mapped[list["CommentRevision"]] = relationship(
+        back_populates="comment", order_by="CommentRevision.id", cascade="all, delete-orphan")
 
     @property
     def withdrawn(self) -> bool:
@@ -97,7 +103,7 @@ class CommentRevision(db.Model):
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    comment = relationship("Comment", back_populates="revisions")
+    comment: Mapped[Comment] = relationship(back_populates="revisions")
 
 
 class NoticeReason(enum.StrEnum):
@@ -120,5 +126,5 @@ class CommentNotice(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user = relationship("User")
-    comment = relationship("Comment")
+    user: Mapped["User"] = relationship()
+    comment: Mapped[Comment] = relationship()

@@ -3,10 +3,11 @@ number of queries whatever the number of comments."""
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, exists, func, select
-from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
+from mab.assessments.queries import with_person
 from mab.auth.models import User
 from mab.board.models import StakeholderGroup
 from mab.comments.models import Comment, CommentRevision, Disposition
@@ -25,7 +26,7 @@ def threads(draft: Draft, up_to: DraftVersion) -> list[Comment]:
     version_ids = [vid for vid, n in numbers.items() if n <= up_to.number]
     rows = db.session.scalars(
         select(Comment).where(Comment.draft_id == draft.id, Comment.version_id.in_(version_ids))
-        .options(selectinload(Comment.author))
+        .options(selectinload(Comment.author).options(*with_person()))
         .order_by(Comment.created_at, Comment.id)).all()
     revisions: dict[int, list] = {}
     for revision in db.session.scalars(
@@ -66,21 +67,18 @@ def _replies_count():
 def matrix(assessment: Assessment, filters: MatrixFilters) -> Select:
     """Top-level comments with everything a matrix row shows, in one query (rows, replies).
 
-    Only what a row shows is loaded: the eager relationships of drafts (versions, item, owner),
-    versions (circulation, attachments) and memberships (user, assessment) stay unloaded, else
-    they would follow in batches of 500, more queries the more drafts have comments.
+    Only what a row shows is loaded (the author's role and group, the draft's title, the version
+    numbers); nothing else of drafts, versions or memberships.
     """
     query = (select(Comment, _replies_count().label("replies"))
              .where(Comment.assessment_id == assessment.id, Comment.parent_id.is_(None))
              .join(Comment.draft).join(Comment.version)
              .options(joinedload(Comment.author).options(
                           load_only(Membership.role, Membership.group_id),
-                          joinedload(Membership.group).load_only(StakeholderGroup.name),
-                          lazyload(Membership.user), lazyload(Membership.assessment)),
-                      joinedload(Comment.draft).load_only(Draft.title).lazyload("*"),
-                      joinedload(Comment.version).load_only(DraftVersion.number).lazyload("*"),
-                      joinedload(Comment.addressed_in).load_only(DraftVersion.number)
-                      .lazyload("*"))
+                          joinedload(Membership.group).load_only(StakeholderGroup.name)),
+                      joinedload(Comment.draft).load_only(Draft.title),
+                      joinedload(Comment.version).load_only(DraftVersion.number),
+                      joinedload(Comment.addressed_in).load_only(DraftVersion.number))
              .order_by(Draft.title, Draft.id, DraftVersion.number, Comment.paragraph.nulls_first(),
                        Comment.created_at, Comment.id))
     if filters.draft_id:
@@ -123,7 +121,8 @@ def open_count(assessment: Assessment, draft: Draft | None = None) -> int:
 def to_dispose(draft: Draft, *, only_open: bool) -> Select:
     query = (select(Comment).where(Comment.draft_id == draft.id, Comment.parent_id.is_(None),
                                    Comment.withdrawn_at.is_(None))
-             .options(selectinload(Comment.author), selectinload(Comment.addressed_in).options(
+             .options(selectinload(Comment.author).options(*with_person()),
+                      selectinload(Comment.addressed_in).options(
                  load_only(DraftVersion.number)))
              .order_by(Comment.created_at, Comment.id))
     if only_open:
@@ -172,6 +171,5 @@ def silent_indicators(assessment: Assessment) -> list[tuple[Draft, FrameworkItem
         .where(Draft.assessment_id == assessment.id, Draft.subject == Subject.INDICATOR,
                circulated, ~board_comment)
         .options(load_only(Draft.id, Draft.title), joinedload(Draft.item).load_only(
-            FrameworkItem.code), joinedload(Draft.owner).load_only(Membership.id),
-            lazyload(Draft.versions))   # not shown; else loaded (with their bodies) by 500s
+            FrameworkItem.code), joinedload(Draft.owner).load_only(Membership.id))
         .order_by(FrameworkItem.position, FrameworkItem.code)).all()

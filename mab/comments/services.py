@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from mab.assessments.models import Assessment, Membership
+from mab.assessments.queries import with_person
 from mab.assessments.rules import in_research_team
 from mab.audit.services import record_event
 from mab.auth.models import CommentEmails, User
@@ -299,7 +300,7 @@ def send_digests() -> int:
         .options(selectinload(CommentNotice.user),
                  selectinload(CommentNotice.comment).options(
                      selectinload(Comment.draft), selectinload(Comment.version),
-                     selectinload(Comment.author)))
+                     selectinload(Comment.author).options(*with_person())))
         .order_by(CommentNotice.user_id, CommentNotice.id)).all()
     batches: dict[tuple[int, int], list[CommentNotice]] = {}
     for notice in notices:

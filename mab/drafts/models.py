@@ -1,12 +1,17 @@
 """Drafts, their numbered versions, attachments, circulations and who opened what."""
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from mab.assessments.models import Membership
+    from mab.framework.models import FrameworkItem
 
 
 class Subject(enum.StrEnum):
@@ -32,10 +37,10 @@ class Draft(db.Model):
         ForeignKey("memberships.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    item = relationship("FrameworkItem", lazy="joined")
-    owner = relationship("Membership", lazy="joined")
-    versions = relationship("DraftVersion", back_populates="draft", lazy="selectin",
-                            order_by="DraftVersion.number", cascade="all, delete-orphan")
+    item: Mapped["FrameworkItem | None"] = relationship()
+    owner: Mapped["Membership | None"] = relationship()
+    versions: Mapped[list["DraftVersion"]] = relationship(
+        back_populates="draft", order_by="DraftVersion.number", cascade="all, delete-orphan")
 
 
 class DraftVersion(db.Model):
@@ -59,11 +64,10 @@ class DraftVersion(db.Model):
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sha256: Mapped[str | None] = mapped_column(String(64))
 
-    draft = relationship("Draft", back_populates="versions")
-    attachments = relationship("Attachment", back_populates="version", lazy="selectin",
-                               order_by="Attachment.id")
-    circulation = relationship("Circulation", back_populates="version", uselist=False,
-                               lazy="selectin")
+    draft: Mapped[Draft] = relationship(back_populates="versions")
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="version",
+                                                           order_by="Attachment.id")
+    circulation: Mapped["Circulation | None"] = relationship(back_populates="version")
 
     __mapper_args__ = {"version_id_col": revision}
 
@@ -87,7 +91,7 @@ class Attachment(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    version = relationship("DraftVersion", back_populates="attachments")
+    version: Mapped[DraftVersion] = relationship(back_populates="attachments")
 
 
 class Circulation(db.Model):
@@ -103,7 +107,7 @@ class Circulation(db.Model):
     original_deadline: Mapped[date | None]
     message: Mapped[str] = mapped_column(Text, default="")
 
-    version = relationship("DraftVersion", back_populates="circulation")
+    version: Mapped[DraftVersion] = relationship(back_populates="circulation")
 
 
 class VersionView(db.Model):
@@ -118,4 +122,4 @@ class VersionView(db.Model):
     membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
     first_opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    membership = relationship("Membership", lazy="joined")
+    membership: Mapped["Membership"] = relationship()

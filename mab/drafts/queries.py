@@ -2,7 +2,7 @@
 from datetime import date
 
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from mab.assessments.models import Assessment, Membership
 from mab.drafts.models import Circulation, Draft, DraftVersion, Subject, VersionView
@@ -19,7 +19,8 @@ def drafts(assessment: Assessment, *, circulated_only: bool, subject: str = "",
     query = (select(Draft).where(Draft.assessment_id == assessment.id)
              .options(selectinload(Draft.versions).options(
                  defer(DraftVersion.body), defer(DraftVersion.blocks),
-                 selectinload(DraftVersion.circulation)))
+                 selectinload(DraftVersion.circulation)),
+                 joinedload(Draft.item), joinedload(Draft.owner).joinedload(Membership.user))
              .order_by(Draft.title))
     if circulated_only:
         query = query.where(_circulated(Draft.id))
@@ -49,4 +50,6 @@ def to_review(membership: Membership, today: date, limit: int = 10):
 
 def views_of(version: DraftVersion) -> list[VersionView]:
     return db.session.scalars(select(VersionView).where(VersionView.version_id == version.id)
+                              .options(joinedload(VersionView.membership).options(
+                                  joinedload(Membership.user), joinedload(Membership.group)))
                               .order_by(VersionView.first_opened_at)).all()

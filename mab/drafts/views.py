@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership, Role
@@ -47,13 +47,11 @@ def _sees_uncirculated() -> bool:
 
 
 def _draft(assessment, draft_id) -> Draft:
-    # populate_existing: the versions and their circulations and attachments arrive in three
-    # queries even when rows of them are already in the session.
     draft = db.session.scalar(
         select(Draft).where(Draft.id == draft_id)
         .options(selectinload(Draft.versions).options(selectinload(DraftVersion.circulation),
-                                                      selectinload(DraftVersion.attachments)))
-        .execution_options(populate_existing=True))
+                                                      selectinload(DraftVersion.attachments)),
+                 joinedload(Draft.item), joinedload(Draft.owner).joinedload(Membership.user)))
     if draft is None or draft.assessment_id != assessment.id:
         abort(404)
     if not _sees_uncirculated() and not any(v.circulation for v in draft.versions):
@@ -91,7 +89,8 @@ def _status_with(states):
 def _owners(assessment):
     return [(None, "—")] + [(m.id, m.user.display_name) for m in db.session.scalars(
         select(Membership).where(Membership.assessment_id == assessment.id,
-                                 Membership.role.in_([Role.RESEARCHER, Role.COORDINATOR])))]
+                                 Membership.role.in_([Role.RESEARCHER, Role.COORDINATOR]))
+        .options(joinedload(Membership.user)))]
 
 
 def _items(assessment):

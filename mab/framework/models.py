@@ -7,12 +7,16 @@ it came from, when and by whom, and only that assessment sees or changes it.
 """
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from mab.auth.models import User
 
 
 class ItemKind(enum.StrEnum):
@@ -44,8 +48,8 @@ class Framework(db.Model):
     copied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     copied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    copied_from = relationship("Framework", remote_side=[id], lazy="select")
-    copied_by = relationship("User", lazy="select")
+    copied_from: Mapped["Framework | None"] = relationship(remote_side=[id])
+    copied_by: Mapped["User | None"] = relationship()
 
     @property
     def shared(self) -> bool:
@@ -70,4 +74,4 @@ class FrameworkItem(db.Model):
     core: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
 
-    parent = relationship("FrameworkItem", remote_side=[id], lazy="select")
+    parent: Mapped["FrameworkItem | None"] = relationship(remote_side=[id])

@@ -2,12 +2,17 @@
 import enum
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from mab.assessments.models import Membership
+    from mab.auth.models import User
 
 
 class MeetingKind(enum.StrEnum):
@@ -73,12 +78,12 @@ class Meeting(db.Model):
     minutes_approved_in_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="SET NULL"))
 
-    organizer = relationship("User", lazy="joined")
-    invitations = relationship("Invitation", back_populates="meeting", lazy="selectin",
-                               cascade="all, delete-orphan")
-    action_items = relationship("ActionItem", back_populates="meeting", lazy="selectin",
-                                cascade="all, delete-orphan", order_by="ActionItem.id")
-    approved_in = relationship("Meeting", remote_side=[id], lazy="joined")
+    organizer: Mapped["User | None"] = relationship()
+    invitations: Mapped[list["Invitation"]] = relationship(back_populates="meeting",
+                                                           cascade="all, delete-orphan")
+    action_items: Mapped[list["ActionItem"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="ActionItem.id")
+    approved_in: Mapped["Meeting | None"] = relationship(remote_side=[id])
 
 
 class Invitation(db.Model):
@@ -96,8 +101,8 @@ class Invitation(db.Model):
     attendance: Mapped[Attendance | None] = mapped_column(str_enum(Attendance, "attendance"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    meeting = relationship("Meeting", back_populates="invitations")
-    membership = relationship("Membership", lazy="joined")
+    meeting: Mapped[Meeting] = relationship(back_populates="invitations")
+    membership: Mapped["Membership"] = relationship()
 
 
 class ReminderSent(db.Model):
@@ -124,5 +129,5 @@ class ActionItem(db.Model):
     due_on: Mapped[date | None]
     done: Mapped[bool] = mapped_column(default=False)
 
-    meeting = relationship("Meeting", back_populates="action_items")
-    owner = relationship("Membership", lazy="joined")
+    meeting: Mapped[Meeting] = relationship(back_populates="action_items")
+    owner: Mapped["Membership | None"] = relationship()

@@ -3,7 +3,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from mab.assessments.models import Assessment, Membership, Role
 from mab.board import queries as board_queries
@@ -11,12 +11,18 @@ from mab.board.queries import seat_of
 from mab.board.rules import Seat
 from mab.extensions import db
 from mab.meetings import rules
-from mab.meetings.models import Attendance, Invitation, Meeting, MeetingStatus, Rsvp
+from mab.meetings.models import (
+    ActionItem,
+    Attendance,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    Rsvp,
+)
 
 
 def _list(assessment: Assessment) -> Select:
-    return (select(Meeting).where(Meeting.assessment_id == assessment.id)
-            .options(lazyload(Meeting.invitations), lazyload(Meeting.action_items)))
+    return select(Meeting).where(Meeting.assessment_id == assessment.id)
 
 
 def upcoming(assessment: Assessment, now: datetime) -> Select:
@@ -52,9 +58,20 @@ def seat(invitation: Invitation) -> Seat:
 
 
 def with_invitees():
-    """Loader option: a meeting's invitations with their memberships and users."""
-    return selectinload(Meeting.invitations).options(
-        joinedload(Invitation.membership).joinedload(Membership.user))
+    """Loader option: a meeting's invitations with their memberships (person and group)."""
+    return selectinload(Meeting.invitations).joinedload(Invitation.membership).options(
+        joinedload(Membership.user), joinedload(Membership.group))
+
+
+def one(meeting_id: int) -> Meeting | None:
+    """A meeting with what its pages show: invitees, action items and their owners (people
+    with their names), the organiser and the meeting whose minutes approved it."""
+    return db.session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id)
+        .options(with_invitees(),
+                 selectinload(Meeting.action_items).joinedload(ActionItem.owner)
+                 .joinedload(Membership.user),
+                 joinedload(Meeting.organizer), joinedload(Meeting.approved_in)))
 
 
 def board_attendance(assessment: Assessment, meeting: Meeting, invitations=None, *, board=None,
@@ -78,7 +95,6 @@ def next_meetings_for(membership: Membership, now: datetime, limit: int = 5) -> 
         select(Meeting).join(Invitation, Invitation.meeting_id == Meeting.id)
         .where(Invitation.membership_id == membership.id, Meeting.ends_at > now,
                Meeting.status == MeetingStatus.SCHEDULED)
-        .options(lazyload(Meeting.invitations), lazyload(Meeting.action_items))
         .order_by(Meeting.starts_at).limit(limit)).all()
 
 
@@ -89,8 +105,7 @@ def later_meetings(meeting: Meeting) -> list[Meeting]:
 
 
 def _list_for(assessment_id: int) -> Select:
-    return (select(Meeting).where(Meeting.assessment_id == assessment_id)
-            .options(lazyload(Meeting.invitations), lazyload(Meeting.action_items)))
+    return select(Meeting).where(Meeting.assessment_id == assessment_id)
 
 
 def user_meetings(user_id: int) -> list[tuple[Meeting, Invitation]]:
@@ -98,5 +113,4 @@ def user_meetings(user_id: int) -> list[tuple[Meeting, Invitation]]:
         select(Meeting, Invitation).join(Invitation, Invitation.meeting_id == Meeting.id)
         .join(Membership, Invitation.membership_id == Membership.id)
         .where(Membership.user_id == user_id)
-        .options(lazyload(Meeting.invitations), lazyload(Meeting.action_items))
         .order_by(Meeting.starts_at)).all()

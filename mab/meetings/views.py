@@ -41,7 +41,7 @@ bp = Blueprint("meetings", __name__)
 
 
 def _meeting(assessment, meeting_id) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = queries.one(meeting_id)
     if meeting is None or meeting.assessment_id != assessment.id:
         abort(404)
     return meeting

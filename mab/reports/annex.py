@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from mab.assessments.models import Assessment, Membership, Role
+from mab.assessments.queries import with_person
 from mab.board import queries as board_queries
 from mab.board import rules as board_rules
 from mab.board.explain import explain
@@ -41,6 +42,7 @@ def board_section(assessment: Assessment, on: date) -> dict:
     members = db.session.scalars(
         select(Membership).where(Membership.assessment_id == assessment.id,
                                  Membership.role == Role.BOARD_MEMBER)
+        .options(*with_person())
         .order_by(Membership.group_id, Membership.id)).all()
     serving = [m for m in members if board_rules.serving_on(board_queries.seat_of(m), on)]
     groups = board_queries.rule_groups(assessment)

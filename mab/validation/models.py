@@ -1,12 +1,19 @@
 """Validation rounds on one frozen version, and members' sign-offs."""
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from mab.assessments.models import Membership
+    from mab.auth.models import User
+    from mab.drafts.models import DraftVersion
+    from mab.meetings.models import Meeting
 
 
 class SignDecision(enum.StrEnum):
@@ -35,12 +42,12 @@ class ValidationRound(db.Model):
     passed: Mapped[bool | None] = mapped_column()
     result: Mapped[dict | None] = mapped_column(JSON)  # conditions and figures, frozen at closing
 
-    version = relationship("DraftVersion", lazy="joined")
-    meeting = relationship("Meeting")
-    opened_by = relationship("User", foreign_keys=[opened_by_id])
-    closed_by = relationship("User", foreign_keys=[closed_by_id])
-    signoffs = relationship("SignOff", back_populates="round", order_by="SignOff.id",
-                            cascade="all, delete-orphan")
+    version: Mapped["DraftVersion"] = relationship()
+    meeting: Mapped["Meeting | None"] = relationship()
+    opened_by: Mapped["User | None"] = relationship(foreign_keys=[opened_by_id])
+    closed_by: Mapped["User | None"] = relationship(foreign_keys=[closed_by_id])
+    signoffs: Mapped[list["SignOff"]] = relationship(
+        back_populates="round", order_by="SignOff.id", cascade="all, delete-orphan")
 
     @property
     def is_open(self) -> bool:
@@ -77,10 +84,10 @@ class SignOff(db.Model):
         ForeignKey("memberships.id", ondelete="RESTRICT"))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
 
-    round = relationship("ValidationRound", back_populates="signoffs")
-    membership = relationship("Membership", foreign_keys=[membership_id])
-    recorded_by = relationship("Membership", foreign_keys=[recorded_by_id])
-    meeting = relationship("Meeting")
+    round: Mapped[ValidationRound] = relationship(back_populates="signoffs")
+    membership: Mapped["Membership"] = relationship(foreign_keys=[membership_id])
+    recorded_by: Mapped["Membership | None"] = relationship(foreign_keys=[recorded_by_id])
+    meeting: Mapped["Meeting | None"] = relationship()
 
     @property
     def on_behalf(self) -> bool:

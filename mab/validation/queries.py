@@ -1,8 +1,9 @@
 """Reads for validation shown elsewhere (the home page, the annex)."""
 from sqlalchemy import select
-from sqlalchemy.orm import defer, joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from mab.assessments.models import Assessment, Membership
+from mab.assessments.queries import with_person
 from mab.drafts.models import Draft, DraftVersion
 from mab.extensions import db
 from mab.validation.models import SignOff, ValidationRound
@@ -11,9 +12,8 @@ from mab.validation.models import SignOff, ValidationRound
 def with_titles():
     """Each round's version number and draft title in the same query (not one query a round)."""
     return joinedload(ValidationRound.version).options(
-        defer(DraftVersion.body), defer(DraftVersion.blocks), lazyload(DraftVersion.attachments),
-        lazyload(DraftVersion.circulation),
-        joinedload(DraftVersion.draft).options(load_only(Draft.id, Draft.title), lazyload("*")))
+        defer(DraftVersion.body), defer(DraftVersion.blocks),
+        joinedload(DraftVersion.draft).load_only(Draft.id, Draft.title))
 
 
 def open_rounds(assessment: Assessment, membership: Membership) -> list[tuple]:
@@ -32,5 +32,6 @@ def rounds(assessment: Assessment) -> list[ValidationRound]:
     return db.session.scalars(
         select(ValidationRound).where(ValidationRound.assessment_id == assessment.id)
         .options(with_titles(), selectinload(ValidationRound.signoffs).options(
-            selectinload(SignOff.membership), selectinload(SignOff.meeting)))
+            selectinload(SignOff.membership).options(*with_person()),
+            selectinload(SignOff.meeting)))
         .order_by(ValidationRound.opened_at)).all()

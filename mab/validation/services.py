@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
+from mab.assessments.queries import with_person
 from mab.audit.services import record_event
 from mab.drafts.models import DraftVersion
 from mab.errors import DomainError
@@ -20,7 +21,7 @@ MAX_STATEMENT = 10_000
 def active_members(assessment: Assessment) -> list[Membership]:
     return db.session.scalars(select(Membership).where(
         Membership.assessment_id == assessment.id, Membership.role == Role.BOARD_MEMBER,
-        Membership.board_status == BoardStatus.ACTIVE)).all()
+        Membership.board_status == BoardStatus.ACTIVE).options(*with_person())).all()
 
 
 def _facts(version: DraftVersion, *, has_round: bool = False) -> rules.VersionFacts:

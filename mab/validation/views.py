@@ -2,10 +2,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership
+from mab.assessments.queries import with_person
 from mab.board import queries as board_queries
 from mab.board import rules as board_rules
 from mab.drafts.models import Circulation, Draft, DraftVersion
@@ -33,9 +34,10 @@ def _round(assessment, round_id) -> ValidationRound:
     round_ = db.session.scalar(
         select(ValidationRound).where(ValidationRound.id == round_id)
         .options(selectinload(ValidationRound.signoffs).options(
-            selectinload(SignOff.membership), selectinload(SignOff.recorded_by),
-            selectinload(SignOff.meeting)))
-        .execution_options(populate_existing=True))
+            selectinload(SignOff.membership).options(*with_person()),
+            selectinload(SignOff.recorded_by).joinedload(Membership.user),
+            selectinload(SignOff.meeting)),
+            joinedload(ValidationRound.version).joinedload(DraftVersion.draft)))
     if round_ is None or round_.assessment_id != assessment.id:
         abort(404)
     return round_
