@@ -106,17 +106,45 @@ def import_indicators(csv_file, key, attribution):
 
 
 @cli.command("verify-audit")
-def verify_audit():
+@click.option("--expect", "expect", metavar="HEAD",
+              help="A head hash printed earlier (certificate, annex, anchor): the chain must "
+                   "still hold it, so that removing the newest events is detected.")
+@click.option("--anchor", "anchor_file", type=click.File("rb"),
+              help="A signed audit anchor downloaded from the audit page.")
+def verify_audit(expect, anchor_file):
     """Recompute the audit hash chain; exit 1 and name the first broken link if any."""
-    from mab.audit.services import verify_chain
+    from mab.audit.anchor import AnchorError, load_anchor
+    from mab.audit.services import chain_head, check_against, position_of, verify_chain
 
     broken = verify_chain()
-    if broken is None:
-        click.echo("Audit chain intact.")
-        return
-    click.echo(f"Audit chain broken at event {broken.event_id} (position {broken.position}): "
-               f"{broken.reason}", err=True)
-    sys.exit(1)
+    if broken is not None:
+        click.echo(f"Audit chain broken at event {broken.event_id} (position {broken.position}): "
+                   f"{broken.reason}", err=True)
+        sys.exit(1)
+    head = chain_head()
+    if expect:
+        position = position_of(expect.strip().lower())
+        if position is None:
+            click.echo(f"Audit chain does not hold the expected head {expect}: events were "
+                       f"removed after it (the chain now ends at event {head.count}, "
+                       f"{head.head}).", err=True)
+            sys.exit(1)
+        click.echo(f"Expected head found at event {position} of {head.count}.")
+    if anchor_file is not None:
+        try:
+            anchor = load_anchor(anchor_file.read(), current_app.config["SECRET_KEY"])
+        except AnchorError as error:
+            click.echo(f"Anchor not accepted: {error}.", err=True)
+            sys.exit(1)
+        result = check_against(anchor)
+        if not result.ok:
+            what = (f"{result.missing} of its {anchor.count} events are missing"
+                    if result.missing else f"event {anchor.count} is no longer {anchor.head}")
+            click.echo(f"Audit chain does not match the anchor of {anchor.at:%Y-%m-%d %H:%M} "
+                       f"UTC: {what}.", err=True)
+            sys.exit(1)
+        click.echo(f"Anchor of {anchor.at:%Y-%m-%d %H:%M} UTC matches (event {anchor.count}).")
+    click.echo(f"Audit chain intact: {head.count} events, head {head.head}.")
 
 
 @cli.command("send-reminders")

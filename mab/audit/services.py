@@ -1,6 +1,7 @@
 """The single way every feature writes to the audit trail."""
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
+from mab.audit.anchor import Anchor, AnchorCheck, check_anchor
 from mab.audit.models import AuditEvent
 from mab.audit.rules import GENESIS, event_hash, first_break
 from mab.extensions import db
@@ -62,3 +63,35 @@ def verify_chain(batch: int = 1000):
             db.session.expunge_all()
 
     return first_break(rows())
+
+
+def chain_head() -> Anchor:
+    """The chain's newest hash and its length now (GENESIS and 0 when it is empty)."""
+    count = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    head = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    return Anchor(head=head or GENESIS, count=count, at=utcnow())
+
+
+def hash_at(position: int) -> str | None:
+    """The hash of the ``position``-th event of the chain (1-based; GENESIS for 0)."""
+    if position == 0:
+        return GENESIS
+    return db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id)
+                             .offset(position - 1).limit(1))
+
+
+def check_against(anchor: Anchor) -> AnchorCheck:
+    """Does the chain still reach the anchor's head, at the same position?"""
+    count_now = db.session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    return check_anchor(anchor, count_now, hash_at(anchor.count))
+
+
+def position_of(head: str) -> int | None:
+    """The 1-based position of the event with hash ``head``, or None if the chain lacks it."""
+    if head == GENESIS:
+        return 0
+    event_id = db.session.scalar(select(AuditEvent.id).where(AuditEvent.hash == head))
+    if event_id is None:
+        return None
+    return db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.id <= event_id))
