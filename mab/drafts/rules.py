@@ -1,6 +1,7 @@
 """Pure rules of drafts: the status from the history, the content hash, who may see what."""
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date
 
 DRAFTING, IN_CONSULTATION, REVISED = "drafting", "in_consultation", "revised"
@@ -39,3 +40,56 @@ def deadline_problem(deadline: date | None, today: date) -> str | None:
     if deadline < today:
         return "past"
     return None
+
+
+# One status per version, and per draft, the same for every role (issue 13): from facts only.
+CONSULTATION_CLOSED, NOT_VALIDATED, SUPERSEDED = ("consultation_closed", "not_validated",
+                                                  "superseded")
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    """What decides a version's status: its circulation and deadline (the last day on which
+    comments are taken), its validation rounds and whether a later version was circulated."""
+    circulated: bool
+    deadline: date | None = None
+    round_open: bool = False
+    validated: bool | None = None     # the outcome of its last closed round, None if none
+    superseded: bool = False
+
+
+@dataclass(frozen=True)
+class VersionStatus:
+    code: str
+    until: date | None = None         # the deadline, while in consultation
+
+    @property
+    def open_for_comments(self) -> bool:
+        return self.code == IN_CONSULTATION
+
+
+def version_status(facts: VersionFacts, today: date) -> VersionStatus:
+    """Drafting, in consultation until D, consultation closed, in validation, validated, not
+    validated or superseded. A round settles the version's status whatever came after it."""
+    if facts.round_open:
+        return VersionStatus(IN_VALIDATION)
+    if facts.validated is True:
+        return VersionStatus(VALIDATED)
+    if facts.validated is False:
+        return VersionStatus(NOT_VALIDATED)
+    if facts.superseded:
+        return VersionStatus(SUPERSEDED)
+    if not facts.circulated:
+        return VersionStatus(DRAFTING)
+    if facts.deadline is not None and today <= facts.deadline:
+        return VersionStatus(IN_CONSULTATION, until=facts.deadline)
+    return VersionStatus(CONSULTATION_CLOSED)
+
+
+def draft_status(versions: list[VersionFacts], today: date) -> VersionStatus:
+    """A draft's status for everyone: that of its newest circulated version (an uncirculated
+    version in the works changes nothing anybody outside the team can see); drafting if none."""
+    circulated = [v for v in versions if v.circulated]
+    if not circulated:
+        return VersionStatus(DRAFTING)
+    return version_status(circulated[-1], today)
