@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
+from mab.assessments.queries import with_person
 from mab.audit.services import record_event
 from mab.drafts import rules
 from mab.drafts.files import check_upload
@@ -155,7 +156,8 @@ def recipients(assessment: Assessment) -> list[Membership]:
         Membership.assessment_id == assessment.id,
         (Membership.role == Role.OBSERVER)
         | ((Membership.role == Role.BOARD_MEMBER)
-           & (Membership.board_status == BoardStatus.ACTIVE)))).all()
+           & (Membership.board_status == BoardStatus.ACTIVE)))
+        .options(*with_person())).all()
 
 
 def circulate(version: DraftVersion, assessment: Assessment, *, deadline, message: str,

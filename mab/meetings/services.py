@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
+from mab.assessments.queries import with_person
 from mab.audit.services import record_event
 from mab.errors import DomainError
 from mab.extensions import db
@@ -34,7 +35,8 @@ def default_invitees(assessment: Assessment) -> list[Membership]:
         Membership.assessment_id == assessment.id,
         (Membership.role.in_([Role.RESEARCHER, Role.COORDINATOR]))
         | ((Membership.role == Role.BOARD_MEMBER)
-           & (Membership.board_status == BoardStatus.ACTIVE)))).all()
+           & (Membership.board_status == BoardStatus.ACTIVE)))
+        .options(*with_person())).all()
 
 
 def invitable(assessment: Assessment) -> list[Membership]:
@@ -43,7 +45,7 @@ def invitable(assessment: Assessment) -> list[Membership]:
         Membership.assessment_id == assessment.id,
         Membership.role.in_([Role.COORDINATOR, Role.RESEARCHER, Role.BOARD_MEMBER]),
         (Membership.board_status.is_(None)) | (Membership.board_status != BoardStatus.STEPPED_DOWN)
-    )).all()
+    ).options(*with_person())).all()
 
 
 def event_data(meeting: Meeting, assessment: Assessment, invitations=None) -> ics.EventData:
