@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from mab.assessments.models import Assessment, Membership
+from mab.boundary import transactional
 from mab.extensions import db
 from mab.permissions import Action, can
 
@@ -25,12 +26,14 @@ def assessment_view(action: Action = Action.VIEW):
     """Decorate a view under ``/a/<slug>/``: 404 without membership, 403 without the right.
 
     Sets ``g.assessment`` and ``g.membership`` and passes ``assessment`` to the view instead of
-    ``slug``.
+    ``slug``. The view runs inside the request boundary (``mab.boundary.transactional``): one
+    commit when a POST returns normally, a rollback on any exception, never a commit for a GET.
     """
 
     def decorator(view):
         @wraps(view)
         @login_required
+        @transactional
         def wrapped(slug, *args, **kwargs):
             membership = membership_for(current_user, slug)
             if membership is None:

@@ -20,7 +20,7 @@ from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership
 from mab.auth.models import User
 from mab.board.csvio import csv_response, write_csv
-from mab.errors import DomainError
+from mab.boundary import flash_errors, form_errors, transactional
 from mab.extensions import db
 from mab.markdown import render_markdown
 from mab.meetings import ics, queries, rules, services
@@ -129,14 +129,9 @@ def new(assessment):
             past_warning = True
         else:
             chosen = [m for m in candidates if m.id in set(invitees.invitees.data or [])]
-            try:
+            with form_errors(form, "title"):
                 meeting = services.schedule_meeting(assessment, actor=current_user,
                                                     invitees=chosen, **fields)
-            except DomainError as error:
-                db.session.rollback()
-                getattr(form, error.field or "title").errors.append(error.message)
-            else:
-                db.session.commit()
                 if meeting.status == MeetingStatus.HELD:
                     flash(_("The past meeting has been recorded; no invitation was sent."),
                           "success")
@@ -162,14 +157,9 @@ def edit(assessment, meeting_id):
         form.starts_at.data = _to_local(meeting.starts_at, assessment.timezone)
         form.ends_at.data = _to_local(meeting.ends_at, assessment.timezone)
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "title"):
             changes = services.update_meeting(meeting, assessment, actor=current_user,
                                               **_fields(form, assessment))
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "title").errors.append(error.message)
-        else:
-            db.session.commit()
             if any(f in changes for f in services.SCHEDULE_FIELDS):
                 flash(_("Saved; every invitee is sent the updated invitation."), "success")
             else:
@@ -190,13 +180,8 @@ def cancel(assessment, meeting_id):
 
 
 def _act(assessment, meeting, action, message):
-    try:
+    with flash_errors():
         action()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(message, "success")
     return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
 
@@ -305,13 +290,8 @@ def attendance(assessment, meeting_id):
             value = request.form.get(f"att-{invitation.id}")
             if value in {a.value for a in Attendance}:
                 marks[invitation.id] = value
-        try:
+        with flash_errors():
             services.record_attendance(meeting, assessment, marks, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("The roll call is saved."), "success")
             return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
     prefill = {i.id: str(i.attendance) if i.attendance else
@@ -336,16 +316,11 @@ def minutes(assessment, meeting_id):
     for entry in form.items:
         entry.form.owner_id.choices = [("" if k is None else k, v) for k, v in owners]
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "minutes"):
             services.save_minutes(meeting, assessment, actor=current_user,
                                   minutes=form.minutes.data or "",
                                   decisions=form.decisions.data or "",
                                   items=[e.form.data for e in form.items])
-        except DomainError as error:
-            db.session.rollback()
-            form.minutes.errors.append(error.message)
-        else:
-            db.session.commit()
             flash(_("The minutes are saved."), "success")
             return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
     approve = ApproveForm()
@@ -405,6 +380,7 @@ def attendance_csv(assessment, meeting_id):
 # --- without login: RSVP from the email, personal calendar feed --------------------------------
 
 @bp.route("/rsvp/<token>", methods=["GET", "POST"])
+@transactional
 def rsvp(token):
     ids = read_rsvp_token(token)
     invitation = db.session.get(Invitation, ids[0]) if ids else None
@@ -422,13 +398,8 @@ def rsvp(token):
                                message=_("This meeting has started; answers are closed.")), 410
     form = RsvpForm(answer=str(invitation.rsvp) if invitation.rsvp != Rsvp.PENDING else "yes")
     if form.validate_on_submit():
-        try:
+        with flash_errors():
             services.record_rsvp(invitation, form.answer.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("Thank you: your answer is saved. You can change it with the same link."),
                   "success")
             return redirect(url_for("meetings.rsvp", token=token))
@@ -452,9 +423,9 @@ def feed(token):
 
 @bp.post("/account/calendar/revoke")
 @login_required
+@transactional
 def revoke_feed():
     current_user.calendar_version += 1
-    db.session.commit()
     flash(_("The old calendar link no longer works; here is a new one."), "success")
     return redirect(url_for("auth.account") + "#calendar-heading")
 

@@ -1,0 +1,134 @@
+"""The request boundary: one transaction per request, in the spirit of Indico's ``RH.process()``.
+
+A view under :func:`transactional` (``assessment_view`` applies it to every assessment view)
+runs as one unit of work:
+
+- it returns normally: the boundary commits once, for a POST (PUT, PATCH, DELETE); a GET, HEAD
+  or OPTIONS never commits (what it may have changed is dropped with the session);
+- it raises anything (``abort(404)`` included): the boundary rolls back and lets it go on.
+
+Views and services never commit or roll back. Audit events and outbox rows written by a service
+are flushed in the same session, so they commit with the action or not at all.
+
+A refused action (:class:`mab.errors.DomainError`) is turned into what the view declares, with
+one of these blocks around the service call; each rolls back first, so nothing the service
+flushed survives::
+
+    with boundary.form_errors(form, "title"):       # the field error; the view re-renders (422)
+        meeting = services.schedule_meeting(...)
+        flash(_("The meeting is scheduled."), "success")
+        return redirect(...)
+    return render_template(...), 422 if form.errors else 200
+
+    with boundary.flash_errors():                   # a flash; the view redirects
+        services.cancel_meeting(...)
+        flash(_("The meeting is cancelled."), "success")
+    return redirect(...)
+
+    with boundary.domain_errors(EditConflict) as failed:   # anything else: look at failed.error
+        ...
+
+Bookkeeping that a page may write while it is read ("who opened this version", a session's
+"last seen") goes through :func:`bookkeeping`: its own short transaction, apart from the
+request's, whose failure is logged and never turns the read into an error.
+"""
+import logging
+from collections.abc import Callable
+from contextlib import contextmanager
+from functools import wraps
+
+from flask import flash, request
+from sqlalchemy.orm import Session
+
+from mab.errors import DomainError
+from mab.extensions import db
+
+log = logging.getLogger(__name__)
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def transactional(view):
+    """Run ``view`` as one unit of work: commit once on a normal return (never for a read),
+    roll back on any exception."""
+    if getattr(view, "__boundary__", False):
+        return view
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            response = view(*args, **kwargs)
+            if request.method not in READ_METHODS:
+                db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        return response
+
+    wrapped.__boundary__ = True
+    return wrapped
+
+
+class Outcome:
+    """How a guarded block ended: ``error`` is the refusal it raised, or None."""
+
+    error: Exception | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is None
+
+
+@contextmanager
+def domain_errors(*kinds: type[Exception]):
+    """Catch a refusal (``DomainError`` unless ``kinds`` say otherwise) raised inside the block,
+    roll back what the block wrote, and keep the error in ``outcome.error``."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except (kinds or (DomainError,)) as error:
+        db.session.rollback()
+        outcome.error = error
+
+
+@contextmanager
+def form_errors(form, field: str):
+    """A ``DomainError`` inside the block becomes an error of the form's field named by the
+    error (``DomainError(message, field=...)``), else of ``field``; the work is rolled back."""
+    with domain_errors() as outcome:
+        yield outcome
+    if outcome.error is not None:
+        add_field_error(form, outcome.error.field or field, outcome.error.message, default=field)
+
+
+@contextmanager
+def flash_errors(category: str = "error"):
+    """A ``DomainError`` inside the block becomes a flash message; the work is rolled back."""
+    with domain_errors() as outcome:
+        yield outcome
+    if outcome.error is not None:
+        flash(outcome.error.message, category)
+
+
+def add_field_error(form, name: str, message, *, default: str | None = None) -> None:
+    """Show ``message`` under the field ``name`` (or ``default`` when the form has no such
+    field); the form then counts as failed (``form.errors``)."""
+    field = form._fields.get(name) or form._fields[default or name]
+    field.errors = [*field.errors, message]
+
+
+def bookkeeping(write: Callable[[Session], object], *, what: str) -> bool:
+    """Run ``write(session)`` in its own short transaction, committed apart from the request's.
+
+    For what a read records on the side: it is idempotent, may run concurrently, and its
+    failure (a busy SQLite file, a lost race) is logged and swallowed. True when it committed.
+    """
+    session = Session(db.engine, expire_on_commit=False)
+    try:
+        with session.begin():
+            write(session)
+    except Exception:   # noqa: BLE001 - bookkeeping never fails the page
+        log.warning("Bookkeeping not recorded: %s", what, exc_info=True)
+        return False
+    finally:
+        session.close()
+    return True
