@@ -30,9 +30,9 @@ from mab.board.forms import (
     StepDownForm,
 )
 from mab.board.models import StakeholderGroup
+from mab.boundary import flash_errors, form_errors
 from mab.comments import participation
 from mab.comments import queries as comment_queries
-from mab.errors import DomainError
 from mab.extensions import db
 from mab.permissions import Action, can
 
@@ -99,16 +99,11 @@ def new(assessment):
     groups = queries.groups(assessment)
     form = NewMemberForm(language=assessment.language_list[0]).set_choices(groups)
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "email"):
             membership = services.add_board_member(
                 assessment, email=form.email.data, name=form.name.data,
                 language=form.language.data, status=form.status.data, actor=current_user,
                 gender=form.gender.data or None, **_board_fields(form))
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "email").errors.append(error.message)
-        else:
-            db.session.commit()
             flash(_("%(name)s has been added to the board and invited by email.",
                     name=membership.user.display_name), "success")
             return redirect(url_for("board.show", slug=assessment.slug, membership_id=membership.id))
@@ -126,17 +121,12 @@ def edit(assessment, membership_id):
         form.gender.data = membership.user.gender or ""
     form.set_choices(groups, current=membership.group_id)
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "group_id"):
             services.update_board_member(membership, actor=current_user, **_board_fields(form))
             user = membership.user
             if (rules.gender_editable(user.gender, user.gender_recorded_by_coordinator)
                     and form.gender.data != (user.gender or "")):
                 services.record_gender(membership, form.gender.data or None, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "group_id").errors.append(error.message)
-        else:
-            db.session.commit()
             flash(_("The member's details have been saved."), "success")
             return redirect(url_for("board.show", slug=assessment.slug, membership_id=membership.id))
     status = 422 if form.errors else 200
@@ -156,14 +146,9 @@ def step_down(assessment, membership_id):
     membership = _board_membership(assessment, membership_id)
     form = StepDownForm()
     if form.validate_on_submit():
-        try:
+        with flash_errors():
             services.step_down(membership, form.on.data, actor=current_user,
                                reason=form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("%(name)s has stepped down; the record is kept.",
                     name=membership.user.display_name), "success")
     else:
@@ -177,13 +162,8 @@ def appoint(assessment, membership_id):
     membership = _board_membership(assessment, membership_id)
     form = AppointForm()
     if form.validate_on_submit():
-        try:
+        with flash_errors():
             services.appoint(membership, form.on.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("%(name)s is now an active member.", name=membership.user.display_name),
                   "success")
     return redirect(url_for("board.show", slug=assessment.slug, membership_id=membership.id))
@@ -250,18 +230,15 @@ def confirm_import(assessment):
     if errors:   # the board changed since the preview: show why, import nothing
         return render_template("board/import.html", assessment=assessment, form=ImportForm(),
                                rows=[], errors=errors, confirm=None, columns=csvio.COLUMNS), 422
-    try:
+    with flash_errors() as imported:
         for row in rows:
             services.add_board_member(
                 assessment, email=row.email, name=row.name, language=row.language,
                 status=row.status, actor=current_user, gender=row.gender, group_id=row.group_id,
                 organisation=row.organisation, position=row.position,
                 term_start=row.term_start, term_end=row.term_end)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not imported:
         return redirect(url_for("board.import_board", slug=assessment.slug))
-    db.session.commit()
     flash(_("%(n)d members imported and invited.", n=len(rows)), "success")
     return redirect(url_for("board.index", slug=assessment.slug))
 
@@ -276,13 +253,8 @@ def groups(assessment):
         if not _manager():
             abort(403)
         if form.validate_on_submit():
-            try:
+            with form_errors(form, "name"):
                 services.save_group(assessment, None, actor=current_user, **_group_fields(form))
-            except DomainError as error:
-                db.session.rollback()
-                form.name.errors.append(error.message)
-            else:
-                db.session.commit()
                 flash(_("The group has been added."), "success")
                 return redirect(url_for("board.groups", slug=assessment.slug))
     return _groups_page(assessment, form)
@@ -308,13 +280,8 @@ def edit_group(assessment, group_id):
     group = _group(assessment, group_id)
     form = GroupForm(obj=group)
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "name"):
             services.save_group(assessment, group, actor=current_user, **_group_fields(form))
-        except DomainError as error:
-            db.session.rollback()
-            form.name.errors.append(error.message)
-        else:
-            db.session.commit()
             flash(_("The group has been saved."), "success")
             return redirect(url_for("board.groups", slug=assessment.slug))
     return _groups_page(assessment, form, editing=group)
@@ -324,13 +291,8 @@ def edit_group(assessment, group_id):
 @assessment_view(Action.MANAGE_BOARD)
 def delete_group(assessment, group_id):
     group = _group(assessment, group_id)
-    try:
+    with flash_errors():
         services.delete_group(group, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(_("The group has been deleted."), "success")
     return redirect(url_for("board.groups", slug=assessment.slug))
 
@@ -343,13 +305,8 @@ def policy(assessment):
         if not _manager():
             abort(403)
         if form.validate_on_submit():
-            try:
+            with form_errors(form, "gender_min_pct"):
                 services.update_policy(assessment, actor=current_user, **form.data)
-            except DomainError as error:
-                db.session.rollback()
-                getattr(form, error.field).errors.append(error.message)
-            else:
-                db.session.commit()
                 flash(_("The policy has been saved."), "success")
                 return redirect(url_for("board.policy", slug=assessment.slug))
     status = 422 if form.errors else 200
