@@ -38,6 +38,8 @@ from contextlib import contextmanager
 from functools import wraps
 
 from flask import flash, request
+from sqlalchemy import text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mab.errors import DomainError
@@ -125,6 +127,9 @@ def bookkeeping(write: Callable[[Session], object], *, what: str) -> bool:
     session = Session(db.engine, expire_on_commit=False)
     try:
         with session.begin():
+            if session.get_bind().dialect.name == "postgresql":
+                # Never wait long behind the request's own transaction (or anyone else's).
+                session.execute(text("SET LOCAL lock_timeout = '2s'"))
             write(session)
     except Exception:   # noqa: BLE001 - bookkeeping never fails the page
         log.warning("Bookkeeping not recorded: %s", what, exc_info=True)
@@ -132,3 +137,11 @@ def bookkeeping(write: Callable[[Session], object], *, what: str) -> bool:
     finally:
         session.close()
     return True
+
+
+def insert_if_absent(session: Session, model, values: dict, *, unique: tuple[str, ...]) -> None:
+    """``INSERT ... ON CONFLICT (unique) DO NOTHING``: a row that exists already, or that a
+    concurrent request inserts first, is left as it is (PostgreSQL and SQLite)."""
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=unique))

@@ -1,4 +1,4 @@
-"""Draft use cases: they change rows, audit and queue mail; the view commits."""
+"""Draft use cases: they change rows, audit and queue mail; the request boundary commits."""
 import hashlib
 import secrets
 from pathlib import Path
@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.queries import with_person
 from mab.audit.services import record_event
+from mab.boundary import bookkeeping, insert_if_absent
 from mab.drafts import rules
 from mab.drafts.files import check_upload
 from mab.drafts.models import (
@@ -192,12 +193,23 @@ def circulate(version: DraftVersion, assessment: Assessment, *, deadline, messag
 
 
 def record_view(version: DraftVersion, membership: Membership) -> None:
+    """Remember the first time ``membership`` opened the circulated ``version``.
+
+    Bookkeeping of a read, kept out of the page's transaction (a GET never commits): a look
+    first, then an idempotent insert in its own short transaction. Concurrent first opens
+    leave one row; a busy database costs the record, never the page.
+    """
     if version.circulation is None:
         return
     exists = db.session.scalar(select(VersionView.id).where(
         VersionView.version_id == version.id, VersionView.membership_id == membership.id))
-    if exists is None:
-        db.session.add(VersionView(version_id=version.id, membership_id=membership.id))
+    if exists is not None:
+        return
+    values = {"version_id": version.id, "membership_id": membership.id,
+              "first_opened_at": utcnow()}
+    bookkeeping(lambda session: insert_if_absent(session, VersionView, values,
+                                                 unique=("version_id", "membership_id")),
+                what=f"version {version.id} opened by membership {membership.id}")
 
 
 def reassign(draft: Draft, assessment: Assessment, owner: Membership, *, actor) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership, Role
+from mab.boundary import domain_errors, flash_errors, form_errors
 from mab.drafts import queries, rules, services
 from mab.drafts.diff import diff_blocks
 from mab.drafts.files import RejectedFile
@@ -29,7 +30,6 @@ from mab.drafts.forms import (
     OwnerForm,
 )
 from mab.drafts.models import Attachment, Draft, DraftVersion
-from mab.errors import DomainError
 from mab.extensions import db
 from mab.framework.models import FrameworkItem, ItemKind
 from mab.markdown import render_markdown
@@ -124,16 +124,11 @@ def new(assessment):
         form.owner_id.data = g.membership.id
     if form.validate_on_submit():
         owner = db.session.get(Membership, form.owner_id.data) if form.owner_id.data else None
-        try:
+        with form_errors(form, "title"):
             draft = services.create_draft(assessment, subject=form.subject.data,
                                           item_id=form.item_id.data, title=form.title.data,
                                           owner=owner, body=form.body.data or "",
                                           actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "title").errors.append(error.message)
-        else:
-            db.session.commit()
             flash(_("The draft is created."), "success")
             return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
     return render_template("drafts/new.html", assessment=assessment, form=form), (
@@ -162,8 +157,6 @@ def version_page(assessment, draft, number=None, *, pending=None):
     versions = _visible_versions(draft)
     version = versions[-1] if number is None else _version(draft, number)
     reader = g.membership.role in (Role.BOARD_MEMBER, Role.OBSERVER)
-    if reader:
-        services.record_view(version, g.membership)
     editor = _editor()
     circulate_form = CirculateForm() if editor and not version.frozen else None
     page = render_template(
@@ -177,8 +170,8 @@ def version_page(assessment, draft, number=None, *, pending=None):
         views=queries.views_of(version) if editor and version.circulation else [],
         **version_context(assessment, g.membership, draft, version, pending))
     if reader:
-        # After rendering: a commit expires every row, and the page would reload them one by one.
-        db.session.commit()
+        # Bookkeeping in its own short transaction, once the page is built (mab.boundary).
+        services.record_view(version, g.membership)
     return page
 
 
@@ -204,27 +197,21 @@ def edit(assessment, draft_id):
         if "preview" in request.form:
             preview = render_markdown(form.body.data)
         else:
-            try:
+            with form_errors(form, "body"), domain_errors(services.EditConflict) as saving:
                 saved = services.save_body(
                     draft, assessment, body=form.body.data or "",
                     change_summary=form.change_summary.data or "",
                     base_revision=int(form.base_revision.data or 0),
                     base_number=int(form.base_number.data or 0), actor=current_user)
-            except services.EditConflict as error:
-                db.session.rollback()
-                theirs = error.version
-                conflict = {"message": error.message, "theirs": theirs, "changes": diff_blocks(
+                flash(_("Version %(n)d is saved.", n=saved.number), "success")
+                return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
+            if saving.error is not None:
+                theirs = saving.error.version
+                conflict = {"message": saving.error.message, "theirs": theirs, "changes": diff_blocks(
                     theirs.blocks or [], services.assign_ids(
                         services.split_blocks(form.body.data or ""), theirs.blocks))}
                 form.base_revision.data = theirs.revision
                 form.base_number.data = theirs.number
-            except DomainError as error:
-                db.session.rollback()
-                getattr(form, error.field or "body").errors.append(error.message)
-            else:
-                db.session.commit()
-                flash(_("Version %(n)d is saved.", n=saved.number), "success")
-                return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
     status = 409 if conflict else 422 if form.errors else 200
     return render_template("drafts/edit.html", assessment=assessment, draft=draft, form=form,
                            current=current, conflict=conflict, preview=preview), status
@@ -255,19 +242,13 @@ def upload(assessment, draft_id):
         flash(_("Choose a file to attach."), "error")
         return redirect(target)
     upload = form.file.data
-    try:
+    with flash_errors(), domain_errors(RejectedFile) as attaching:
         services.add_attachment(draft.versions[-1], assessment, filename=upload.filename or "",
                                 data=upload.read(), actor=current_user)
-    except RejectedFile as error:
-        db.session.rollback()
-        flash(_("“%(name)s” was not attached: %(reason)s", name=upload.filename,
-                reason=error.message), "error")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(_("The file is attached."), "success")
+    if isinstance(attaching.error, RejectedFile):
+        flash(_("“%(name)s” was not attached: %(reason)s", name=upload.filename,
+                reason=attaching.error.message), "error")
     return redirect(target)
 
 
@@ -297,14 +278,9 @@ def circulate(assessment, draft_id):
     form = CirculateForm()
     version = draft.versions[-1]
     if form.validate_on_submit():
-        try:
+        with flash_errors():
             circulation = services.circulate(version, assessment, deadline=form.deadline.data,
                                              message=form.message.data or "", actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("Version %(n)d is circulated to %(count)d people; comments are due by "
                     "%(date)s.", n=version.number, count=len(services.recipients(assessment)),
                     date=circulation.deadline.isoformat()), "success")
@@ -320,13 +296,8 @@ def reassign(assessment, draft_id):
     form = _owner_form(assessment, draft)
     if form.validate_on_submit():
         owner = db.session.get(Membership, form.owner_id.data)
-        try:
+        with flash_errors():
             services.reassign(draft, assessment, owner, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("The owner is changed."), "success")
     else:
         flash(_("The owner must be a researcher of this assessment."), "error")
