@@ -221,6 +221,31 @@ def dispose(comment: Comment, assessment: Assessment, researcher: Membership, *,
     return comment
 
 
+class SomeRefused(DomainError):
+    """Some of several changes made together were refused: ``problems`` maps each refused
+    one (by id) to its message."""
+
+    def __init__(self, problems: dict):
+        super().__init__(next(iter(problems.values())))
+        self.problems = problems
+
+
+def dispose_each(changes, assessment: Assessment, researcher: Membership) -> list[Comment]:
+    """Dispose of several comments at once, ``changes`` being (comment, disposition, response,
+    addressed_in) tuples. All or nothing: when any is refused, :class:`SomeRefused` names every
+    refusal, and the request boundary rolls back the others too."""
+    problems = {}
+    for comment, disposition, response, addressed_in in changes:
+        try:
+            dispose(comment, assessment, researcher, disposition=disposition, response=response,
+                    addressed_in=addressed_in)
+        except DomainError as error:
+            problems[comment.id] = error.message
+    if problems:
+        raise SomeRefused(problems)
+    return [change[0] for change in changes]
+
+
 def set_verdict(comment: Comment, assessment: Assessment, author: Membership, *,
                 satisfied: bool) -> None:
     _refuse(rules.verdict_problem(is_author=comment.author_id == author.id,

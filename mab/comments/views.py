@@ -7,6 +7,7 @@ from flask_login import current_user
 from mab.assessments.access import assessment_view
 from mab.board import queries as board_queries
 from mab.board.csvio import csv_response, write_csv
+from mab.boundary import add_field_error, domain_errors, flash_errors, form_errors
 from mab.comments import matrix as matrix_rules
 from mab.comments import participation, queries, rules, services
 from mab.comments.forms import (
@@ -21,7 +22,6 @@ from mab.comments.forms import (
 )
 from mab.comments.models import Comment
 from mab.drafts.models import Draft, DraftVersion
-from mab.errors import DomainError
 from mab.extensions import db
 from mab.forms import CsrfForm
 from mab.i18n import RESEARCH_TEAM_LABEL
@@ -100,9 +100,9 @@ def version_context(assessment, membership, draft: Draft, version: DraftVersion,
 
 
 def _page_again(assessment, draft, number, pending: Pending):
-    """Re-render the version page with the failed form open and the input kept (422)."""
+    """Re-render the version page with the failed form open and the input kept (422); what
+    a refused service wrote is rolled back already (mab.boundary)."""
     from mab.drafts.views import version_page   # the drafts feature owns the page
-    db.session.rollback()
     return version_page(assessment, draft, number, pending=pending), 422
 
 
@@ -146,22 +146,20 @@ def create(assessment, draft_id, number):
     form = CommentForm()
     target = form.block_id.data or "general"
     if form.validate_on_submit():
-        try:
+        with domain_errors() as posting:
             comment = services.add_comment(version, assessment, g.membership,
                                            body=form.body.data, block_id=form.block_id.data or None,
                                            quote=form.quote.data or "")
-        except DomainError as error:
-            if error.field in ("body", "quote"):
-                form[error.field].errors.append(error.message)
-                return _page_again(assessment, draft, number, Pending(target, form))
-            if error.field == "block_id":   # no such paragraph: offer the general form
-                return _page_again(assessment, draft, number,
-                                   Pending("general", form, [error.message]))
+            flash(_("Your comment is posted."), "success")
+            return _back_to(assessment, comment)
+        error = posting.error
+        if error.field in ("body", "quote"):
+            add_field_error(form, error.field, error.message)
+            return _page_again(assessment, draft, number, Pending(target, form))
+        if error.field == "block_id":   # no such paragraph: offer the general form
             return _page_again(assessment, draft, number,
-                               Pending(target, form, [error.message]))
-        db.session.commit()
-        flash(_("Your comment is posted."), "success")
-        return _back_to(assessment, comment)
+                               Pending("general", form, [error.message]))
+        return _page_again(assessment, draft, number, Pending(target, form, [error.message]))
     return _page_again(assessment, draft, number, Pending(target, form))
 
 
@@ -174,14 +172,12 @@ def reply(assessment, comment_id):
     form = ReplyForm()
     target = f"reply-{root.id}"
     if form.validate_on_submit():
-        try:
+        with domain_errors() as replying:
             comment = services.reply(parent, assessment, g.membership, body=form.body.data)
-        except DomainError as error:
-            return _page_again(assessment, root.draft, number,
-                               Pending(target, form, [error.message]))
-        db.session.commit()
-        flash(_("Your reply is posted."), "success")
-        return _back_to(assessment, comment, number)
+            flash(_("Your reply is posted."), "success")
+            return _back_to(assessment, comment, number)
+        return _page_again(assessment, root.draft, number,
+                           Pending(target, form, [replying.error.message]))
     return _page_again(assessment, root.draft, number, Pending(target, form))
 
 
@@ -194,14 +190,9 @@ def edit(assessment, comment_id):
         abort(403)
     form = EditCommentForm(obj=comment) if request.method == "GET" else EditCommentForm()
     if problem is None and form.validate_on_submit():
-        try:
+        with form_errors(form, "body"):
             services.edit(comment, assessment, g.membership, body=form.body.data,
                           quote=form.quote.data if comment.block_id else None)
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "body").errors = [error.message]
-        else:
-            db.session.commit()
             flash(_("Your comment is saved; the earlier wording stays in its history."),
                   "success")
             return _back_to(assessment, comment)
@@ -222,13 +213,8 @@ def withdraw(assessment, comment_id):
     if comment.author_id != g.membership.id:
         abort(403)
     if CsrfForm().validate_on_submit():
-        try:
+        with flash_errors():
             services.withdraw(comment, assessment, g.membership)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("Your comment is withdrawn; a note stays in its place."), "success")
     return _back_to(assessment, comment)
 
@@ -245,19 +231,18 @@ def dispose(assessment, comment_id):
     if form.validate_on_submit():
         addressed = db.session.get(DraftVersion, form.addressed_in.data) \
             if form.addressed_in.data else None
-        try:
+        with domain_errors() as disposing:
             services.dispose(comment, assessment, g.membership,
                              disposition=form.disposition.data, response=form.response.data,
                              addressed_in=addressed)
-        except DomainError as error:
-            if error.field in ("disposition", "response", "addressed_in"):
-                form[error.field].errors = [error.message]
-                return _page_again(assessment, comment.draft, number, Pending(target, form))
-            return _page_again(assessment, comment.draft, number,
-                               Pending(target, form, [error.message]))
-        db.session.commit()
-        flash(_("The response is saved and the commenter is told."), "success")
-        return _back_to(assessment, comment, number)
+            flash(_("The response is saved and the commenter is told."), "success")
+            return _back_to(assessment, comment, number)
+        error = disposing.error
+        if error.field in ("disposition", "response", "addressed_in"):
+            add_field_error(form, error.field, error.message)
+            return _page_again(assessment, comment.draft, number, Pending(target, form))
+        return _page_again(assessment, comment.draft, number,
+                           Pending(target, form, [error.message]))
     return _page_again(assessment, comment.draft, number, Pending(target, form))
 
 
@@ -269,14 +254,9 @@ def verdict(assessment, comment_id):
     if comment.author_id != g.membership.id:
         abort(403)
     if form.validate_on_submit() and form.satisfied.data in ("yes", "no"):
-        try:
+        with flash_errors():
             services.set_verdict(comment, assessment, g.membership,
                                  satisfied=form.satisfied.data == "yes")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("Thank you; the researchers see your view of their response."), "success")
     return _back_to(assessment, comment, _viewed_number(comment))
 
@@ -289,13 +269,9 @@ def extend(assessment, draft_id, number):
         abort(404)
     form = DeadlineForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "deadline"):
             services.extend_deadline(version.circulation, assessment, deadline=form.deadline.data,
                                      actor=current_user)
-        except DomainError as error:
-            form.deadline.errors = [error.message]
-        else:
-            db.session.commit()
             flash(_("Comments are now due by %(date)s; the board is told.",
                     date=form.deadline.data.isoformat()), "success")
             return redirect(url_for("drafts.version", slug=assessment.slug, draft_id=draft.id,
@@ -329,28 +305,21 @@ def responses(assessment, draft_id):
                 continue
             addressed = next((v for v in draft.versions if str(v.id) == value["addressed_in"]),
                              None)
-            chosen.append((comment, value, addressed))
-        saved = []
-        for comment, value, addressed in chosen:
-            try:
-                services.dispose(comment, assessment, g.membership,
-                                 disposition=value["disposition"], response=value["response"],
-                                 addressed_in=addressed)
-            except DomainError as error:
-                errors[comment.id] = error.message
-            saved.append(comment)
-        if errors or not chosen:
-            db.session.rollback()   # nothing half-saves: one bad row keeps them all
+            chosen.append((comment, value["disposition"], value["response"], addressed))
+        if chosen:
+            # Nothing half-saves: one refused row keeps them all (the boundary rolls back).
+            with domain_errors(services.SomeRefused) as saving:
+                saved = services.dispose_each(chosen, assessment, g.membership)
+                flash(_("%(n)d responses saved; the commenters are told.", n=len(saved)),
+                      "success")
+                return redirect(url_for("comments.responses", slug=assessment.slug,
+                                        draft_id=draft.id, all="1" if show_all else None))
+            errors = saving.error.problems
             rows = db.paginate(queries.to_dispose(draft, only_open=not show_all),
                                per_page=TABLE_PER_PAGE, page=page.page, error_out=False).items
-            if not chosen:
-                flash(_("Choose a disposition and write a response for at least one comment."),
-                      "error")
         else:
-            db.session.commit()
-            flash(_("%(n)d responses saved; the commenters are told.", n=len(saved)), "success")
-            return redirect(url_for("comments.responses", slug=assessment.slug,
-                                    draft_id=draft.id, all="1" if show_all else None))
+            flash(_("Choose a disposition and write a response for at least one comment."),
+                  "error")
     status = 422 if errors or (request.method == "POST") else 200
     return render_template("comments/responses.html", assessment=assessment, draft=draft,
                            page=page, rows=rows, values=values, errors=errors, show_all=show_all,
