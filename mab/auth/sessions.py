@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from mab.assessments.models import Membership
 from mab.auth.models import User, UserSession
+from mab.boundary import bookkeeping
 from mab.extensions import db
 from mab.types import utcnow
 
@@ -68,14 +70,27 @@ def load_session(token: str) -> UserSession | None:
 
 
 def touch(row: UserSession, *, user_agent: str = "") -> bool:
-    """Refresh the session's "last seen"; True when the row changed (the caller commits)."""
+    """Refresh the session's "last seen" (at most every ``TOUCH_EVERY``); True when recorded.
+
+    Bookkeeping of a request, kept out of its transaction (a GET never commits): an UPDATE in
+    its own short transaction (mab.boundary), whose failure, such as a busy SQLite file, is
+    logged and never fails the request.
+    """
     now = utcnow()
     if now - row.last_seen_at < TOUCH_EVERY:
         return False
-    row.last_seen_at = now
+    values = {"last_seen_at": now}
     if user_agent and not row.user_agent:
-        row.user_agent = user_agent[:300]
-    return True
+        values["user_agent"] = user_agent[:300]
+    recorded = bookkeeping(
+        lambda session: session.execute(
+            update(UserSession).where(UserSession.id == row.id).values(**values),
+            execution_options={"synchronize_session": False}),
+        what=f"last seen of session {row.id}")
+    if recorded:   # the row in this request's session shows it, without being changed by it
+        for name, value in values.items():
+            set_committed_value(row, name, value)
+    return recorded
 
 
 def end_session(row: UserSession) -> None:

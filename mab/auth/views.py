@@ -28,7 +28,7 @@ from mab.auth.forms import (
 from mab.audit.services import record_event
 from mab.auth.models import TokenPurpose, User, UserSession, normalise_email
 from mab.auth.tokens import TokenError, check_token
-from mab.errors import DomainError
+from mab.boundary import flash_errors, form_errors, transactional
 from mab.forms import CsrfForm
 from mab.extensions import db, limiter, login_manager
 from mab.security import safe_next
@@ -54,12 +54,12 @@ def load_user(session_id: str):
 def _refresh_session():
     """Load the signed-in person first thing, and refresh "last seen" now and then.
 
-    Done before the view runs, so this small commit never carries the view's own changes.
+    The touch is bookkeeping in its own short transaction: it never carries the view's changes,
+    a GET still never commits, and a busy database never fails the request.
     """
     if current_user.is_authenticated and current_user.current_session is not None:
-        if sessions.touch(current_user.current_session,
-                          user_agent=request.headers.get("User-Agent", "")):
-            db.session.commit()
+        sessions.touch(current_user.current_session,
+                       user_agent=request.headers.get("User-Agent", ""))
 
 
 def _sign_in(user, *, remember=False) -> None:
@@ -84,6 +84,7 @@ def _failed(response):
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
+@transactional
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("assessments.index"))
@@ -93,7 +94,6 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             _sign_in(user, remember=form.remember.data)
-            db.session.commit()
             return redirect(safe_next(form.next.data) or url_for("assessments.index"))
         error = _("The email or password is not correct.")
     return render_template("auth/login.html", form=form, error=error)
@@ -111,27 +111,28 @@ def throttled_login():
 
 
 @bp.post("/logout")
+@transactional
 def logout():
     if current_user.is_authenticated and current_user.current_session is not None:
         sessions.end_session(current_user.current_session)
-        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.post("/language")
+@transactional
 def set_language():
     form = LanguageForm()
     if form.validate_on_submit():
         session["language"] = form.language.data
         if current_user.is_authenticated:
             current_user.language = form.language.data
-            db.session.commit()
     return redirect(safe_next(form.next.data) or url_for("assessments.index"))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@transactional
 def accept_invitation(token):
     try:
         row = check_token(token, TokenPurpose.INVITE)
@@ -142,16 +143,11 @@ def accept_invitation(token):
         return _join_with_account(row)
     form = AcceptInvitationForm(name=user.name, language=user.language)
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "password"):
             services.accept_invitation(row, name=form.name.data, language=form.language.data,
                                        password=form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.password.errors.append(error.message)
-        else:
             logout_user()
             _sign_in(user)
-            db.session.commit()
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(_after_joining(row))
     return render_template("auth/accept_invitation.html", form=form, user=user)
@@ -169,7 +165,6 @@ def _join_with_account(row):
     form = CsrfForm()
     if form.validate_on_submit():
         services.accept_membership(row, current_user)
-        db.session.commit()
         flash(_("You have joined %(title)s.", title=row.membership.assessment.title)
               if row.membership is not None else _("Your invitation has been accepted."),
               "success")
@@ -185,11 +180,11 @@ def _after_joining(row) -> str:
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@transactional
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        db.session.commit()
         flash(_("If an account exists for that address, we have sent it a link to choose a new "
                 "password. The link works once, for one hour."), "info")
         return redirect(url_for("auth.login"))
@@ -197,6 +192,7 @@ def reset_request():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@transactional
 def reset_password(token):
     try:
         row = check_token(token, TokenPurpose.RESET)
@@ -204,13 +200,8 @@ def reset_password(token):
         return render_template("auth/token_error.html", message=error.message), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "password"):
             services.reset_password(row, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.password.errors.append(error.message)
-        else:
-            db.session.commit()
             logout_user()   # the reset ended every session, this device's too
             flash(_("Your password has been changed. Sign in with your new password."), "success")
             return redirect(url_for("auth.login"))
@@ -225,12 +216,12 @@ def account():
 
 @bp.post("/account")
 @login_required
+@transactional
 def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         services.update_profile(current_user, name=form.name.data, language=form.language.data,
                                 gender=form.gender.data or None, timezone=form.timezone.data)
-        db.session.commit()
         flash(_("Your details have been saved."), "success")
         return redirect(url_for("auth.account"))
     return _account_page(profile=form)
@@ -238,16 +229,13 @@ def update_profile():
 
 @bp.post("/account/password")
 @login_required
+@transactional
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "password"):
+            # This device's session stays; the others end.
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "password").errors.append(error.message)
-        else:
-            db.session.commit()   # this device's session stays; the others have ended
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(password=form)
@@ -255,11 +243,11 @@ def change_password():
 
 @bp.post("/account/notifications")
 @login_required
+@transactional
 def update_notifications():
     form = NotificationsForm()
     if form.validate_on_submit():
         services.set_comment_emails(current_user, form.comment_emails.data)
-        db.session.commit()
         flash(_("Your email preference has been saved."), "success")
         return redirect(url_for("auth.account"))
     return _account_page(notifications=form)
@@ -267,6 +255,7 @@ def update_notifications():
 
 @bp.post("/account/sessions/<int:session_id>/end")
 @login_required
+@transactional
 def end_session(session_id):
     """Sign out one device of one's own (this one included)."""
     row = db.session.get(UserSession, session_id)
@@ -275,7 +264,6 @@ def end_session(session_id):
     if CsrfForm().validate_on_submit():
         this_device = row.id == current_user.current_session.id
         sessions.end_session(row)
-        db.session.commit()
         if this_device:
             logout_user()
             flash(_("You have signed out."), "info")
@@ -286,12 +274,12 @@ def end_session(session_id):
 
 @bp.post("/account/sessions/end-others")
 @login_required
+@transactional
 def end_other_sessions():
     if CsrfForm().validate_on_submit():
         count = sessions.end_sessions(current_user, keep=current_user.current_session)
         record_event("account.sessions_ended", current_user, actor=current_user,
                      changes={"ended": count})
-        db.session.commit()
         flash(ngettext("%(num)d other device has been signed out.",
                        "%(num)d other devices have been signed out.", count), "success")
     return redirect(url_for("auth.account") + "#sessions-heading")
@@ -324,6 +312,7 @@ def accounts():
 
 @bp.post("/admin/accounts/<int:user_id>/active")
 @login_required
+@transactional
 def set_account_active(user_id):
     if not current_user.is_site_admin:
         abort(403)
@@ -331,13 +320,8 @@ def set_account_active(user_id):
     form = AccountActiveForm()
     if form.validate_on_submit():
         active = form.active.data == "1"
-        try:
+        with flash_errors():
             services.set_account_active(user, active, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("%(email)s can sign in again.", email=user.email) if active else
                   _("%(email)s is disabled and signed out everywhere.", email=user.email),
                   "success")
