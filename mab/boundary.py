@@ -108,7 +108,7 @@ def flash_errors(category: str = "error"):
     with domain_errors() as outcome:
         yield outcome
     if outcome.error is not None:
-        flash(outcome.error.message, category)
+        flash(str(outcome.error.message), category)
 
 
 def add_field_error(form, name: str, message, *, default: str | None = None) -> None:

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select, update
 
 from mab.audit.services import record_event
+from mab.boundary import bookkeeping
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.framework.models import Framework, FrameworkItem, ItemKind
@@ -24,15 +25,18 @@ BUILTIN_ATTRIBUTION = (
     "(2019), CC BY-SA 3.0 IGO. Categories and themes of the first edition.")
 
 
-def ensure_builtin() -> Framework:
-    """The ROAM-X 2018 skeleton (categories and themes) from the shipped CSV; idempotent."""
-    framework = db.session.scalar(select(Framework).where(Framework.key == BUILTIN_KEY))
+def ensure_builtin(session=None) -> Framework:
+    """The ROAM-X 2018 skeleton (categories and themes) from the shipped CSV; idempotent.
+
+    In ``session`` (default: the request's)."""
+    session = session or db.session
+    framework = session.scalar(select(Framework).where(Framework.key == BUILTIN_KEY))
     if framework is None:
         framework = Framework(key=BUILTIN_KEY, name="ROAM-X", version="2018", builtin=True,
                               attribution=BUILTIN_ATTRIBUTION)
-        db.session.add(framework)
-        db.session.flush()
-    existing = {(i.kind, i.code): i for i in db.session.scalars(
+        session.add(framework)
+        session.flush()
+    existing = {(i.kind, i.code): i for i in session.scalars(
         select(FrameworkItem).where(FrameworkItem.framework_id == framework.id))}
     text = resources.files("mab.framework").joinpath("data/roamx-2018.csv").read_text("utf-8")
     for position, row in enumerate(csv.DictReader(io.StringIO(text)), start=1):
@@ -43,10 +47,21 @@ def ensure_builtin() -> Framework:
         item = FrameworkItem(framework_id=framework.id, kind=kind, code=row["code"],
                              title=row["name"], parent_id=parent.id if parent else None,
                              position=position)
-        db.session.add(item)
-        db.session.flush()
+        session.add(item)
+        session.flush()
         existing[(kind, row["code"])] = item
     return framework
+
+
+def offer_builtin() -> None:
+    """Before a coordinator chooses a framework, make sure the built-in one is there to choose.
+
+    Read from a GET page, so kept out of its transaction: a look first, then the load in its
+    own short transaction (``mab.boundary.bookkeeping``); of two coordinators at once, one
+    loads it and the other's unique-key refusal is logged, never shown.
+    """
+    if db.session.scalar(select(Framework.id).where(Framework.key == BUILTIN_KEY)) is None:
+        bookkeeping(ensure_builtin, what="the built-in framework")
 
 
 def themes_of(framework: Framework) -> dict[str, FrameworkItem]:

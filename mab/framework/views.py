@@ -3,8 +3,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mab.assessments.access import assessment_view
+from mab.boundary import domain_errors, flash_errors
 from mab.drafts.forms import IndicatorImportForm, ScopeForm
-from mab.errors import DomainError
 from mab.extensions import db
 from mab.framework import csvio, queries, services
 from mab.framework.models import Framework
@@ -31,8 +31,7 @@ def index(assessment):
     from flask import g
     manager = can(g.membership.role, Action.MANAGE_BOARD)
     if assessment.framework_id is None and manager:
-        services.ensure_builtin()
-        db.session.commit()
+        services.offer_builtin()
     return _page(assessment, manager=manager, q=request.args.get("q", ""))
 
 
@@ -44,13 +43,11 @@ def scope(assessment):
     form.framework_id.choices = queries.framework_choices(assessment)
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with domain_errors() as choosing:
         services.set_scope(assessment, db.session.get(Framework, form.framework_id.data),
                            form.scope.data == "core", actor=current_user)
-    except DomainError:
-        db.session.rollback()
+    if not choosing:
         abort(400)
-    db.session.commit()
     flash(_("The framework and scope are saved."), "success")
     return redirect(url_for("framework.index", slug=assessment.slug))
 
@@ -69,15 +66,12 @@ def import_indicators(assessment):
         rows, errors = csvio.parse_indicators(form.file.data.read(),
                                               themes=services.theme_categories(framework))
         if not errors:
-            try:
+            with flash_errors() as importing:
                 counts = services.import_for_assessment(
                     assessment, rows, attribution=form.attribution.data or "",
                     actor=current_user)
-            except DomainError as error:
-                db.session.rollback()
-                flash(str(error.message), "error")
+            if not importing:
                 return redirect(url_for("framework.index", slug=assessment.slug))
-            db.session.commit()
             if counts["copied"] is not None:
                 label = " ".join((framework.name, framework.version))
                 flash(_("Your assessment now has its own copy of %(name)s: this import and "
