@@ -16,9 +16,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from mab.assessments.models import Assessment, Role
+from mab.boundary import flash_errors, transactional
 from mab.extensions import db
 from mab.notify.models import OutboxMessage, OutboxStatus
-from mab.errors import DomainError
 from mab.forms import CsrfForm
 from mab.notify.resend import resend_secret_message
 from mab.notify.services import retry_message
@@ -70,6 +70,7 @@ def _secrets_shown() -> bool:
 
 @bp.post("/outbox/<int:message_id>/resend")
 @login_required
+@transactional
 def resend(message_id):
     """A message with a hidden link: send the person a fresh link (the old one keeps working
     until it is used or expires)."""
@@ -78,18 +79,15 @@ def resend(message_id):
     if message is None or not message.secret:
         abort(404)
     if CsrfForm().validate_on_submit():
-        try:
+        with flash_errors():
             resend_secret_message(message, actor=current_user)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("A new link has been sent to %(email)s.", email=message.recipient), "success")
     return redirect(url_for("notify.outbox"))
 
 
 @bp.post("/outbox/<int:message_id>/retry")
 @login_required
+@transactional
 def retry(message_id):
     message = db.session.scalar(_visible(select(OutboxMessage))
                                 .where(OutboxMessage.id == message_id))
@@ -99,7 +97,6 @@ def retry(message_id):
         flash(_("Only a message that failed can be sent again."), "error")
     else:
         retry_message(message)
-        db.session.commit()
         flash(_("The message will be sent on the next delivery run."), "success")
     return redirect(url_for("notify.outbox"))
 
