@@ -9,6 +9,7 @@ from mab.assessments.models import Membership
 from mab.assessments.queries import with_person
 from mab.board import queries as board_queries
 from mab.board import rules as board_rules
+from mab.boundary import add_field_error, domain_errors, flash_errors, form_errors
 from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.errors import DomainError
 from mab.extensions import db
@@ -92,20 +93,17 @@ def index(assessment):
             abort(403)
         if form.validate_on_submit():
             version = db.session.get(DraftVersion, form.version_id.data)
-            try:
+            with domain_errors() as opening:
                 if version is None or version.draft.assessment_id != assessment.id:
                     raise DomainError(_("Choose a circulated version."), field="version_id")
                 round_ = services.open_round(version, assessment, deadline=form.deadline.data,
                                              meeting_id=form.meeting_id.data, actor=current_user)
-            except DomainError as error:
-                db.session.rollback()
-                form = _open_form(assessment, form)
-                getattr(form, error.field or "version_id").errors.append(error.message)
-            else:
-                db.session.commit()
                 flash(_("The round is open and the active board members are told."), "success")
                 return redirect(url_for("validation.show", slug=assessment.slug,
                                         round_id=round_.id))
+            form = _open_form(assessment, form)
+            add_field_error(form, opening.error.field or "version_id", opening.error.message,
+                            default="version_id")
     rounds = db.session.scalars(
         select(ValidationRound).where(ValidationRound.assessment_id == assessment.id)
         .options(selectinload(ValidationRound.signoffs), validation_queries.with_titles())
@@ -179,24 +177,19 @@ def sign(assessment, round_id):
     round_ = _round(assessment, round_id)
     form = SignForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors() as signing:
             replaces = int(form.replaces.data) if (form.replaces.data or "").isdigit() else None
             services.sign(round_, assessment, g.membership, decision=form.decision.data,
                           statement=form.statement.data, seen_sha256=form.sha256.data,
                           replaces=replaces)
-        except DomainError as error:
-            db.session.rollback()
-            round_ = _round(assessment, round_id)
-            if error.field:
-                getattr(form, error.field).errors.append(error.message)
-            else:
-                flash(error.message, "error")
-                return redirect(url_for("validation.show", slug=assessment.slug,
-                                        round_id=round_id))
-        else:
-            db.session.commit()
             flash(_("Your decision is recorded."), "success")
             return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
+        error = signing.error
+        if not error.field:
+            flash(str(error.message), "error")
+            return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
+        round_ = _round(assessment, round_id)
+        add_field_error(form, error.field, error.message)
     return _page(assessment, round_, sign_form=form, status=422)
 
 
@@ -210,21 +203,16 @@ def on_behalf(assessment, round_id):
     form.meeting_id.choices = [(None, "—")] + _meetings(assessment)
     if form.validate_on_submit():
         member = db.session.get(Membership, form.membership_id.data)
-        try:
+        with form_errors(form, "membership_id"):
             if member is None:
                 raise DomainError(_("Choose the member."), field="membership_id")
             services.record_on_behalf(round_, assessment, g.membership, member,
                                       decision=form.decision.data,
                                       statement=form.statement.data,
                                       meeting_id=form.meeting_id.data)
-        except DomainError as error:
-            db.session.rollback()
-            round_ = _round(assessment, round_id)
-            getattr(form, error.field or "membership_id").errors.append(error.message)
-        else:
-            db.session.commit()
             flash(_("The decision is recorded on the member's behalf."), "success")
             return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
+        round_ = _round(assessment, round_id)
     return _page(assessment, round_, behalf_form=form, status=422)
 
 
@@ -233,13 +221,8 @@ def on_behalf(assessment, round_id):
 def remind(assessment, round_id):
     round_ = _round(assessment, round_id)
     if CsrfForm().validate_on_submit():
-        try:
+        with flash_errors():
             count = services.remind(round_, assessment, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("%(n)d reminders are in the outbox.", n=count), "success")
     return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
 
@@ -250,14 +233,9 @@ def close(assessment, round_id):
     round_ = _round(assessment, round_id)
     form = CloseForm()
     if form.validate_on_submit():
-        try:
+        with flash_errors():
             result = services.close_round(round_, assessment, _groups(assessment),
                                           actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("The round is closed: the version is validated.") if result.passed else
                   _("The round is closed: the version is not validated."),
                   "success" if result.passed else "error")
