@@ -7,11 +7,11 @@ from mab.assessments.access import assessment_view
 from mab.assessments.forms import AssessmentForm, InviteForm
 from mab.assessments.models import Membership, Role
 from mab.auth import services as auth_services
+from mab.boundary import flash_errors, form_errors, transactional
 from mab.forms import CsrfForm
 from mab.board import queries as board_queries
 from mab.drafts import queries as draft_queries
 from mab.validation import queries as validation_queries
-from mab.errors import DomainError
 from mab.extensions import db
 from mab.meetings import queries as meeting_queries
 from mab.permissions import Action, can
@@ -35,18 +35,15 @@ def index():
 
 @bp.post("/invitations/<int:membership_id>/send-again")
 @login_required
+@transactional
 def send_my_invitation_again(membership_id):
     """A pending membership is accepted with its own emailed link; this sends that link again."""
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.user_id != current_user.id:
         abort(404)
     if CsrfForm().validate_on_submit():
-        try:
+        with flash_errors():
             auth_services.resend_own_invitation(current_user, membership)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
             flash(_("We have sent the invitation link again to %(email)s.",
                     email=current_user.email), "success")
     return redirect(url_for("assessments.index"))
@@ -54,23 +51,19 @@ def send_my_invitation_again(membership_id):
 
 @bp.route("/admin/assessments", methods=["GET", "POST"])
 @login_required
+@transactional
 def admin():
     if not current_user.is_site_admin:
         abort(403)
     form = AssessmentForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "slug"):
             assessment = services.create_assessment(
                 title=form.title.data, slug=form.slug.data, country=form.country.data,
                 year=form.year.data, timezone=form.timezone.data, languages=form.languages.data,
                 coordinator_email=form.coordinator_email.data,
                 coordinator_name=form.coordinator_name.data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            db.session.commit()
             flash(_("Assessment “%(title)s” created; its coordinator has been invited.",
                     title=assessment.title), "success")
             return redirect(url_for("assessments.admin"))
@@ -111,15 +104,10 @@ def people(assessment):
 def invite(assessment):
     form = InviteForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "email"):
             membership = services.invite_person(
                 assessment, email=form.email.data, name=form.name.data,
                 role=Role(form.role.data), actor=current_user, language=form.language.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.email.errors.append(error.message)
-        else:
-            db.session.commit()
             flash(_("%(email)s has been invited.", email=membership.user.email), "success")
             return redirect(url_for("assessments.people", slug=assessment.slug))
     page = db.paginate(queries.team(assessment), per_page=100, error_out=False)
@@ -133,12 +121,8 @@ def resend(assessment, membership_id):
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.assessment_id != assessment.id:
         abort(404)
-    try:
+    with flash_errors():
         services.resend_invitation(membership, actor=current_user)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(_("A new invitation has been sent to %(email)s.", email=membership.user.email),
               "success")
     return redirect(url_for("assessments.people", slug=assessment.slug))
