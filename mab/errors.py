@@ -1,5 +1,5 @@
 """Domain errors and the error pages, all rendered in the site layout."""
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -24,7 +24,8 @@ ERRORS = {
 }
 
 
-def _page(code: int, message=None):
+def error_page(code: int, message=None):
+    """The error page for ``code``, in the site layout (a feature's own handler may use it)."""
     title, text = ERRORS[code]
     return render_template("errors/error.html", code=code, title=title,
                            message=message or text), code
@@ -37,16 +38,12 @@ def register(app: Flask) -> None:
 
 
 def _error(error, code):
-    if code == 429:
-        from mab.auth.views import throttled_login
-        if request.endpoint in {"auth.login", "auth.reset_request"}:
-            return throttled_login()
     if code == 500:
         from mab.extensions import db
         db.session.rollback()
-    return _page(code)
+    return error_page(code)
 
 
 def _csrf_error(error):
-    return _page(400, _l("Your form expired or was sent from elsewhere. Please reload the page "
+    return error_page(400, _l("Your form expired or was sent from elsewhere. Please reload the page "
                          "and submit it again."))

@@ -7,6 +7,7 @@ from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.audit.services import record_event
 from mab.auth.models import User, normalise_email
 from mab.auth.services import find_user, send_invitation
+from mab.board.defaults import create_default_groups
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.notify.services import queue_email
@@ -24,7 +25,6 @@ def create_assessment(*, title, slug, country, year, timezone, languages, coordi
     record_event("assessment.created", assessment, actor=actor, assessment=assessment,
                  changes={"title": assessment.title, "slug": slug, "country": assessment.country,
                           "year": year, "timezone": timezone})
-    from mab.board.services import create_default_groups  # board builds on assessments
     create_default_groups(assessment, actor=actor)
     invite_person(assessment, email=coordinator_email, name=coordinator_name,
                   role=Role.COORDINATOR, actor=actor, language=languages[0])

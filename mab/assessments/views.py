@@ -13,6 +13,7 @@ from mab.board import queries as board_queries
 from mab.drafts import queries as draft_queries
 from mab.validation import queries as validation_queries
 from mab.extensions import db
+from mab.loaders import get_or_404
 from mab.meetings import queries as meeting_queries
 from mab.permissions import Action, can
 from mab.types import utcnow
@@ -118,9 +119,7 @@ def invite(assessment):
 @bp.post("/a/<slug>/people/<int:membership_id>/resend")
 @assessment_view(Action.MANAGE_BOARD)
 def resend(assessment, membership_id):
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.assessment_id != assessment.id:
-        abort(404)
+    membership = get_or_404(Membership, membership_id, assessment)
     with flash_errors():
         services.resend_invitation(membership, actor=current_user)
         flash(_("A new invitation has been sent to %(email)s.", email=membership.user.email),

@@ -29,6 +29,7 @@ from mab.audit.services import record_event
 from mab.auth.models import TokenPurpose, User, UserSession, normalise_email
 from mab.auth.tokens import TokenError, check_token
 from mab.boundary import flash_errors, form_errors, transactional
+from mab.errors import error_page
 from mab.forms import CsrfForm
 from mab.extensions import db, limiter, login_manager
 from mab.security import safe_next
@@ -99,8 +100,15 @@ def login():
     return render_template("auth/login.html", form=form, error=error)
 
 
-def throttled_login():
+@bp.errorhandler(429)
+def throttled(error):
     """The 429 answer of the login and reset forms: the form again, with the reason."""
+    if request.endpoint not in {"auth.login", "auth.reset_request"}:
+        return error_page(429)
+    return throttled_login()
+
+
+def throttled_login():
     form = LoginForm(next=request.args.get("next", ""))
     form.email.data = request.form.get("email", "")
     message = _("Too many attempts. For your security, please wait a minute before trying again.")

@@ -8,26 +8,17 @@ from mab.auth.sessions import end_sessions
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.services import invite_person
 from mab.audit.services import record_event
-from mab.board.models import DEFAULT_GROUPS, StakeholderGroup
+from mab.board.defaults import create_default_groups  # noqa: F401  (board's own use case)
+from mab.board.models import StakeholderGroup
 from mab.board.queries import casefold
 from mab.errors import DomainError
 from mab.extensions import db
+from mab.loaders import get_scoped
 
 BOARD_FIELDS = ("group_id", "organisation", "position", "term_start", "term_end",
                 "coi_declaration", "coi_declared_on", "notes")
 POLICY_FIELDS = ("gender_min_pct", "gender_max_pct", "undisclosed_max_pct", "group_min_members",
                  "group_max_pct")
-
-
-def create_default_groups(assessment: Assessment, *, actor=None) -> list[StakeholderGroup]:
-    groups = [StakeholderGroup(assessment_id=assessment.id, name=name, position=position,
-                               min_members=assessment.group_min_members)
-              for position, name in enumerate(DEFAULT_GROUPS, start=1)]
-    db.session.add_all(groups)
-    db.session.flush()
-    record_event("groups.defaults_created", assessment, actor=actor, assessment=assessment,
-                 changes={"groups": DEFAULT_GROUPS})
-    return groups
 
 
 def _apply(obj, values: dict) -> dict:
@@ -43,8 +34,7 @@ def _apply(obj, values: dict) -> dict:
 def _check_group(assessment, group_id):
     if group_id is None:
         return
-    group = db.session.get(StakeholderGroup, group_id)
-    if group is None or group.assessment_id != assessment.id:
+    if get_scoped(StakeholderGroup, group_id, assessment) is None:
         raise DomainError(_l("Choose one of this assessment's stakeholder groups."), field="group_id")
 
 

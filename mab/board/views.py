@@ -34,6 +34,7 @@ from mab.boundary import flash_errors, form_errors
 from mab.comments import participation
 from mab.comments import queries as comment_queries
 from mab.extensions import db
+from mab.loaders import get_or_404
 from mab.permissions import Action, can
 
 bp = Blueprint("board", __name__, url_prefix="/a/<slug>")
@@ -44,18 +45,14 @@ def _manager() -> bool:
 
 
 def _board_membership(assessment, membership_id) -> Membership:
-    membership = db.session.get(Membership, membership_id)
-    if (membership is None or membership.assessment_id != assessment.id
-            or membership.role != Role.BOARD_MEMBER):
+    membership = get_or_404(Membership, membership_id, assessment)
+    if membership.role != Role.BOARD_MEMBER:
         abort(404)
     return membership
 
 
 def _group(assessment, group_id) -> StakeholderGroup:
-    group = db.session.get(StakeholderGroup, group_id)
-    if group is None or group.assessment_id != assessment.id:
-        abort(404)
-    return group
+    return get_or_404(StakeholderGroup, group_id, assessment)
 
 
 # --- registry -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from mab.drafts.models import (
 from mab.drafts.paragraphs import assign_ids, split_blocks
 from mab.errors import DomainError
 from mab.extensions import db
+from mab.loaders import in_assessment
 from mab.framework.models import FrameworkItem, ItemKind
 from mab.notify.services import external_url, queue_email
 from mab.types import utcnow
@@ -43,7 +44,7 @@ class EditConflict(DomainError):
 
 
 def _check_owner(assessment: Assessment, owner: Membership | None) -> None:
-    if owner is not None and (owner.assessment_id != assessment.id
+    if owner is not None and (not in_assessment(owner, assessment)
                               or owner.role not in (Role.RESEARCHER, Role.COORDINATOR)):
         raise DomainError(_l("The owner must be a researcher of this assessment."), field="owner_id")
 

@@ -10,6 +10,7 @@ from mab.board import queries as board_queries
 from mab.board.queries import seat_of
 from mab.board.rules import Seat
 from mab.extensions import db
+from mab.loaders import get_or_404
 from mab.meetings import rules
 from mab.meetings.models import (
     ActionItem,
@@ -63,15 +64,15 @@ def with_invitees():
         joinedload(Membership.user), joinedload(Membership.group))
 
 
-def one(meeting_id: int) -> Meeting | None:
-    """A meeting with what its pages show: invitees, action items and their owners (people
-    with their names), the organiser and the meeting whose minutes approved it."""
-    return db.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id)
-        .options(with_invitees(),
-                 selectinload(Meeting.action_items).joinedload(ActionItem.owner)
-                 .joinedload(Membership.user),
-                 joinedload(Meeting.organizer), joinedload(Meeting.approved_in)))
+def one(meeting_id: int, assessment: Assessment) -> Meeting:
+    """The assessment's meeting (404 for another's) with what its pages show: invitees, action
+    items and their owners (people with their names), the organiser and the meeting whose
+    minutes approved it."""
+    return get_or_404(Meeting, meeting_id, assessment,
+                      with_invitees(),
+                      selectinload(Meeting.action_items).joinedload(ActionItem.owner)
+                      .joinedload(Membership.user),
+                      joinedload(Meeting.organizer), joinedload(Meeting.approved_in))
 
 
 def board_attendance(assessment: Assessment, meeting: Meeting, invitations=None, *, board=None,

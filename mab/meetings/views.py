@@ -41,10 +41,7 @@ bp = Blueprint("meetings", __name__)
 
 
 def _meeting(assessment, meeting_id) -> Meeting:
-    meeting = queries.one(meeting_id)
-    if meeting is None or meeting.assessment_id != assessment.id:
-        abort(404)
-    return meeting
+    return queries.one(meeting_id, assessment)
 
 
 def _to_utc(local: datetime, tz: str) -> datetime:

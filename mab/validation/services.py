@@ -9,6 +9,7 @@ from mab.audit.services import record_event
 from mab.drafts.models import DraftVersion
 from mab.errors import DomainError
 from mab.extensions import db
+from mab.loaders import get_scoped, in_assessment
 from mab.meetings.models import Meeting
 from mab.notify.services import external_url, queue_email
 from mab.types import utcnow
@@ -42,7 +43,7 @@ def _link(assessment: Assessment, round_: ValidationRound) -> str:
 
 def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeting_id=None,
                actor) -> ValidationRound:
-    if version.draft.assessment_id != assessment.id:
+    if not in_assessment(version, assessment):
         raise DomainError(_l("Choose a version of this assessment."), field="version_id")
     has_round = db.session.scalar(select(ValidationRound.id).where(
         ValidationRound.version_id == version.id)) is not None
@@ -63,8 +64,8 @@ def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeti
         raise DomainError(_l("Give a deadline today or later."), field="deadline")
     meeting = None
     if meeting_id:
-        meeting = db.session.get(Meeting, meeting_id)
-        if meeting is None or meeting.assessment_id != assessment.id:
+        meeting = get_scoped(Meeting, meeting_id, assessment)
+        if meeting is None:
             raise DomainError(_l("Choose a meeting of this assessment."), field="meeting_id")
     rule = rules.Rule.of(assessment)
     round_ = ValidationRound(assessment_id=assessment.id, version=version,
@@ -121,7 +122,7 @@ def _check_open(round_: ValidationRound) -> None:
 
 
 def _check_signer(member: Membership, assessment: Assessment) -> None:
-    if member.assessment_id != assessment.id or not member.is_active_board_member:
+    if not in_assessment(member, assessment) or not member.is_active_board_member:
         raise DomainError(_l("Only active board members sign off."))
 
 
@@ -176,8 +177,8 @@ def record_on_behalf(round_: ValidationRound, assessment: Assessment, coordinato
     _check_signer(member, assessment)
     _check_open(round_)
     decision, statement = _check_decision(decision, statement)
-    meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
-    if meeting is None or meeting.assessment_id != assessment.id:
+    meeting = get_scoped(Meeting, meeting_id, assessment) if meeting_id else None
+    if meeting is None:
         raise DomainError(_l("Name the meeting where the member gave this decision."),
                           field="meeting_id")
     return _record(round_, member, decision, statement, actor_user=coordinator.user,

@@ -13,6 +13,7 @@ from mab.boundary import add_field_error, domain_errors, flash_errors, form_erro
 from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.errors import DomainError
 from mab.extensions import db
+from mab.loaders import get_or_404, get_scoped
 from mab.forms import CsrfForm
 from mab.meetings.models import Meeting, MeetingKind
 from mab.permissions import Action, can
@@ -32,16 +33,13 @@ bp = Blueprint("validation", __name__, url_prefix="/a/<slug>")
 
 
 def _round(assessment, round_id) -> ValidationRound:
-    round_ = db.session.scalar(
-        select(ValidationRound).where(ValidationRound.id == round_id)
-        .options(selectinload(ValidationRound.signoffs).options(
+    return get_or_404(
+        ValidationRound, round_id, assessment,
+        selectinload(ValidationRound.signoffs).options(
             selectinload(SignOff.membership).options(*with_person()),
             selectinload(SignOff.recorded_by).joinedload(Membership.user),
             selectinload(SignOff.meeting)),
-            joinedload(ValidationRound.version).joinedload(DraftVersion.draft)))
-    if round_ is None or round_.assessment_id != assessment.id:
-        abort(404)
-    return round_
+        joinedload(ValidationRound.version).joinedload(DraftVersion.draft))
 
 
 def _meetings(assessment):
@@ -92,9 +90,9 @@ def index(assessment):
         if not manager:
             abort(403)
         if form.validate_on_submit():
-            version = db.session.get(DraftVersion, form.version_id.data)
+            version = get_scoped(DraftVersion, form.version_id.data, assessment)
             with domain_errors() as opening:
-                if version is None or version.draft.assessment_id != assessment.id:
+                if version is None:
                     raise DomainError(_("Choose a circulated version."), field="version_id")
                 round_ = services.open_round(version, assessment, deadline=form.deadline.data,
                                              meeting_id=form.meeting_id.data, actor=current_user)
