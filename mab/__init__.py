@@ -37,7 +37,7 @@ def create_app(config_class=None) -> Flask:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     login_manager.init_app(app)
 
-    from mab import errors, security
+    from mab import boundary, errors, security
     from mab.assessments.views import bp as assessments_bp
     from mab.auth.views import bp as auth_bp
     from mab.board.views import bp as board_bp
@@ -64,6 +64,7 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(reports_bp)
     app.cli.add_command(cli)
     errors.register(app)
+    boundary.register(app)
     security.register(app)
     i18n.register(app)
     return app

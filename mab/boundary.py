@@ -37,7 +37,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
 
-from flask import flash, request
+from flask import flash, g, has_request_context, request
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -118,17 +118,32 @@ def add_field_error(form, name: str, message, *, default: str | None = None) -> 
     field.errors = [*field.errors, message]
 
 
-def bookkeeping(write: Callable[[Session], object], *, what: str) -> bool:
+def bookkeeping(write: Callable[[Session], object], *, what: str, now: bool = False) -> None:
     """Run ``write(session)`` in its own short transaction, committed apart from the request's.
 
-    For what a read records on the side: it is idempotent, may run concurrently, and its
-    failure (a busy SQLite file, a lost race) is logged and swallowed. True when it committed.
+    For what a read records on the side ("who opened what", "last seen"): it is idempotent, may
+    run concurrently, and its failure (a busy SQLite file, a lost race) is logged and swallowed.
+
+    In a request it runs when the request ends (:func:`register`'s teardown), once the response
+    is built and the request's own transaction is over: a request never holds two connections
+    at once (sixty readers at once must not wait on each other for a second one), and the page
+    is not reloaded because of it. ``now=True`` runs it at once, for a page that shows what it
+    writes; a read request's transaction is ended first (it keeps nothing), for the same reason.
     """
+    if has_request_context() and not now:
+        g.setdefault("_bookkeeping", []).append((write, what))
+        return
+    if now and has_request_context() and request.method in READ_METHODS:
+        db.session.rollback()
+    _run(write, what)
+
+
+def _run(write, what) -> bool:
     session = Session(db.engine, expire_on_commit=False)
     try:
         with session.begin():
             if session.get_bind().dialect.name == "postgresql":
-                # Never wait long behind the request's own transaction (or anyone else's).
+                # Never wait long behind another transaction.
                 session.execute(text("SET LOCAL lock_timeout = '2s'"))
             write(session)
     except Exception:   # noqa: BLE001 - bookkeeping never fails the page
@@ -137,6 +152,20 @@ def bookkeeping(write: Callable[[Session], object], *, what: str) -> bool:
     finally:
         session.close()
     return True
+
+
+def _finish_request(exc=None) -> None:
+    pending = g.pop("_bookkeeping", None)
+    if not pending:
+        return
+    db.session.rollback()   # the request's work is committed or dropped by now: free its connection
+    for write, what in pending:
+        _run(write, what)
+
+
+def register(app) -> None:
+    """Run the bookkeeping a request queued when it ends."""
+    app.teardown_request(_finish_request)
 
 
 def insert_if_absent(session: Session, model, values: dict, *, unique: tuple[str, ...]) -> None:

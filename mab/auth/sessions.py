@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from mab.assessments.models import Membership
 from mab.auth.models import User, UserSession
@@ -70,11 +69,11 @@ def load_session(token: str) -> UserSession | None:
 
 
 def touch(row: UserSession, *, user_agent: str = "") -> bool:
-    """Refresh the session's "last seen" (at most every ``TOUCH_EVERY``); True when recorded.
+    """Refresh the session's "last seen" (at most every ``TOUCH_EVERY``); True when due.
 
     Bookkeeping of a request, kept out of its transaction (a GET never commits): an UPDATE in
-    its own short transaction (mab.boundary), whose failure, such as a busy SQLite file, is
-    logged and never fails the request.
+    its own short transaction when the request ends (``mab.boundary.bookkeeping``), whose
+    failure, such as a busy SQLite file, is logged and never fails the request.
     """
     now = utcnow()
     if now - row.last_seen_at < TOUCH_EVERY:
@@ -82,15 +81,11 @@ def touch(row: UserSession, *, user_agent: str = "") -> bool:
     values = {"last_seen_at": now}
     if user_agent and not row.user_agent:
         values["user_agent"] = user_agent[:300]
-    recorded = bookkeeping(
-        lambda session: session.execute(
-            update(UserSession).where(UserSession.id == row.id).values(**values),
-            execution_options={"synchronize_session": False}),
+    query = update(UserSession).where(UserSession.id == row.id).values(**values)
+    bookkeeping(lambda session: session.execute(
+        query, execution_options={"synchronize_session": False}),
         what=f"last seen of session {row.id}")
-    if recorded:   # the row in this request's session shows it, without being changed by it
-        for name, value in values.items():
-            set_committed_value(row, name, value)
-    return recorded
+    return True
 
 
 def end_session(row: UserSession) -> None:

@@ -61,7 +61,7 @@ def offer_builtin() -> None:
     loads it and the other's unique-key refusal is logged, never shown.
     """
     if db.session.scalar(select(Framework.id).where(Framework.key == BUILTIN_KEY)) is None:
-        bookkeeping(ensure_builtin, what="the built-in framework")
+        bookkeeping(ensure_builtin, what="the built-in framework", now=True)
 
 
 def themes_of(framework: Framework) -> dict[str, FrameworkItem]:
