@@ -36,6 +36,11 @@ class Row:
         return self.disposition is None and not self.withdrawn
 
 
+def rows_of(results) -> list[Row]:
+    """Rows from ``(comment, reply count)`` pairs."""
+    return [row_of(comment, replies=replies) for comment, replies in results]
+
+
 def row_of(comment, *, replies: int = 0) -> Row:
     author = comment.author
     group = author.group.name if author is not None and author.group is not None else None

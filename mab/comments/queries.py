@@ -1,7 +1,8 @@
 """Reads for comments: a version's threads, the matrix and participation, each in a fixed
 number of queries whatever the number of comments."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from flask import request, url_for
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -10,10 +11,16 @@ from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.queries import with_person
 from mab.auth.models import User
 from mab.board.models import StakeholderGroup
+from mab.board.csvio import write_csv
+from mab.comments import matrix as matrix_rules
+from mab.comments import rules, services
+from mab.comments.forms import DISPOSITION_LABELS, DeadlineForm
 from mab.comments.models import Comment, CommentRevision, Disposition
 from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
 from mab.extensions import db
 from mab.framework.models import FrameworkItem
+from mab.i18n import RESEARCH_TEAM_LABEL
+from mab.permissions import Action, can
 
 
 def threads(draft: Draft, up_to: DraftVersion) -> list[Comment]:
@@ -173,3 +180,85 @@ def silent_indicators(assessment: Assessment) -> list[tuple[Draft, FrameworkItem
         .options(load_only(Draft.id, Draft.title), joinedload(Draft.item).load_only(
             FrameworkItem.code), joinedload(Draft.owner).load_only(Membership.id))
         .order_by(FrameworkItem.position, FrameworkItem.code)).all()
+
+
+def matrix_csv(assessment: Assessment, filters: MatrixFilters) -> bytes:
+    """The comment-resolution matrix as CSV, each row linking to its comment (in a request)."""
+    rows = matrix_rules.rows_of(db.session.execute(matrix(assessment, filters)).all())
+    base = request.host_url.rstrip("/")
+    team = str(RESEARCH_TEAM_LABEL)
+    pages: dict[tuple[int, int], str] = {}   # one url_for per version, not per row
+
+    def link(r) -> str:
+        key = (r.draft_id, r.version)
+        if key not in pages:
+            pages[key] = base + url_for("drafts.version", slug=assessment.slug,
+                                        draft_id=r.draft_id, number=r.version)
+        return f"{pages[key]}#c{r.comment_id}"
+    return write_csv(matrix_rules.CSV_HEADER, (matrix_rules.csv_cells(
+        r, team_label=team, link=link(r)) for r in rows))
+
+
+# The comments part of a version page -----------------------------------------------------
+
+@dataclass
+class Pending:
+    """A comment form that failed: which one, with the user's input and the errors."""
+    target: str          # "general", a block id, "reply-<id>", "dispose-<id>", "deadline"
+    form: object
+    errors: list = field(default_factory=list)
+
+
+def version_context(assessment, membership, draft: Draft, version: DraftVersion,
+                    pending: Pending | None = None) -> dict:
+    """What show.html needs to show and take comments on ``version`` (a fixed number of queries)."""
+    today = assessment.today()
+    roots = threads(draft, version)
+    placement = rules.place(roots, {v.id: v.blocks or [] for v in draft.versions},
+                            version.blocks or [])
+    role = membership.role
+    may_comment = can(role, Action.COMMENT)
+    comment_problem = rules.comment_problem(
+        circulated=version.circulation is not None, deadline=services.deadline_of(version),
+        today=today) if may_comment else None
+    team = services.is_team(membership)
+
+    def may_reply(root: Comment) -> bool:
+        return may_comment and rules.reply_problem(
+            deadline=services.thread_deadline(root), today=today, by_team=team,
+            team_in_thread=any(services.is_team(r.author) for r in root.replies),
+            root_withdrawn=root.withdrawn) is None
+
+    def may_edit(comment: Comment) -> bool:
+        return comment.author_id == membership.id and \
+            services.edit_problem(comment, membership, today) is None
+
+    roots_placed = [p.comment for p in (*placement.general, *placement.removed,
+                                        *(x for xs in placement.by_block.values() for x in xs))]
+    may_dispose = can(role, Action.DISPOSE_COMMENTS)
+    may_extend = can(role, Action.EXTEND_DEADLINE) and version.circulation is not None
+    shown_forms = {"deadline"} if may_extend else set()
+    if may_comment and comment_problem is None:
+        shown_forms |= {"general"} | {b["id"] for b in version.blocks or []}
+    for root in roots_placed:
+        if may_reply(root):
+            shown_forms.add(f"reply-{root.id}")
+        if may_dispose and not root.withdrawn:
+            shown_forms.add(f"dispose-{root.id}")
+    return {
+        "pending_elsewhere": pending is not None and pending.target not in shown_forms,
+        "placement": placement, "comment_count": sum(1 + len(r.replies) for r in roots),
+        "may_comment": may_comment and comment_problem is None,
+        "comment_closed": may_comment and comment_problem == rules.CLOSED,
+        "may_reply": may_reply, "may_edit": may_edit,
+        "may_dispose": may_dispose, "may_extend": may_extend,
+        "deadline_form": pending.form if pending and pending.target == "deadline"
+        else DeadlineForm(formdata=None),
+        "later_versions": lambda c: [v for v in draft.versions if v.number > c.version.number],
+        "pending": pending, "open_comments": sum(
+            1 for c in roots_placed if c.disposition is None and not c.withdrawn),
+        # Translated once: a lazy label is translated again each time a form shows it.
+        "disposition_labels": {k: str(v) for k, v in DISPOSITION_LABELS.items()},
+        "membership": membership,
+        "current_ids": {b["id"] for b in version.blocks or []},
+    }

@@ -1,12 +1,10 @@
-from dataclasses import dataclass, field
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from mab.assessments.access import assessment_view
 from mab.board import queries as board_queries
-from mab.board.csvio import csv_response, write_csv
+from mab.board.csvio import csv_response
 from mab.boundary import add_field_error, domain_errors, flash_errors, form_errors
 from mab.comments import matrix as matrix_rules
 from mab.comments import participation, queries, rules, services
@@ -21,10 +19,12 @@ from mab.comments.forms import (
     VerdictForm,
 )
 from mab.comments.models import Comment
+from mab.comments.queries import Pending
+from mab.drafts import queries as draft_queries
 from mab.drafts.models import Draft, DraftVersion
 from mab.extensions import db
+from mab.loaders import get_or_404
 from mab.forms import CsrfForm
-from mab.i18n import RESEARCH_TEAM_LABEL
 from mab.markdown import render_markdown
 from mab.permissions import Action, can
 
@@ -34,82 +34,16 @@ MATRIX_PER_PAGE = 100
 TABLE_PER_PAGE = 50
 
 
-# The comments part of a version page -----------------------------------------------------
-
-@dataclass
-class Pending:
-    """A comment form that failed: which one, with the user's input and the errors."""
-    target: str          # "general", a block id, "reply-<id>", "dispose-<id>", "deadline"
-    form: object
-    errors: list = field(default_factory=list)
-
-
-def version_context(assessment, membership, draft: Draft, version: DraftVersion,
-                    pending: Pending | None = None) -> dict:
-    """What show.html needs to show and take comments on ``version`` (a fixed number of queries)."""
-    today = assessment.today()
-    roots = queries.threads(draft, version)
-    placement = rules.place(roots, {v.id: v.blocks or [] for v in draft.versions},
-                            version.blocks or [])
-    role = membership.role
-    may_comment = can(role, Action.COMMENT)
-    comment_problem = rules.comment_problem(
-        circulated=version.circulation is not None, deadline=services.deadline_of(version),
-        today=today) if may_comment else None
-    team = services.is_team(membership)
-
-    def may_reply(root: Comment) -> bool:
-        return may_comment and rules.reply_problem(
-            deadline=services.thread_deadline(root), today=today, by_team=team,
-            team_in_thread=any(services.is_team(r.author) for r in root.replies),
-            root_withdrawn=root.withdrawn) is None
-
-    def may_edit(comment: Comment) -> bool:
-        return comment.author_id == membership.id and \
-            services.edit_problem(comment, membership, today) is None
-
-    roots_placed = [p.comment for p in (*placement.general, *placement.removed,
-                                        *(x for xs in placement.by_block.values() for x in xs))]
-    may_dispose = can(role, Action.DISPOSE_COMMENTS)
-    may_extend = can(role, Action.EXTEND_DEADLINE) and version.circulation is not None
-    shown_forms = {"deadline"} if may_extend else set()
-    if may_comment and comment_problem is None:
-        shown_forms |= {"general"} | {b["id"] for b in version.blocks or []}
-    for root in roots_placed:
-        if may_reply(root):
-            shown_forms.add(f"reply-{root.id}")
-        if may_dispose and not root.withdrawn:
-            shown_forms.add(f"dispose-{root.id}")
-    return {
-        "pending_elsewhere": pending is not None and pending.target not in shown_forms,
-        "placement": placement, "comment_count": sum(1 + len(r.replies) for r in roots),
-        "may_comment": may_comment and comment_problem is None,
-        "comment_closed": may_comment and comment_problem == rules.CLOSED,
-        "may_reply": may_reply, "may_edit": may_edit,
-        "may_dispose": may_dispose, "may_extend": may_extend,
-        "deadline_form": pending.form if pending and pending.target == "deadline"
-        else DeadlineForm(formdata=None),
-        "later_versions": lambda c: [v for v in draft.versions if v.number > c.version.number],
-        "pending": pending, "open_comments": sum(
-            1 for c in roots_placed if c.disposition is None and not c.withdrawn),
-        # Translated once: a lazy label is translated again each time a form shows it.
-        "disposition_labels": {k: str(v) for k, v in DISPOSITION_LABELS.items()},
-        "membership": membership,
-        "current_ids": {b["id"] for b in version.blocks or []},
-    }
-
-
 def _page_again(assessment, draft, number, pending: Pending):
     """Re-render the version page with the failed form open and the input kept (422); what
-    a refused service wrote is rolled back already (mab.boundary)."""
-    from mab.drafts.views import version_page   # the drafts feature owns the page
-    return version_page(assessment, draft, number, pending=pending), 422
+    a refused service wrote is rolled back already (mab.boundary). The drafts feature builds
+    the page."""
+    return render_template("drafts/show.html", **draft_queries.version_page(
+        assessment, g.membership, draft, number, pending=pending)), 422
 
 
 def _comment(assessment, comment_id) -> Comment:
-    comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.assessment_id != assessment.id:
-        abort(404)
+    comment = get_or_404(Comment, comment_id, assessment)
     if comment.version.circulation is None and not can(g.membership.role,
                                                        Action.READ_UNCIRCULATED):
         abort(404)
@@ -117,9 +51,8 @@ def _comment(assessment, comment_id) -> Comment:
 
 
 def _draft_version(assessment, draft_id, number) -> tuple[Draft, DraftVersion]:
-    from mab.drafts.views import _draft, _version
-    draft = _draft(assessment, draft_id)
-    return draft, _version(draft, number)
+    draft = draft_queries.draft_or_404(assessment, draft_id, g.membership.role)
+    return draft, draft_queries.version_or_404(draft, number, g.membership.role)
 
 
 def _viewed_number(comment: Comment) -> int:
@@ -284,8 +217,7 @@ def extend(assessment, draft_id, number):
 @bp.route("/drafts/<int:draft_id>/responses", methods=["GET", "POST"])
 @assessment_view(Action.DISPOSE_COMMENTS)
 def responses(assessment, draft_id):
-    from mab.drafts.views import _draft
-    draft = _draft(assessment, draft_id)
+    draft = draft_queries.draft_or_404(assessment, draft_id, g.membership.role)
     show_all = request.values.get("all") == "1"
     page = db.paginate(queries.to_dispose(draft, only_open=not show_all),
                        per_page=TABLE_PER_PAGE, error_out=False)
@@ -343,10 +275,6 @@ def _matrix_filters(assessment) -> tuple[MatrixForm, queries.MatrixFilters]:
         disposition=form.disposition.data if not form.disposition.errors else "")
 
 
-def _rows(results) -> list[matrix_rules.Row]:
-    return [matrix_rules.row_of(comment, replies=replies) for comment, replies in results]
-
-
 @bp.get("/comments")
 @assessment_view(Action.EXPORT)
 def matrix(assessment):
@@ -354,41 +282,25 @@ def matrix(assessment):
     printing = request.args.get("print") == "1"
     query = queries.matrix(assessment, filters)
     if printing:
-        rows, page = _rows(db.session.execute(query).all()), None
+        rows, page = matrix_rules.rows_of(db.session.execute(query).all()), None
     else:
         # paginate() yields the first column only: the page's reply counts come in one small
         # query, rather than running the whole sorted query a second time.
         page = db.paginate(query.with_only_columns(Comment), per_page=MATRIX_PER_PAGE,
                            error_out=False)
         replies = queries.reply_counts([comment.id for comment in page.items])
-        rows = _rows((comment, replies.get(comment.id, 0)) for comment in page.items)
+        rows = matrix_rules.rows_of((comment, replies.get(comment.id, 0)) for comment in page.items)
     return render_template("comments/print.html" if printing else "comments/matrix.html",
                            assessment=assessment, form=form, filters=filters, rows=rows,
                            page=page, disposition_labels=DISPOSITION_LABELS,
                            open_count=queries.open_count(assessment))
 
 
-def matrix_csv_data(assessment, filters: queries.MatrixFilters) -> bytes:
-    rows = _rows(db.session.execute(queries.matrix(assessment, filters)).all())
-    base = request.host_url.rstrip("/")
-    team = str(RESEARCH_TEAM_LABEL)
-    pages: dict[tuple[int, int], str] = {}   # one url_for per version, not per row
-
-    def link(r) -> str:
-        key = (r.draft_id, r.version)
-        if key not in pages:
-            pages[key] = base + url_for("drafts.version", slug=assessment.slug,
-                                        draft_id=r.draft_id, number=r.version)
-        return f"{pages[key]}#c{r.comment_id}"
-    return write_csv(matrix_rules.CSV_HEADER, (matrix_rules.csv_cells(
-        r, team_label=team, link=link(r)) for r in rows))
-
-
 @bp.get("/comments.csv")
 @assessment_view(Action.EXPORT)
 def matrix_csv(assessment):
     _form, filters = _matrix_filters(assessment)
-    return csv_response(matrix_csv_data(assessment, filters), f"{assessment.slug}-comments.csv")
+    return csv_response(queries.matrix_csv(assessment, filters), f"{assessment.slug}-comments.csv")
 
 
 # Participation -------------------------------------------------------------------------------

@@ -1,12 +1,20 @@
 """Reads for the draft pages; bodies are loaded only where they are shown."""
 from datetime import date
 
+from flask import abort
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
-from mab.assessments.models import Assessment, Membership
+from mab.assessments.models import Assessment, Membership, Role
+from mab.comments.queries import version_context
+from mab.drafts import rules
+from mab.drafts.forms import AttachmentForm, CirculateForm, OwnerForm
 from mab.drafts.models import Circulation, Draft, DraftVersion, Subject, VersionView
 from mab.extensions import db
+from mab.loaders import get_or_404
+from mab.markdown import render_markdown
+from mab.permissions import Action, can
+from mab.validation.models import ValidationRound
 
 
 def _circulated(draft_id_column):
@@ -53,3 +61,78 @@ def views_of(version: DraftVersion) -> list[VersionView]:
                               .options(joinedload(VersionView.membership).options(
                                   joinedload(Membership.user), joinedload(Membership.group)))
                               .order_by(VersionView.first_opened_at)).all()
+
+
+# The version page: loaders and the page builder ------------------------------------------------
+
+def sees_uncirculated(role) -> bool:
+    return can(role, Action.READ_UNCIRCULATED)
+
+
+def draft_or_404(assessment: Assessment, draft_id: int, role) -> Draft:
+    """The assessment's draft with its versions (404 for another's, and for a reader when no
+    version of it is circulated yet)."""
+    draft = get_or_404(Draft, draft_id, assessment,
+                       selectinload(Draft.versions).options(
+                           selectinload(DraftVersion.circulation),
+                           selectinload(DraftVersion.attachments)),
+                       joinedload(Draft.item), joinedload(Draft.owner).joinedload(Membership.user))
+    if not sees_uncirculated(role) and not any(v.circulation for v in draft.versions):
+        abort(404)
+    return draft
+
+
+def visible_versions(draft: Draft, role) -> list[DraftVersion]:
+    if sees_uncirculated(role):
+        return list(draft.versions)
+    return [v for v in draft.versions if v.circulation is not None]
+
+
+def version_or_404(draft: Draft, number: int, role) -> DraftVersion:
+    version = next((v for v in visible_versions(draft, role) if v.number == number), None)
+    if version is None:
+        abort(404)   # board members and observers never learn of uncirculated versions
+    return version
+
+
+def round_states(assessment: Assessment, draft: Draft | None = None,
+                 ) -> dict[int, tuple[bool, bool | None]]:
+    """Version id -> (round open, passed) for the assessment's (or one draft's) rounds."""
+    query = select(ValidationRound.version_id, ValidationRound.closed_at,
+                   ValidationRound.passed).where(ValidationRound.assessment_id == assessment.id)
+    if draft is not None:
+        query = query.where(ValidationRound.version_id.in_([v.id for v in draft.versions]))
+    return {vid: (closed is None, passed) for vid, closed, passed in db.session.execute(query)}
+
+
+def owner_choices(assessment: Assessment) -> list[tuple[int | None, str]]:
+    return [(None, "—")] + [(m.id, m.user.display_name) for m in db.session.scalars(
+        select(Membership).where(Membership.assessment_id == assessment.id,
+                                 Membership.role.in_([Role.RESEARCHER, Role.COORDINATOR]))
+        .options(joinedload(Membership.user)))]
+
+
+def owner_form(assessment: Assessment, draft: Draft) -> OwnerForm:
+    form = OwnerForm(owner_id=draft.owner_id)
+    form.owner_id.choices = owner_choices(assessment)[1:]
+    return form
+
+
+def version_page(assessment: Assessment, membership: Membership, draft: Draft,
+                 number: int | None = None, *, pending=None) -> dict:
+    """What ``drafts/show.html`` shows: a version (the latest visible one without ``number``)
+    with its comments; ``pending`` (a ``comments.queries.Pending``) re-opens a form that failed."""
+    role = membership.role
+    versions = visible_versions(draft, role)
+    version = versions[-1] if number is None else version_or_404(draft, number, role)
+    editor = can(role, Action.EDIT_DRAFTS)
+    return dict(
+        assessment=assessment, draft=draft, version=version, versions=versions,
+        blocks=[(b["id"], render_markdown(b["text"])) for b in version.blocks or []],
+        editor=editor, status=rules.status(versions, round_states(assessment, draft)),
+        latest=draft.versions[-1],
+        attachment_form=AttachmentForm() if editor and not version.frozen else None,
+        circulate_form=CirculateForm() if editor and not version.frozen else None,
+        owner_form=owner_form(assessment, draft) if can(role, Action.MANAGE_BOARD) else None,
+        views=views_of(version) if editor and version.circulation else [],
+        **version_context(assessment, membership, draft, version, pending))

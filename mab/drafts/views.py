@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership, Role
@@ -27,10 +26,10 @@ from mab.drafts.forms import (
     DiffForm,
     DraftForm,
     EditForm,
-    OwnerForm,
 )
 from mab.drafts.models import Attachment, Draft, DraftVersion
 from mab.extensions import db
+from mab.loaders import get_or_404
 from mab.framework.models import FrameworkItem, ItemKind
 from mab.markdown import render_markdown
 from mab.permissions import Action, can
@@ -43,54 +42,23 @@ def _editor() -> bool:
 
 
 def _sees_uncirculated() -> bool:
-    return can(g.membership.role, Action.READ_UNCIRCULATED)
+    return queries.sees_uncirculated(g.membership.role)
 
 
 def _draft(assessment, draft_id) -> Draft:
-    draft = db.session.scalar(
-        select(Draft).where(Draft.id == draft_id)
-        .options(selectinload(Draft.versions).options(selectinload(DraftVersion.circulation),
-                                                      selectinload(DraftVersion.attachments)),
-                 joinedload(Draft.item), joinedload(Draft.owner).joinedload(Membership.user)))
-    if draft is None or draft.assessment_id != assessment.id:
-        abort(404)
-    if not _sees_uncirculated() and not any(v.circulation for v in draft.versions):
-        abort(404)
-    return draft
+    return queries.draft_or_404(assessment, draft_id, g.membership.role)
 
 
 def _visible_versions(draft) -> list[DraftVersion]:
-    if _sees_uncirculated():
-        return list(draft.versions)
-    return [v for v in draft.versions if v.circulation is not None]
+    return queries.visible_versions(draft, g.membership.role)
 
 
 def _version(draft, number) -> DraftVersion:
-    version = next((v for v in _visible_versions(draft) if v.number == number), None)
-    if version is None:
-        abort(404)   # board members and observers never learn of uncirculated versions
-    return version
-
-
-def _round_states(assessment, draft=None) -> dict[int, tuple[bool, bool | None]]:
-    """Version id -> (round open, passed) for the assessment's (or one draft's) rounds."""
-    from mab.validation.models import ValidationRound
-    query = select(ValidationRound.version_id, ValidationRound.closed_at,
-                   ValidationRound.passed).where(ValidationRound.assessment_id == assessment.id)
-    if draft is not None:
-        query = query.where(ValidationRound.version_id.in_([v.id for v in draft.versions]))
-    return {vid: (closed is None, passed) for vid, closed, passed in db.session.execute(query)}
+    return queries.version_or_404(draft, number, g.membership.role)
 
 
 def _status_with(states):
     return lambda versions: rules.status(versions, states)
-
-
-def _owners(assessment):
-    return [(None, "—")] + [(m.id, m.user.display_name) for m in db.session.scalars(
-        select(Membership).where(Membership.assessment_id == assessment.id,
-                                 Membership.role.in_([Role.RESEARCHER, Role.COORDINATOR]))
-        .options(joinedload(Membership.user)))]
 
 
 def _items(assessment):
@@ -110,7 +78,8 @@ def index(assessment):
     page = db.paginate(queries.drafts(assessment, circulated_only=not _sees_uncirculated(),
                                       **filters), per_page=50, error_out=False)
     return render_template("drafts/index.html", assessment=assessment, page=page, filters=filters,
-                           editor=_editor(), status_of=_status_with(_round_states(assessment)),
+                           editor=_editor(),
+                           status_of=_status_with(queries.round_states(assessment)),
                            versions_of=_visible_versions)
 
 
@@ -119,7 +88,7 @@ def index(assessment):
 def new(assessment):
     form = DraftForm()
     form.item_id.choices = _items(assessment)
-    form.owner_id.choices = _owners(assessment)
+    form.owner_id.choices = queries.owner_choices(assessment)
     if request.method == "GET" and g.membership.role == Role.RESEARCHER:
         form.owner_id.data = g.membership.id
     if form.validate_on_submit():
@@ -147,38 +116,14 @@ def version(assessment, draft_id, number):
     return version_page(assessment, _draft(assessment, draft_id), number)
 
 
-def _rendered_blocks(version):
-    return [(b["id"], render_markdown(b["text"])) for b in version.blocks or []]
-
-
-def version_page(assessment, draft, number=None, *, pending=None):
-    """A version with its comments; ``pending`` re-opens a comment form that failed."""
-    from mab.comments.views import version_context
-    versions = _visible_versions(draft)
-    version = versions[-1] if number is None else _version(draft, number)
-    reader = g.membership.role in (Role.BOARD_MEMBER, Role.OBSERVER)
-    editor = _editor()
-    circulate_form = CirculateForm() if editor and not version.frozen else None
-    page = render_template(
-        "drafts/show.html", assessment=assessment, draft=draft, version=version,
-        versions=versions, blocks=_rendered_blocks(version), editor=editor,
-        status=rules.status(versions, _round_states(assessment, draft)), latest=draft.versions[-1],
-        attachment_form=AttachmentForm() if editor and not version.frozen else None,
-        circulate_form=circulate_form,
-        owner_form=_owner_form(assessment, draft) if can(g.membership.role,
-                                                         Action.MANAGE_BOARD) else None,
-        views=queries.views_of(version) if editor and version.circulation else [],
-        **version_context(assessment, g.membership, draft, version, pending))
-    if reader:
+def version_page(assessment, draft, number=None):
+    """A version with its comments; a board member's or observer's first opening is recorded."""
+    context = queries.version_page(assessment, g.membership, draft, number)
+    page = render_template("drafts/show.html", **context)
+    if g.membership.role in (Role.BOARD_MEMBER, Role.OBSERVER):
         # Bookkeeping in its own short transaction, once the page is built (mab.boundary).
-        services.record_view(version, g.membership)
+        services.record_view(context["version"], g.membership)
     return page
-
-
-def _owner_form(assessment, draft):
-    form = OwnerForm(owner_id=draft.owner_id)
-    form.owner_id.choices = _owners(assessment)[1:]
-    return form
 
 
 @bp.route("/drafts/<int:draft_id>/edit", methods=["GET", "POST"])
@@ -255,13 +200,8 @@ def upload(assessment, draft_id):
 @bp.get("/attachments/<int:attachment_id>")
 @assessment_view(Action.READ_CIRCULATED)
 def download(assessment, attachment_id):
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None:
-        abort(404)
-    version = attachment.version
-    if version.draft.assessment_id != assessment.id:
-        abort(404)
-    if version.circulation is None and not _sees_uncirculated():
+    attachment = get_or_404(Attachment, attachment_id, assessment)
+    if attachment.version.circulation is None and not _sees_uncirculated():
         abort(404)
     response = send_file(services.attachment_path(attachment), mimetype=attachment.content_type,
                          as_attachment=True, download_name=attachment.filename, max_age=0)
@@ -293,7 +233,7 @@ def circulate(assessment, draft_id):
 @assessment_view(Action.MANAGE_BOARD)
 def reassign(assessment, draft_id):
     draft = _draft(assessment, draft_id)
-    form = _owner_form(assessment, draft)
+    form = queries.owner_form(assessment, draft)
     if form.validate_on_submit():
         owner = db.session.get(Membership, form.owner_id.data)
         with flash_errors():

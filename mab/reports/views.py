@@ -11,7 +11,6 @@ from mab.board import rules as board_rules
 from mab.board.csvio import table_rows, write_csv
 from mab.comments import queries as comment_queries
 from mab.comments.forms import DISPOSITION_LABELS
-from mab.comments.views import matrix_csv_data
 from mab.permissions import Action, can
 from mab.reports import annex as annex_data
 from mab.validation import rules as validation_rules
@@ -96,7 +95,7 @@ def _csv_files(assessment, data, full) -> dict[str, bytes]:
               c.dispositions["accepted"], c.dispositions["partly_accepted"],
               c.dispositions["not_accepted"], c.dispositions["noted"], c.open, c.withdrawn]
              for c in data["consultations"]]),
-        "comments.csv": matrix_csv_data(assessment, comment_queries.MatrixFilters()),
+        "comments.csv": comment_queries.matrix_csv(assessment, comment_queries.MatrixFilters()),
         "validation_rounds.csv": write_csv(
             ["draft", "version", "sha256", "opened", "deadline", "closed", "outcome",
              "conditions"],
