@@ -24,7 +24,6 @@ PARENTS: dict[str, str] = {
     "DraftVersion": "draft",
     "Attachment": "version",
     "Circulation": "version",
-    "VersionView": "version",
     "CommentRevision": "comment",
     "Invitation": "meeting",
     "ActionItem": "meeting",
