@@ -9,7 +9,7 @@ database:
 
 - SQLite in memory: the empty schema is kept in a template database and copied over the test
   database with SQLite's backup API before each test (well under a millisecond).
-- PostgreSQL: after each test only the tables that hold rows are truncated, and only the
+- PostgreSQL: after each test only the tables that hold rows are emptied, and only the
   sequences that moved are restarted.
 
 Tests that use the default configuration (no ``app_overrides``, no ``database_url``) share one
@@ -94,22 +94,31 @@ def _prepare_schema(app):
 
 
 def _truncate_postgres():
-    """Empty the tables that hold rows and restart the sequences that moved, in two statements."""
+    """Empty the tables that hold rows and restart the sequences that moved.
+
+    DELETE, children first, is much cheaper than TRUNCATE for the few rows a test leaves; TRUNCATE
+    ... CASCADE is the fallback when a DELETE is refused.
+    """
     tables = [t.name for t in db.metadata.sorted_tables]
     probe = " UNION ALL ".join(
         f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables)
-    with db.engine.begin() as conn:
-        filled = [row[0] for row in conn.execute(text(probe))]
-        moved = conn.execute(text(
-            "SELECT schemaname, sequencename FROM pg_sequences "
-            "WHERE last_value IS NOT NULL AND schemaname = current_schema()")).all()
-        statements = []
+    with db.engine.connect() as conn:
+        filled = {row[0] for row in conn.execute(text(probe))}
+        conn.rollback()
         if filled:
-            statements.append("TRUNCATE " + ", ".join(f'"{name}"' for name in filled)
-                              + " RESTART IDENTITY CASCADE")
-        statements += [f'ALTER SEQUENCE "{schema}"."{name}" RESTART' for schema, name in moved]
-        if statements:
-            conn.execute(text("; ".join(statements)))
+            try:
+                with conn.begin():
+                    conn.execute(text("; ".join(
+                        f'DELETE FROM "{name}"' for name in reversed(tables) if name in filled)))
+            except Exception:
+                with conn.begin():
+                    conn.execute(text("TRUNCATE " + ", ".join(f'"{name}"' for name in filled)
+                                      + " CASCADE"))
+        conn.execute(text(
+            "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, "
+            "false) FROM pg_sequences "
+            "WHERE last_value IS NOT NULL AND schemaname = current_schema()"))
+        conn.commit()
 
 
 def _empty_database(app):
