@@ -40,9 +40,11 @@ run: upgrade
 	@echo "MAB is at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## Set up and run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set).
+## Set up and run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set),
+## in parallel on the machine's cores (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## Benchmark: SQL queries and median time of each page at every size (see README).
 ## BENCH_ARGS="--database-url postgresql+psycopg:///mab_bench" runs it on PostgreSQL.
