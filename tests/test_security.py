@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from mab.assessments.models import Membership
-from mab.board.csvio import _safe_cell
+from mab.csvio import safe_cell
 from mab.extensions import db
 from mab.markdown import render_markdown
 from mab.meetings.tokens import calendar_token
@@ -145,9 +145,9 @@ def test_the_csv_neutraliser_covers_leading_white_space_tab_and_carriage_return(
                  "\t=1", "\r=1", "\n=1", "\u00a0=HYPERLINK(\"http://x\")", " \t =1", "\tplain",
                  "\rplain"]
     for value in dangerous:
-        assert _safe_cell(value) == "'" + value, repr(value)
+        assert safe_cell(value) == "'" + value, repr(value)
     for value in ("Ольга = Olga", "a-b", " plain", "1 - 2", "", "e@mail.org"):
-        assert _safe_cell(value) == value, repr(value)
+        assert safe_cell(value) == value, repr(value)
 
 
 def test_every_csv_export_neutralises_a_cell_with_leading_white_space(client, login):

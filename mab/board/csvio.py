@@ -1,6 +1,5 @@
-"""CSV import and export of the board: pure functions over bytes and plain values."""
-import csv
-import io
+"""CSV import and export of the board: pure functions over bytes and plain values (the shared
+reading and writing, formula neutralisation included, is mab.csvio)."""
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -8,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from mab.board.rules import hidden_row
+from mab.csvio import RowError, decode, dict_reader
 
 COLUMNS = ["email", "name", "group", "organisation", "position", "gender", "status",
            "term_start", "term_end", "language"]
@@ -16,12 +16,6 @@ GENDERS = {"woman", "man", "another", "undisclosed"}
 STATUSES = {"active", "nominee"}
 LANGUAGES = {"en", "ru", "kk"}
 MAX_ROWS = 2000
-
-
-@dataclass
-class RowError:
-    line: int | None
-    message: str
 
 
 @dataclass
@@ -41,10 +35,6 @@ class ImportRow:
     extra: dict = field(default_factory=dict)
 
 
-def _decode(data: bytes) -> str:
-    return data.decode("utf-8-sig")   # with or without a BOM
-
-
 def _date(value: str):
     return date.fromisoformat(value) if value else None
 
@@ -57,15 +47,14 @@ def parse_board_csv(data: bytes, *, groups: dict[str, tuple[int, str]],
     addresses already in the assessment.
     """
     try:
-        text = _decode(data)
+        text = decode(data)
     except UnicodeDecodeError:
         return [], [RowError(None, str(_l("The file is not UTF-8 text. Save it as “CSV UTF-8” "
                                           "and try again.")))]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = dict_reader(text)
+    header = reader.fieldnames
     if not header:
         return [], [RowError(None, str(_l("The file is empty.")))]
-    reader.fieldnames = header
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         return [], [RowError(1, str(_l("Missing column(s): %(columns)s. The first line must name "
@@ -143,28 +132,6 @@ def parse_board_csv(data: bytes, *, groups: dict[str, tuple[int, str]],
     return rows, errors
 
 
-def write_csv(header: list[str], rows) -> bytes:
-    """UTF-8 with a BOM and CRLF line ends: Excel and LibreOffice open Cyrillic text correctly."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else _safe_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-FORMULA_START = ("=", "+", "-", "@")
-
-
-def _safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a cell that starts with = + - @, with a
-    tab or carriage return, or with any white space followed by = + - @ is prefixed with '."""
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    if text[:1] in ("\t", "\r") or text.lstrip()[:1] in FORMULA_START:
-        return "'" + text
-    return text
-
-
 def gender_cells(cells: dict, genders, full: bool) -> list:
     """A group x gender row's cells for a CSV: all "suppressed" where the page hides them."""
     if hidden_row(cells, full=full):
@@ -176,10 +143,3 @@ def table_rows(table, full: bool) -> list[list]:
     """The rows of a group x gender table for a CSV: group, the gender cells, total."""
     return [[name or "", *gender_cells(cells, table.genders, full), total]
             for name, cells, total in table.rows]
-
-
-def csv_response(data: bytes, filename: str):
-    """A CSV download (never shown inline)."""
-    from flask import Response
-    return Response(data, mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})

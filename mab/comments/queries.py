@@ -11,12 +11,12 @@ from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.queries import with_person
 from mab.auth.models import User
 from mab.board.models import StakeholderGroup
-from mab.board.csvio import write_csv
 from mab.comments import matrix as matrix_rules
 from mab.comments import rules, services
 from mab.comments.forms import DISPOSITION_LABELS, DeadlineForm
 from mab.comments.models import Comment, CommentRevision, Disposition
 from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
+from mab.csvio import write_csv
 from mab.extensions import db
 from mab.framework.models import FrameworkItem
 from mab.i18n import RESEARCH_TEAM_LABEL

@@ -4,7 +4,6 @@ from flask_login import current_user
 
 from mab.assessments.access import assessment_view
 from mab.board import queries as board_queries
-from mab.board.csvio import csv_response
 from mab.boundary import add_field_error, domain_errors, flash_errors, form_errors
 from mab.comments import matrix as matrix_rules
 from mab.comments import participation, queries, rules, services
@@ -22,6 +21,7 @@ from mab.comments.models import Comment
 from mab.comments.queries import Pending
 from mab.drafts import queries as draft_queries
 from mab.drafts.models import Draft, DraftVersion
+from mab.downloads import csv_response
 from mab.extensions import db
 from mab.loaders import get_or_404
 from mab.forms import CsrfForm

@@ -1,11 +1,9 @@
 """Import of questions and indicators (format of ../shared/roamx/README.md): pure validation."""
-import csv
-import io
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from mab.board.csvio import RowError
+from mab.csvio import RowError, decode, dict_reader
 
 COLUMNS = ["category", "theme", "question_code", "question", "indicator_code", "indicator", "core"]
 YES = {"yes", "y", "true", "1", "да", "иә"}
@@ -27,16 +25,15 @@ def parse_indicators(data: bytes, *, themes: dict[str, str]) -> tuple[list[Indic
                                                                      list[RowError]]:
     """``themes`` maps a theme code to its category code."""
     try:
-        text = data.decode("utf-8-sig")
+        text = decode(data)
     except UnicodeDecodeError:
         return [], [RowError(None, str(_l("The file is not UTF-8 text.")))]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    reader = dict_reader(text)
+    header = reader.fieldnames
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         return [], [RowError(1, str(_l("Missing column(s): %(columns)s.",
                                        columns=", ".join(missing))))]
-    reader.fieldnames = header
     rows, errors, seen, questions = [], [], {}, {}
     for record in reader:
         line = reader.line_num

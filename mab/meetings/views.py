@@ -19,7 +19,8 @@ from flask_login import current_user, login_required
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership
 from mab.auth.models import User
-from mab.board.csvio import csv_response, write_csv
+from mab.csvio import write_csv
+from mab.downloads import csv_response
 from mab.boundary import flash_errors, form_errors, transactional
 from mab.extensions import db
 from mab.markdown import render_markdown

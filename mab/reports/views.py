@@ -8,7 +8,8 @@ from markupsafe import Markup
 
 from mab.assessments.access import assessment_view
 from mab.board import rules as board_rules
-from mab.board.csvio import table_rows, write_csv
+from mab.board.csvio import table_rows
+from mab.csvio import write_csv
 from mab.comments import queries as comment_queries
 from mab.comments.forms import DISPOSITION_LABELS
 from mab.permissions import Action, can

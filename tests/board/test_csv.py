@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from mab.board.csvio import COLUMNS, MAX_ROWS, parse_board_csv, write_csv
+from mab.board.csvio import COLUMNS, MAX_ROWS, parse_board_csv
+from mab.csvio import write_csv
 
 pytestmark = pytest.mark.usefixtures("request_context")
 
