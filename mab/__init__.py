@@ -37,36 +37,35 @@ def create_app(config_class=None) -> Flask:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     login_manager.init_app(app)
 
-    from mab import boundary, errors, security
-    from mab.assessments.views import bp as assessments_bp
-    from mab.auth.views import bp as auth_bp
-    from mab.board.views import bp as board_bp
+    from mab import (
+        assessments,
+        audit,
+        auth,
+        board,
+        boundary,
+        comments,
+        drafts,
+        errors,
+        framework,
+        meetings,
+        notify,
+        reports,
+        security,
+        templating,
+        validation,
+    )
     from mab.cli import cli
-    from mab.drafts.views import bp as drafts_bp
-    from mab.comments.views import bp as comments_bp
-    from mab.validation.views import bp as validation_bp
-    from mab.audit.views import bp as audit_bp
-    from mab.reports.views import bp as reports_bp
-    from mab.framework.views import bp as framework_bp
-    from mab.meetings.views import bp as meetings_bp
-    from mab.notify.views import bp as notify_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(assessments_bp)
-    app.register_blueprint(notify_bp)
-    app.register_blueprint(board_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(framework_bp)
-    app.register_blueprint(drafts_bp)
-    app.register_blueprint(comments_bp)
-    app.register_blueprint(validation_bp)
-    app.register_blueprint(audit_bp)
-    app.register_blueprint(reports_bp)
+    # Each feature's blueprint, from its package (mab.board.bp is mab.board.views.bp).
+    for feature in (auth, assessments, notify, board, meetings, framework, drafts, comments,
+                    validation, audit, reports):
+        app.register_blueprint(feature.bp)
     app.cli.add_command(cli)
     errors.register(app)
     boundary.register(app)
     security.register(app)
     i18n.register(app)
+    templating.register(app)
     return app
 
 

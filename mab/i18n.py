@@ -90,11 +90,16 @@ def in_timezone(value, tz: str, fmt: str = "medium") -> str:
     return babel_dates.format_datetime(value, fmt, tzinfo=ZoneInfo(tz), locale=get_locale())
 
 
+def datetime_filter(value, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt) if value else ""
+
+
+def date_filter(value, fmt: str = "medium") -> str:
+    return format_date(value, fmt) if value else ""
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.filters["in_tz"] = in_timezone
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else "")
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    """The language and time-zone context of every page (the filters: mab.templating)."""
 
     @app.context_processor
     def language_context():

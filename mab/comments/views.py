@@ -25,7 +25,6 @@ from mab.downloads import csv_response
 from mab.extensions import db
 from mab.loaders import get_or_404
 from mab.forms import CsrfForm
-from mab.markdown import render_markdown
 from mab.permissions import Action, can
 
 bp = Blueprint("comments", __name__, url_prefix="/a/<slug>")
@@ -325,7 +324,3 @@ def participation_page(assessment):
         silent_indicators=queries.silent_indicators(assessment) if draft_id is None else [],
         group_names={grp.id: grp.name for grp in groups})
 
-
-@bp.app_template_filter("markdown")
-def markdown_filter(text):
-    return render_markdown(text)

@@ -64,16 +64,3 @@ class DiffForm(FlaskForm):
 
     a = IntegerField(_l("From version"), validators=[Optional()])
     b = IntegerField(_l("To version"), validators=[Optional()])
-
-
-class ScopeForm(FlaskForm):
-    framework_id = SelectField(_l("Framework"), coerce=int)
-    scope = SelectField(_l("Scope"), choices=choices([("core", _l("Core indicators only")),
-                                                      ("all", _l("All indicators"))]))
-
-
-class IndicatorImportForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
-    attribution = TextAreaField(_l("Source and attribution"), validators=[Length(max=2000)],
-                                description=_l("Shown on the catalogue page, e.g. the publication "
-                                               "and its licence."))

@@ -11,7 +11,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from mab.assessments.access import assessment_view
@@ -242,21 +241,6 @@ def reassign(assessment, draft_id):
     else:
         flash(_("The owner must be a researcher of this assessment."), "error")
     return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
-
-
-@bp.app_template_filter("segments")
-def segments(parts) -> Markup:
-    """Word diff as <ins>/<del>, everything escaped."""
-    out = []
-    for part in parts:
-        text = escape(part.text)
-        if part.op == "insert":
-            out.append(Markup("<ins>{}</ins>").format(text))
-        elif part.op == "delete":
-            out.append(Markup("<del>{}</del>").format(text))
-        else:
-            out.append(text)
-    return Markup("").join(out)
 
 
 @bp.app_context_processor

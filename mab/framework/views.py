@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from mab.assessments.access import assessment_view
 from mab.boundary import domain_errors, flash_errors
-from mab.drafts.forms import IndicatorImportForm, ScopeForm
+from mab.framework.forms import IndicatorImportForm, ScopeForm
 from mab.extensions import db
 from mab.framework import csvio, queries, services
 from mab.framework.models import Framework

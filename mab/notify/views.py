@@ -1,5 +1,3 @@
-import re
-
 from flask import (
     Blueprint,
     abort,
@@ -12,7 +10,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from mab.assessments.models import Assessment, Role
@@ -25,7 +22,6 @@ from mab.notify.services import retry_message
 
 bp = Blueprint("notify", __name__)
 
-URL_RE = re.compile(r"https?://[^\s<>\"']+")
 
 
 def _visible_assessment_ids() -> list[int] | None:
@@ -99,25 +95,3 @@ def retry(message_id):
         retry_message(message)
         flash(_("The message will be sent on the next delivery run."), "success")
     return redirect(url_for("notify.outbox"))
-
-
-@bp.app_template_filter("hide_links")
-def hide_links(text: str) -> str:
-    """A message's text with every web address replaced by a note that it went to the person."""
-    return URL_RE.sub(_("[link hidden: sent to the person]"), str(text or ""))
-
-
-@bp.app_template_filter("linkify")
-def linkify(text: str) -> Markup:
-    """Plain text with its web addresses made clickable (everything else escaped)."""
-    # As plain text even when it comes as Markup: a {% filter linkify %} block in an HTML email
-    # hands over the included .txt template's output (user input unescaped) marked safe.
-    text = str(text or "")
-    parts, last = [], 0
-    for match in URL_RE.finditer(text or ""):
-        parts.append(escape(text[last:match.start()]))
-        url = match.group(0)
-        parts.append(Markup('<a href="{0}">{0}</a>').format(url))
-        last = match.end()
-    parts.append(escape((text or "")[last:]))
-    return Markup("").join(parts)

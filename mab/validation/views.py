@@ -19,7 +19,6 @@ from mab.meetings.models import Meeting, MeetingKind
 from mab.permissions import Action, can
 from mab.validation import queries as validation_queries
 from mab.validation import rules, services
-from mab.validation.explain import condition_text
 from mab.validation.forms import (
     DECISION_LABELS,
     CloseForm,
@@ -260,5 +259,3 @@ def certificate(assessment, round_id):
                            signatories=ordered, rule=rules.Rule.from_snapshot(round_.rule),
                            outcome=round_.result, decision_labels=DECISION_LABELS)
 
-
-bp.add_app_template_global(condition_text)

@@ -2,7 +2,7 @@ from sqlalchemy import select
 
 from mab.extensions import db
 from mab.notify.models import OutboxMessage
-from mab.notify.views import linkify
+from mab.templating import linkify
 from tests.factories import make_assessment, make_member, team
 
 
