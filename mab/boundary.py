@@ -38,7 +38,6 @@ from contextlib import contextmanager
 from functools import wraps
 
 from flask import flash, g, has_request_context, request
-from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -142,9 +141,6 @@ def _run(write, what) -> bool:
     session = Session(db.engine, expire_on_commit=False)
     try:
         with session.begin():
-            if session.get_bind().dialect.name == "postgresql":
-                # Never wait long behind another transaction.
-                session.execute(text("SET LOCAL lock_timeout = '2s'"))
             write(session)
     except Exception:   # noqa: BLE001 - bookkeeping never fails the page
         log.warning("Bookkeeping not recorded: %s", what, exc_info=True)
