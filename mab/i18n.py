@@ -7,6 +7,13 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from mab.assessments.models import (  # noqa: F401  (the labels live beside their enums)
+    ROLE_LABELS, PHASE_LABELS, BOARD_STATUS_LABELS as STATUS_LABELS,
+)
+from mab.auth.models import (  # noqa: F401  (the labels live beside their enums)
+    GENDER_LABELS,
+)
+
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша"}
 
 
@@ -51,36 +58,7 @@ def timezone_choices() -> list[str]:
     return sorted(_zones())
 
 
-ROLE_LABELS = {
-    "coordinator": _l("Coordinator"),
-    "researcher": _l("Researcher"),
-    "board_member": _l("Board member"),
-    "observer": _l("Observer"),
-}
-
 RESEARCH_TEAM_LABEL = _l("Research team")   # the coordinator and researchers together
-
-PHASE_LABELS = {
-    "setup": _l("Setting up"),
-    "research": _l("Research"),
-    "consultation": _l("Consultation"),
-    "validation": _l("Validation"),
-    "published": _l("Published"),
-}
-
-GENDER_LABELS = {
-    "woman": _l("Woman"),
-    "man": _l("Man"),
-    "another": _l("Another identity"),
-    "undisclosed": _l("Prefers not to say"),
-}
-
-
-STATUS_LABELS = {
-    "nominee": _l("Nominee"),
-    "active": _l("Active"),
-    "stepped_down": _l("Stepped down"),
-}
 
 
 def in_timezone(value, tz: str, fmt: str = "medium") -> str:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from flask_babel import lazy_gettext as _l
 
 from mab.assessments.rules import in_research_team
 from mab.extensions import db
@@ -23,10 +24,25 @@ class Role(enum.StrEnum):
     OBSERVER = "observer"
 
 
+ROLE_LABELS = {
+    "coordinator": _l("Coordinator"),
+    "researcher": _l("Researcher"),
+    "board_member": _l("Board member"),
+    "observer": _l("Observer"),
+}
+
+
 class BoardStatus(enum.StrEnum):
     NOMINEE = "nominee"
     ACTIVE = "active"
     STEPPED_DOWN = "stepped_down"
+
+
+BOARD_STATUS_LABELS = {
+    "nominee": _l("Nominee"),
+    "active": _l("Active"),
+    "stepped_down": _l("Stepped down"),
+}
 
 
 class Phase(enum.StrEnum):
@@ -35,6 +51,15 @@ class Phase(enum.StrEnum):
     CONSULTATION = "consultation"
     VALIDATION = "validation"
     PUBLISHED = "published"
+
+
+PHASE_LABELS = {
+    "setup": _l("Setting up"),
+    "research": _l("Research"),
+    "consultation": _l("Consultation"),
+    "validation": _l("Validation"),
+    "published": _l("Published"),
+}
 
 
 # The defaults of DESIGN section 4; every assessment carries its own copy.

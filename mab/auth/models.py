@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask_babel import lazy_gettext as _l
 
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
@@ -19,6 +20,14 @@ class Gender(enum.StrEnum):
     MAN = "man"
     ANOTHER = "another"
     UNDISCLOSED = "undisclosed"
+
+
+GENDER_LABELS = {
+    "woman": _l("Woman"),
+    "man": _l("Man"),
+    "another": _l("Another identity"),
+    "undisclosed": _l("Prefers not to say"),
+}
 
 
 class CommentEmails(enum.StrEnum):

@@ -5,14 +5,12 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from mab.comments.models import MAX_BODY, MAX_QUOTE
 from mab.forms import choices, int_or_none
+from mab.comments.models import (  # noqa: F401  (the labels live beside their enums)
+    DISPOSITION_LABELS,
+)
 
-DISPOSITION_LABELS = {
-    "accepted": _l("Accepted"), "partly_accepted": _l("Partly accepted"),
-    "not_accepted": _l("Not accepted"), "noted": _l("Noted"),
-}
 BODY_TOO_LONG = _l("A comment can be at most %(max)d characters.")
 QUOTE_TOO_LONG = _l("A quote can be at most %(max)d characters.")
-
 
 
 def _body(label):

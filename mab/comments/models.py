@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask_babel import lazy_gettext as _l
 
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
@@ -23,6 +24,12 @@ class Disposition(enum.StrEnum):
     PARTLY_ACCEPTED = "partly_accepted"
     NOT_ACCEPTED = "not_accepted"
     NOTED = "noted"
+
+
+DISPOSITION_LABELS = {
+    "accepted": _l("Accepted"), "partly_accepted": _l("Partly accepted"),
+    "not_accepted": _l("Not accepted"), "noted": _l("Noted"),
+}
 
 
 class Comment(db.Model):

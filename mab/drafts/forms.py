@@ -12,16 +12,13 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from mab.forms import choices, int_or_none
+from mab.drafts.models import (  # noqa: F401  (the labels live beside their enums)
+    SUBJECT_LABELS,
+)
 
-SUBJECT_LABELS = {
-    "indicator": _l("Indicator"), "question": _l("Question"), "theme": _l("Theme"),
-    "chapter": _l("Chapter (category)"), "recommendations": _l("Policy recommendations"),
-    "report": _l("Whole report"),
-}
 STATUS_LABELS = {"drafting": _l("Drafting"), "in_consultation": _l("In consultation"),
                  "revised": _l("Revised"), "in_validation": _l("In validation"),
                  "validated": _l("Validated")}
-
 
 
 class DraftForm(FlaskForm):

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask_babel import lazy_gettext as _l
 
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
@@ -21,6 +22,13 @@ class Subject(enum.StrEnum):
     CHAPTER = "chapter"                 # a category
     RECOMMENDATIONS = "recommendations"
     REPORT = "report"
+
+
+SUBJECT_LABELS = {
+    "indicator": _l("Indicator"), "question": _l("Question"), "theme": _l("Theme"),
+    "chapter": _l("Chapter (category)"), "recommendations": _l("Policy recommendations"),
+    "report": _l("Whole report"),
+}
 
 
 class Draft(db.Model):

@@ -16,20 +16,9 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mab.forms import choices, int_or_none
-
-KIND_LABELS = {
-    "board_meeting": _l("Board meeting"),
-    "consultation": _l("Consultation"),
-    "training": _l("Researcher training"),
-    "validation_workshop": _l("Validation workshop"),
-}
-RSVP_LABELS = {"pending": _l("No answer yet"), "yes": _l("Yes"), "no": _l("No"),
-               "maybe": _l("Maybe")}
-ATTENDANCE_LABELS = {"present": _l("Present"), "absent": _l("Absent"), "excused": _l("Excused")}
-STATUS_LABELS = {"scheduled": _l("Scheduled"), "held": _l("Held"), "cancelled": _l("Cancelled")}
-MINUTES_LABELS = {"draft": _l("Draft"), "circulated": _l("Circulated for corrections"),
-                  "approved": _l("Approved")}
-
+from mab.meetings.models import (  # noqa: F401  (the labels live beside their enums)
+    KIND_LABELS, RSVP_LABELS, ATTENDANCE_LABELS, MEETING_STATUS_LABELS as STATUS_LABELS, MINUTES_LABELS,
+)
 
 
 class MultiCheckboxField(SelectMultipleField):

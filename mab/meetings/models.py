@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask_babel import lazy_gettext as _l
 
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
@@ -22,16 +23,31 @@ class MeetingKind(enum.StrEnum):
     VALIDATION_WORKSHOP = "validation_workshop"
 
 
+KIND_LABELS = {
+    "board_meeting": _l("Board meeting"),
+    "consultation": _l("Consultation"),
+    "training": _l("Researcher training"),
+    "validation_workshop": _l("Validation workshop"),
+}
+
+
 class MeetingStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     HELD = "held"
     CANCELLED = "cancelled"
 
 
+MEETING_STATUS_LABELS = {"scheduled": _l("Scheduled"), "held": _l("Held"), "cancelled": _l("Cancelled")}
+
+
 class MinutesStatus(enum.StrEnum):
     DRAFT = "draft"
     CIRCULATED = "circulated"
     APPROVED = "approved"
+
+
+MINUTES_LABELS = {"draft": _l("Draft"), "circulated": _l("Circulated for corrections"),
+                  "approved": _l("Approved")}
 
 
 class Rsvp(enum.StrEnum):
@@ -41,10 +57,17 @@ class Rsvp(enum.StrEnum):
     MAYBE = "maybe"
 
 
+RSVP_LABELS = {"pending": _l("No answer yet"), "yes": _l("Yes"), "no": _l("No"),
+               "maybe": _l("Maybe")}
+
+
 class Attendance(enum.StrEnum):
     PRESENT = "present"
     ABSENT = "absent"
     EXCUSED = "excused"
+
+
+ATTENDANCE_LABELS = {"present": _l("Present"), "absent": _l("Absent"), "excused": _l("Excused")}
 
 
 class Meeting(db.Model):

@@ -5,13 +5,9 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from mab.forms import choices, int_or_none
 from mab.validation.services import MAX_STATEMENT
-
-DECISION_LABELS = {
-    "endorse": _l("Endorse"),
-    "reservations": _l("Endorse with reservations"),
-    "object": _l("Object"),
-}
-
+from mab.validation.models import (  # noqa: F401  (the labels live beside their enums)
+    DECISION_LABELS,
+)
 
 
 def _statement():

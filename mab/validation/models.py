@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask_babel import lazy_gettext as _l
 
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
@@ -20,6 +21,13 @@ class SignDecision(enum.StrEnum):
     ENDORSE = "endorse"
     RESERVATIONS = "reservations"
     OBJECT = "object"
+
+
+DECISION_LABELS = {
+    "endorse": _l("Endorse"),
+    "reservations": _l("Endorse with reservations"),
+    "object": _l("Object"),
+}
 
 
 class ValidationRound(db.Model):
