@@ -5,11 +5,18 @@ live in :mod:`mab.i18n`, Markdown in :mod:`mab.markdown`.
 """
 import re
 
-from flask import Flask
+from flask import Flask, g, url_for
+from flask_login import current_user
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from mab import i18n
+from mab.drafts.forms import STATUS_LABELS as DRAFT_STATUS_LABELS
+from mab.drafts.models import SUBJECT_LABELS
+from mab.meetings.models import (
+    ATTENDANCE_LABELS, KIND_LABELS, MEETING_STATUS_LABELS, MINUTES_LABELS, RSVP_LABELS)
+from mab.meetings.tokens import calendar_token
+from mab.permissions import Action, can
 from mab.markdown import render_markdown
 from mab.validation.explain import condition_text
 
@@ -61,7 +68,30 @@ FILTERS = {
 }
 
 
+def _role():
+    membership = g.get("membership")
+    return membership.role if membership is not None else None
+
+
+def _calendar_feed_link() -> str:
+    return url_for("meetings.feed", token=calendar_token(current_user), _external=True)
+
+
+def page_context() -> dict:
+    """What every page may use besides the filters: ``can('edit_drafts')`` for the member's role
+    in the current assessment, the label tables of the enums, the personal calendar link."""
+    return {
+        "can": lambda action: can(_role(), action), "Action": Action,
+        "calendar_feed_link": _calendar_feed_link,
+        "kind_labels": KIND_LABELS, "rsvp_labels": RSVP_LABELS,
+        "attendance_labels": ATTENDANCE_LABELS, "meeting_status_labels": MEETING_STATUS_LABELS,
+        "minutes_labels": MINUTES_LABELS,
+        "subject_labels": SUBJECT_LABELS, "draft_status_labels": DRAFT_STATUS_LABELS,
+    }
+
+
 def register(app: Flask) -> None:
     for name, function in FILTERS.items():
         app.add_template_filter(function, name)
     app.add_template_global(condition_text)
+    app.context_processor(page_context)

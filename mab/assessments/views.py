@@ -131,9 +131,3 @@ def current_membership_role():
     from flask import g
     membership = g.get("membership")
     return membership.role if membership is not None else None
-
-
-@bp.app_context_processor
-def permission_context():
-    """``can('edit_drafts')`` in templates, for the member's role in the current assessment."""
-    return {"can": lambda action: can(current_membership_role(), action), "Action": Action}

@@ -241,9 +241,3 @@ def reassign(assessment, draft_id):
     else:
         flash(_("The owner must be a researcher of this assessment."), "error")
     return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
-
-
-@bp.app_context_processor
-def draft_labels():
-    from mab.drafts import forms
-    return {"subject_labels": forms.SUBJECT_LABELS, "draft_status_labels": forms.STATUS_LABELS}

@@ -34,7 +34,7 @@ from mab.meetings.forms import (
     RsvpForm,
 )
 from mab.meetings.models import Attendance, Invitation, Meeting, MeetingStatus, Rsvp
-from mab.meetings.tokens import calendar_token, read_calendar_token, read_rsvp_token
+from mab.meetings.tokens import read_calendar_token, read_rsvp_token
 from mab.permissions import Action, can
 from mab.types import utcnow
 
@@ -428,16 +428,3 @@ def revoke_feed():
     return redirect(url_for("auth.account") + "#calendar-heading")
 
 
-@bp.app_context_processor
-def feed_link():
-    def link():
-        return url_for("meetings.feed", token=calendar_token(current_user), _external=True)
-    return {"calendar_feed_link": link}
-
-
-@bp.app_context_processor
-def meeting_labels():
-    from mab.meetings import forms
-    return {"kind_labels": forms.KIND_LABELS, "rsvp_labels": forms.RSVP_LABELS,
-            "attendance_labels": forms.ATTENDANCE_LABELS,
-            "meeting_status_labels": forms.STATUS_LABELS, "minutes_labels": forms.MINUTES_LABELS}
