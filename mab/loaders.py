@@ -65,3 +65,12 @@ def get_or_404(model, id, assessment, *options):
     if obj is None:
         abort(404)
     return obj
+
+
+def own_or_404(model, id, user):
+    """An object of the signed-in person's own (a session, an invitation): 404 for anyone else's,
+    so its existence does not leak."""
+    obj = db.session.get(model, id)
+    if obj is None or obj.user_id != user.id:
+        abort(404)
+    return obj

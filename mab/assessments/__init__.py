@@ -1,10 +1,1 @@
 """Assessments, their members and roles, and the home page."""
-
-
-def __getattr__(name):
-    """``mab.assessments.bp``: the feature's blueprint, imported when create_app asks for it (importing
-    the feature's models or services does not load its views)."""
-    if name == "bp":
-        from mab.assessments.views import bp
-        return bp
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,7 @@ from mab.board import queries as board_queries
 from mab.drafts import queries as draft_queries
 from mab.validation import queries as validation_queries
 from mab.extensions import db
-from mab.loaders import get_or_404
+from mab.loaders import get_or_404, own_or_404
 from mab.meetings import queries as meeting_queries
 from mab.permissions import Action, can
 from mab.types import utcnow
@@ -39,9 +39,7 @@ def index():
 @transactional
 def send_my_invitation_again(membership_id):
     """A pending membership is accepted with its own emailed link; this sends that link again."""
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.user_id != current_user.id:
-        abort(404)
+    membership = own_or_404(Membership, membership_id, current_user)
     if CsrfForm().validate_on_submit():
         with flash_errors():
             auth_services.resend_own_invitation(current_user, membership)

@@ -31,6 +31,7 @@ from mab.auth.tokens import TokenError, check_token
 from mab.boundary import flash_errors, form_errors, transactional
 from mab.errors import error_page
 from mab.forms import CsrfForm
+from mab.loaders import own_or_404
 from mab.extensions import db, limiter, login_manager
 from mab.security import safe_next
 
@@ -266,9 +267,7 @@ def update_notifications():
 @transactional
 def end_session(session_id):
     """Sign out one device of one's own (this one included)."""
-    row = db.session.get(UserSession, session_id)
-    if row is None or row.user_id != current_user.id:
-        abort(404)
+    row = own_or_404(UserSession, session_id, current_user)
     if CsrfForm().validate_on_submit():
         this_device = row.id == current_user.current_session.id
         sessions.end_session(row)

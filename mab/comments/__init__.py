@@ -1,10 +1,1 @@
 """Comments on circulated versions, their disposition, the matrix and participation."""
-
-
-def __getattr__(name):
-    """``mab.comments.bp``: the feature's blueprint, imported when create_app asks for it (importing
-    the feature's models or services does not load its views)."""
-    if name == "bp":
-        from mab.comments.views import bp
-        return bp
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,10 +1,1 @@
 """The indicator catalogue: frameworks, their categories, themes, questions and indicators."""
-
-
-def __getattr__(name):
-    """``mab.framework.bp``: the feature's blueprint, imported when create_app asks for it (importing
-    the feature's models or services does not load its views)."""
-    if name == "bp":
-        from mab.framework.views import bp
-        return bp
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,10 +1,1 @@
 """The outbox: e-mail queued with each action and delivered by the worker."""
-
-
-def __getattr__(name):
-    """``mab.notify.bp``: the feature's blueprint, imported when create_app asks for it (importing
-    the feature's models or services does not load its views)."""
-    if name == "bp":
-        from mab.notify.views import bp
-        return bp
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,10 +1,1 @@
 """The report annex and the data export."""
-
-
-def __getattr__(name):
-    """``mab.reports.bp``: the feature's blueprint, imported when create_app asks for it (importing
-    the feature's models or services does not load its views)."""
-    if name == "bp":
-        from mab.reports.views import bp
-        return bp
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

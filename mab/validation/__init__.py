@@ -1,10 +1,1 @@
 """Validation rounds: sign-offs by the active board and the outcome."""
-
-
-def __getattr__(name):
-    """``mab.validation.bp``: the feature's blueprint, imported when create_app asks for it (importing
-    the feature's models or services does not load its views)."""
-    if name == "bp":
-        from mab.validation.views import bp
-        return bp
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
