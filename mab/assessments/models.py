@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, true as sa_true
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from flask_babel import lazy_gettext as _l
 
@@ -121,6 +121,8 @@ class Assessment(db.Model):
         default=POLICY_DEFAULTS["validation_endorse_num"])
     validation_endorse_den: Mapped[int] = mapped_column(
         default=POLICY_DEFAULTS["validation_endorse_den"])
+    # No round opens on a version while one of its comments has no disposition.
+    require_dispositions: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     memberships: WriteOnlyMapped["Membership"] = relationship(
         back_populates="assessment", cascade="all, delete-orphan")

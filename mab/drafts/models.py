@@ -114,6 +114,9 @@ class Circulation(db.Model):
     # Set by the first extension: the deadline as first given (the audit log has every change).
     original_deadline: Mapped[date | None]
     message: Mapped[str] = mapped_column(Text, default="")
+    # Set when the coordinator ended the comment period early to open a validation round
+    # (the deadline then became that day).
+    ended_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     version: Mapped[DraftVersion] = relationship(back_populates="circulation")
 

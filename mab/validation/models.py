@@ -49,6 +49,14 @@ class ValidationRound(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     passed: Mapped[bool | None] = mapped_column()
     result: Mapped[dict | None] = mapped_column(JSON)  # conditions and figures, frozen at closing
+    # Why it closed before its deadline (required then, empty otherwise).
+    close_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The workshop as it stood at closing: True held (minutes approved or attendance recorded),
+    # False not held (the coordinator confirmed closing before it); None without a workshop.
+    workshop_held: Mapped[bool | None] = mapped_column()
+    # The audit chain's head hash and length just after the closing event was recorded.
+    audit_head: Mapped[str | None] = mapped_column(String(64))
+    audit_count: Mapped[int | None] = mapped_column()
 
     version: Mapped["DraftVersion"] = relationship()
     meeting: Mapped["Meeting | None"] = relationship()
