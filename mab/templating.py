@@ -57,6 +57,13 @@ def segments(parts) -> Markup:
     return Markup("").join(out)
 
 
+def version_status(status) -> str:
+    """A version's or draft's status (``drafts.rules.VersionStatus``) in words, the same on every
+    page: "In consultation until 18 Dec 2026" (the date in the reader's language), "Validated"."""
+    label = str(DRAFT_STATUS_LABELS[status.code])
+    return label % {"date": i18n.date_filter(status.until)} if "%(date)s" in label else label
+
+
 FILTERS = {
     "markdown": render_markdown,
     "segments": segments,
@@ -65,6 +72,7 @@ FILTERS = {
     "in_tz": i18n.in_timezone,
     "datetime": i18n.datetime_filter,
     "date": i18n.date_filter,
+    "version_status": version_status,
 }
 
 
@@ -86,7 +94,7 @@ def page_context() -> dict:
         "kind_labels": KIND_LABELS, "rsvp_labels": RSVP_LABELS,
         "attendance_labels": ATTENDANCE_LABELS, "meeting_status_labels": MEETING_STATUS_LABELS,
         "minutes_labels": MINUTES_LABELS,
-        "subject_labels": SUBJECT_LABELS, "draft_status_labels": DRAFT_STATUS_LABELS,
+        "subject_labels": SUBJECT_LABELS,
     }
 
 

@@ -36,3 +36,22 @@ def parse_languages(value: str, allowed) -> list[str]:
         if code in allowed and code not in seen:
             seen.append(code)
     return seen
+
+
+# The phases that the drafts' statuses show (issue 13): not stored, derived from the same facts.
+WORKFLOW_PHASES = {"in_validation": "validation", "in_consultation": "consultation"}
+RESEARCH = "research"
+
+
+def shown_phase(stored_phase, status_codes) -> str:
+    """The assessment's phase as shown: "validation" while any version is in validation, else
+    "consultation" while any is in consultation (``drafts.rules.version_status`` codes); else the
+    phase the coordinator set (setting up, research, published). A stored consultation or
+    validation phase that no version bears out any more (an older record) shows as research, the
+    work between and after them."""
+    codes = set(status_codes)
+    for code, phase in WORKFLOW_PHASES.items():
+        if code in codes:
+            return phase
+    stored = str(stored_phase)
+    return RESEARCH if stored in WORKFLOW_PHASES.values() else stored

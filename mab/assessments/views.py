@@ -2,7 +2,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from mab.assessments import queries, services
+from mab.assessments import queries, rules, services
 from mab.assessments.access import assessment_view
 from mab.assessments.forms import AssessmentForm, InviteForm
 from mab.assessments.models import Membership, Role
@@ -31,7 +31,15 @@ def index():
     pending = sorted(current_user.pending_memberships, key=order)
     if len(memberships) == 1 and not pending and not current_user.is_site_admin:
         return redirect(url_for("assessments.home", slug=memberships[0].assessment.slug))
-    return render_template("assessments/index.html", memberships=memberships, pending=pending)
+    return render_template("assessments/index.html", memberships=memberships, pending=pending,
+                           phases=_phases([m.assessment for m in memberships]))
+
+
+def _phases(assessments) -> dict[int, str]:
+    """Assessment id -> the phase shown, from its versions' statuses (one query for all)."""
+    statuses = draft_queries.circulated_statuses(assessments)
+    return {a.id: rules.shown_phase(a.phase, (s.code for s in statuses[a.id].values()))
+            for a in assessments}
 
 
 @bp.post("/invitations/<int:membership_id>/send-again")
@@ -83,10 +91,13 @@ def home(assessment):
         needs["failed_messages"] = queries.failed_messages(assessment)
     needs["meetings"] = meeting_queries.next_meetings_for(g.membership, utcnow())
     needs["to_review"] = draft_queries.to_review(g.membership, assessment.today())
+    statuses = draft_queries.circulated_statuses([assessment])[assessment.id]
     needs["rounds"] = validation_queries.open_rounds(assessment, g.membership)
     if can(current_membership_role(), Action.VIEW_BALANCE):
         needs["balance_failures"] = board_queries.failing_checks(assessment)
-    return render_template("assessments/home.html", assessment=assessment, needs=needs)
+    return render_template("assessments/home.html", assessment=assessment, needs=needs,
+                           statuses=statuses, phase=rules.shown_phase(
+                               assessment.phase, (s.code for s in statuses.values())))
 
 
 @bp.get("/a/<slug>/people")

@@ -16,9 +16,13 @@ from mab.drafts.models import (  # noqa: F401  (the labels live beside their enu
     SUBJECT_LABELS,
 )
 
-STATUS_LABELS = {"drafting": _l("Drafting"), "in_consultation": _l("In consultation"),
-                 "revised": _l("Revised"), "in_validation": _l("In validation"),
-                 "validated": _l("Validated")}
+# A version's or draft's status (drafts.rules.version_status); shown with the template filter
+# ``version_status``, which puts the deadline in the consultation one.
+STATUS_LABELS = {"drafting": _l("Drafting"),
+                 "in_consultation": _l("In consultation until %(date)s"),
+                 "consultation_closed": _l("Consultation closed"),
+                 "in_validation": _l("In validation"), "validated": _l("Validated"),
+                 "not_validated": _l("Not validated"), "superseded": _l("Superseded")}
 
 
 class DraftForm(FlaskForm):

@@ -3,7 +3,7 @@ from datetime import date
 
 from flask import abort
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 
 from mab.assessments.models import Assessment, Membership, Role
 from mab.comments.queries import version_context
@@ -42,11 +42,20 @@ def drafts(assessment: Assessment, *, circulated_only: bool, subject: str = "",
 
 
 def to_review(membership: Membership, today: date, limit: int = 10):
-    """Circulated versions whose deadline has not passed, newest first, with 'opened' flags."""
+    """Versions in consultation (circulated, deadline not passed, no validation round, no later
+    version circulated: ``rules.version_status`` in SQL), soonest deadline first, with 'opened'
+    flags."""
+    later, later_circulation = aliased(DraftVersion), aliased(Circulation)
     rows = db.session.execute(
         select(DraftVersion, Circulation, Draft).join(Circulation.version)
         .join(Draft, Draft.id == DraftVersion.draft_id)
-        .where(Draft.assessment_id == membership.assessment_id, Circulation.deadline >= today)
+        .where(Draft.assessment_id == membership.assessment_id, Circulation.deadline >= today,
+               ~exists(select(ValidationRound.id)
+                       .where(ValidationRound.version_id == DraftVersion.id)),
+               ~exists(select(later.id).join(later_circulation,
+                                             later_circulation.version_id == later.id)
+                       .where(later.draft_id == DraftVersion.draft_id,
+                              later.number > DraftVersion.number)))
         .options(defer(DraftVersion.body), defer(DraftVersion.blocks))
         .order_by(Circulation.deadline).limit(limit)).all()
     opened = set(db.session.scalars(select(VersionView.version_id).where(
@@ -95,14 +104,63 @@ def version_or_404(draft: Draft, number: int, role) -> DraftVersion:
     return version
 
 
-def round_states(assessment: Assessment, draft: Draft | None = None,
-                 ) -> dict[int, tuple[bool, bool | None]]:
-    """Version id -> (round open, passed) for the assessment's (or one draft's) rounds."""
-    query = select(ValidationRound.version_id, ValidationRound.closed_at,
-                   ValidationRound.passed).where(ValidationRound.assessment_id == assessment.id)
-    if draft is not None:
-        query = query.where(ValidationRound.version_id.in_([v.id for v in draft.versions]))
-    return {vid: (closed is None, passed) for vid, closed, passed in db.session.execute(query)}
+# One status per version and per draft, from the facts (issue 13) -----------------------------
+
+def _round_states(version_ids) -> dict[int, tuple[bool, bool | None]]:
+    """Version id -> (round open, passed) for those versions' rounds (one per version)."""
+    if not version_ids:
+        return {}
+    return {vid: (closed is None, passed) for vid, closed, passed in db.session.execute(
+        select(ValidationRound.version_id, ValidationRound.closed_at, ValidationRound.passed)
+        .where(ValidationRound.version_id.in_(version_ids)))}
+
+
+def version_facts(drafts) -> dict[int, rules.VersionFacts]:
+    """Version id -> facts for every version of the drafts, loaded with their versions and
+    circulations (``selectinload``, as ``drafts`` and ``draft_or_404`` do): one query for the
+    rounds. All versions count, whoever looks, so every role reads the same status."""
+    versions = [v for d in drafts for v in d.versions]
+    rounds = _round_states([v.id for v in versions])
+    return rules.facts_by_version([rules.VersionRow(
+        v.id, v.draft_id, v.number, v.circulation is not None,
+        v.circulation.deadline if v.circulation is not None else None,
+        v.id in rounds, *rounds.get(v.id, (False, None))) for v in versions])
+
+
+def version_statuses(drafts, today: date) -> dict[int, rules.VersionStatus]:
+    """Version id -> status for every version of the drafts."""
+    return {vid: rules.version_status(facts, today)
+            for vid, facts in version_facts(drafts).items()}
+
+
+def draft_statuses(drafts, today: date) -> dict[int, rules.VersionStatus]:
+    """Draft id -> status (that of its newest circulated version), the same for every role."""
+    facts = version_facts(drafts)
+    return {d.id: rules.draft_status([facts[v.id] for v in d.versions], today) for d in drafts}
+
+
+def circulated_statuses(assessments) -> dict[int, dict[int, rules.VersionStatus]]:
+    """Assessment id -> {version id -> status} of every circulated version of those assessments
+    (each on its own 'today'), in one query: what the home pages and the phase are shown from."""
+    by_id = {a.id: a for a in assessments}
+    if not by_id:
+        return {}
+    rows = db.session.execute(
+        select(Draft.assessment_id, DraftVersion.id, DraftVersion.draft_id, DraftVersion.number,
+               Circulation.deadline, ValidationRound.id, ValidationRound.closed_at,
+               ValidationRound.passed)
+        .join(DraftVersion, DraftVersion.draft_id == Draft.id)
+        .join(Circulation, Circulation.version_id == DraftVersion.id)
+        .outerjoin(ValidationRound, ValidationRound.version_id == DraftVersion.id)
+        .where(Draft.assessment_id.in_(by_id))).all()
+    facts = rules.facts_by_version([rules.VersionRow(
+        vid, draft_id, number, True, deadline, round_id is not None, closed is None, passed)
+        for _a, vid, draft_id, number, deadline, round_id, closed, passed in rows])
+    today = {aid: a.today() for aid, a in by_id.items()}
+    result: dict[int, dict[int, rules.VersionStatus]] = {aid: {} for aid in by_id}
+    for aid, vid, *_rest in rows:
+        result[aid][vid] = rules.version_status(facts[vid], today[aid])
+    return result
 
 
 def owner_choices(assessment: Assessment) -> list[tuple[int | None, str]]:
@@ -126,10 +184,12 @@ def version_page(assessment: Assessment, membership: Membership, draft: Draft,
     versions = visible_versions(draft, role)
     version = versions[-1] if number is None else version_or_404(draft, number, role)
     editor = can(role, Action.EDIT_DRAFTS)
+    facts, today = version_facts([draft]), assessment.today()
     return dict(
         assessment=assessment, draft=draft, version=version, versions=versions,
         blocks=[(b["id"], render_markdown(b["text"])) for b in version.blocks or []],
-        editor=editor, status=rules.status(versions, round_states(assessment, draft)),
+        editor=editor, status=rules.draft_status([facts[v.id] for v in draft.versions], today),
+        version_statuses={v.id: rules.version_status(facts[v.id], today) for v in versions},
         latest=draft.versions[-1],
         attachment_form=AttachmentForm() if editor and not version.frozen else None,
         circulate_form=CirculateForm() if editor and not version.frozen else None,

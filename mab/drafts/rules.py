@@ -1,30 +1,12 @@
-"""Pure rules of drafts: the status from the history, the content hash, who may see what."""
+"""Pure rules of drafts: the status from the facts, the content hash, who may see what."""
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
-DRAFTING, IN_CONSULTATION, REVISED = "drafting", "in_consultation", "revised"
+DRAFTING, IN_CONSULTATION = "drafting", "in_consultation"
 IN_VALIDATION, VALIDATED = "in_validation", "validated"
-
-
-def status(versions, rounds: dict | None = None) -> str:
-    """From the versions (oldest first): each has ``id``, ``frozen`` and ``circulation``;
-    ``rounds`` maps a version id to its validation round's ``(open, passed)``."""
-    if not versions:
-        return DRAFTING
-    rounds = rounds or {}
-    states = [rounds[v.id] for v in versions if v.id in rounds]
-    if any(is_open for is_open, _passed in states):
-        return IN_VALIDATION
-    if versions[-1].id in rounds and rounds[versions[-1].id][1]:
-        return VALIDATED
-    circulated = [v for v in versions if v.circulation is not None]
-    if not circulated:
-        return DRAFTING
-    if versions[-1].circulation is not None:
-        return IN_CONSULTATION
-    return REVISED
 
 
 def content_hash(body: str, attachment_hashes: list[str]) -> str:
@@ -93,3 +75,31 @@ def draft_status(versions: list[VersionFacts], today: date) -> VersionStatus:
     if not circulated:
         return VersionStatus(DRAFTING)
     return version_status(circulated[-1], today)
+
+
+class VersionRow(NamedTuple):
+    """A version as the facts need it: ``deadline`` is its circulation's (None if uncirculated);
+    ``round_open``/``passed`` describe its validation round (one per version), if any."""
+    id: int
+    draft_id: int
+    number: int
+    circulated: bool
+    deadline: date | None = None
+    has_round: bool = False
+    round_open: bool = False
+    passed: bool | None = None
+
+
+def facts_by_version(rows) -> dict[int, VersionFacts]:
+    """Version id -> its facts, from every version of the drafts concerned (any order; a version
+    is superseded when a later version of its draft was circulated). The rows must hold all the
+    versions of each draft, not only those a viewer may see."""
+    newest_circulated: dict[int, int] = {}
+    for row in rows:
+        if row.circulated and row.number > newest_circulated.get(row.draft_id, 0):
+            newest_circulated[row.draft_id] = row.number
+    return {row.id: VersionFacts(
+        circulated=row.circulated, deadline=row.deadline if row.circulated else None,
+        round_open=row.has_round and row.round_open,
+        validated=row.passed if row.has_round and not row.round_open else None,
+        superseded=row.number < newest_circulated.get(row.draft_id, 0)) for row in rows}

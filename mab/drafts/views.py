@@ -16,7 +16,7 @@ from sqlalchemy import select
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership, Role
 from mab.boundary import domain_errors, flash_errors, form_errors
-from mab.drafts import queries, rules, services
+from mab.drafts import queries, services
 from mab.drafts.diff import diff_blocks
 from mab.drafts.files import RejectedFile
 from mab.drafts.forms import (
@@ -56,10 +56,6 @@ def _version(draft, number) -> DraftVersion:
     return queries.version_or_404(draft, number, g.membership.role)
 
 
-def _status_with(states):
-    return lambda versions: rules.status(versions, states)
-
-
 def _items(assessment):
     if assessment.framework_id is None:
         return [(None, _("No framework chosen yet"))]
@@ -78,7 +74,7 @@ def index(assessment):
                                       **filters), per_page=50, error_out=False)
     return render_template("drafts/index.html", assessment=assessment, page=page, filters=filters,
                            editor=_editor(),
-                           status_of=_status_with(queries.round_states(assessment)),
+                           statuses=queries.draft_statuses(page.items, assessment.today()),
                            versions_of=_visible_versions)
 
 

@@ -166,7 +166,7 @@ def test_create_circulate_review_and_compare(page, new_page, live_server, axe_ch
     expect(page).to_have_url(draft_url)
     expect(page.locator(".flashes")).to_contain_text(
         f"Version 1 is circulated to 13 people; comments are due by {deadline.isoformat()}.")
-    expect(_meta(page, "Status")).to_have_text("In consultation")
+    expect(_meta(page, "Status")).to_contain_text("In consultation until ")
     expect(_meta(page, "Version")).to_contain_text(re.compile(r"^1 · circulated .+, frozen$"))
     expect(_meta(page, "Comments due by")).to_have_text(shown_deadline)
     expect(_meta(page, "SHA-256").locator("code")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
@@ -261,7 +261,7 @@ def test_create_circulate_review_and_compare(page, new_page, live_server, axe_ch
     expect(page).to_have_url(draft_url)
     expect(page.locator(".flashes")).to_contain_text("Version 2 is saved.")
     expect(_meta(page, "Version")).to_have_text("2 · working version, editable")
-    expect(_meta(page, "Status")).to_have_text("Revised")
+    expect(_meta(page, "Status")).to_contain_text("In consultation until ")
     expect(page.locator("#p2 .block__text")).to_have_text(SECOND_V2)   # the paragraph keeps its id
     axe_check(page)
 

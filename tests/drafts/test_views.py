@@ -228,8 +228,8 @@ def test_readers_never_see_an_uncirculated_version(client, login, world, who):
     row = re.search(r"Circulated draft</a></td>(.*?)</tr>", index, re.DOTALL).group(1)
     assert re.findall(r"<td>(\d+)</td>", row) == ["1"]
     # Nor does the status betray that a revision is being written.
-    assert re.findall(r"<td>([^<]*)</td>", row)[-1] == "In consultation"
-    assert "In consultation" in html and "Revised" not in html
+    assert re.findall(r"<td>([^<]*)</td>", row)[-1].startswith("In consultation until ")
+    assert "In consultation until " in html and "Drafting" not in html
 
     # Attachments: the circulated version's file, not the working version's.
     response = client.get(f"{A}/attachments/{world['shared_file'].id}")
@@ -243,10 +243,13 @@ def test_the_team_sees_every_version(client, login, world, who):
     login(world["people"][who])
     shared = world["shared"]
     html = text_of(client.get(f"{A}/drafts/{shared.id}"))
-    assert "Secret text of version two." in html and "v2.pdf" in html and "Revised" in html
+    assert "Secret text of version two." in html and "v2.pdf" in html
+    # The same status as the board sees (issue 13); version 2 is being drafted.
+    assert "In consultation until " in html and "Drafting" in html
     index = text_of(client.get(f"{A}/drafts"))
     row = re.search(r"Circulated draft</a></td>(.*?)</tr>", index, re.DOTALL).group(1)
-    assert re.findall(r"<td>([^<]*)</td>", row)[-2:] == ["2", "Revised"]
+    assert re.findall(r"<td>([^<]*)</td>", row)[-2] == "2"
+    assert re.findall(r"<td>([^<]*)</td>", row)[-1].startswith("In consultation until ")
     assert client.get(f"{A}/drafts/{shared.id}/v/1").status_code == 200
     assert "Hidden draft" in text_of(client.get(f"{A}/drafts"))
     for attachment in (world["hidden_file"], world["v2_file"], world["shared_file"]):
@@ -788,11 +791,11 @@ def test_the_status_follows_the_history(client, login):
 
     assert status() == "Drafting"
     circulate(draft, assessment, people["researcher"])
-    assert status() == "In consultation"
+    assert status().startswith("In consultation until ")
     new_version(draft, assessment, people["researcher"], "Two.")
-    assert status() == "Revised"
-    circulate(fresh(draft), assessment, people["researcher"])
-    assert status() == "In consultation"
+    assert status().startswith("In consultation until ")   # version 2 is not circulated yet
+    circulate(fresh(draft), assessment, people["researcher"], days=20)
+    assert status().startswith("In consultation until ")
 
 
 def test_paragraph_ids_are_never_reused_across_versions(client, login):

@@ -543,7 +543,7 @@ def draft_status(client, title):
 
 def test_the_draft_list_shows_in_validation_then_validated(client, login, w):
     login(w.people["researcher"])
-    assert draft_status(client, "Policy findings") == "In consultation"
+    assert draft_status(client, "Policy findings").startswith("In consultation until ")
     round_ = open_round(w)
     assert draft_status(client, "Policy findings") == "In validation"
     sign(w, round_, "board_member", "endorse")
