@@ -251,6 +251,7 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "POST /a/<slug>/validation/<int:round_id>/sign": a(B),              # SIGN_OFF
     "POST /a/<slug>/validation/<int:round_id>/on-behalf": a(C),         # MANAGE_VALIDATION
     "POST /a/<slug>/validation/<int:round_id>/remind": a(C),            # MANAGE_VALIDATION
+    "GET /a/<slug>/validation/<int:round_id>/close": a(C),              # MANAGE_VALIDATION
     "POST /a/<slug>/validation/<int:round_id>/close": a(C),             # MANAGE_VALIDATION
     # --- audit log, annex -----------------------------------------------------------------------
     "GET /a/<slug>/audit": a(C, O),                                     # VIEW_AUDIT

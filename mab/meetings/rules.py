@@ -104,3 +104,13 @@ def reminder_due(starts_at: datetime, now: datetime, offset_days: int) -> bool:
 def can_remind(status: str) -> bool:
     """Only a scheduled meeting can be reminded of (not a held or cancelled one)."""
     return str(status) == "scheduled"
+
+
+def meeting_held(*, starts_at: datetime, now: datetime, cancelled: bool, minutes_approved: bool,
+                 present: int) -> bool:
+    """Whether a meeting took place, as the record shows it: it has started, was not cancelled,
+    and either its minutes are approved or someone was recorded present. A meeting merely
+    scheduled in the past, or with an empty roll call, was not shown to be held."""
+    if cancelled or starts_at > now:
+        return False
+    return minutes_approved or present > 0

@@ -99,14 +99,18 @@ def _csv_files(assessment, data, full) -> dict[str, bytes]:
         "comments.csv": comment_queries.matrix_csv(assessment, comment_queries.MatrixFilters()),
         "validation_rounds.csv": write_csv(
             ["draft", "version", "sha256", "opened", "deadline", "closed", "outcome",
-             "conditions"],
+             "conditions", "early_close_reason", "workshop", "audit_event", "audit_head"],
             [[v["round"].version.draft.title, v["round"].version.number,
               v["round"].version_sha256, v["round"].opened_at.date(), v["round"].deadline,
               v["round"].closed_at.date() if v["round"].closed_at else "",
               "" if v["round"].is_open else ("validated" if v["round"].passed else
                                              "not validated"),
               " ".join(condition_text(c) for c in (v["round"].result or {}).get(
-                  "conditions", []))]
+                  "conditions", [])),
+              v["round"].close_reason,
+              {True: "held", False: "not held"}.get(v["round"].workshop_held, ""),
+              v["round"].audit_count if v["round"].audit_count is not None else "",
+              v["round"].audit_head or ""]
              for v in data["validation"]]),
         "signoffs.csv": write_csv(
             ["draft", "version", "member", "group", "decision", "statement", "date",

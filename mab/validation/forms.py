@@ -51,5 +51,20 @@ class OnBehalfForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
+    # Shown on the confirmation page with the figures the outcome will have. The view makes
+    # ``reason`` required before the deadline and ``workshop`` when the workshop was not held;
+    # close_round() checks both again.
+    reason = TextAreaField(_l("Why close before the deadline?"),
+                           validators=[Length(max=MAX_STATEMENT)],
+                           description=_l("Kept with the round and printed on the certificate."))
+    workshop = RadioField(_l("The validation workshop"), validators=[Optional()],
+                          validate_choice=False)
     confirm = BooleanField(_l("I understand that closing is final."),
                            validators=[InputRequired(_l("Confirm that closing is final."))])
+    seen = HiddenField()
+
+
+EARLY_REASON_REQUIRED = _l("Give the reason for closing before the deadline: it is kept with the "
+                           "round and printed on the certificate.")
+WORKSHOP_CHOICE_REQUIRED = _l("Choose: remove the link to the workshop, or confirm that it was "
+                              "not held.")

@@ -164,3 +164,34 @@ def validation_candidates(versions) -> list[VersionFacts]:
     for v in versions:
         by_draft.setdefault(v.draft_id, []).append(v)
     return [v for v in versions if validation_blocker(v, by_draft[v.draft_id]) is None]
+
+
+# --- closing a round ---------------------------------------------------------------------------
+
+UNLINK_WORKSHOP, WORKSHOP_NOT_HELD = "unlink", "not_held"
+
+
+def closes_early(deadline, today) -> bool:
+    """Closing before the deadline day (closing on it is on time) needs a reason."""
+    return today < deadline
+
+
+@dataclass(frozen=True)
+class WorkshopAtClose:
+    held: bool | None        # what the round keeps: True held, False not held, None no workshop
+    unlink: bool = False     # the coordinator removed the link to the workshop
+
+
+def workshop_at_close(has_workshop: bool, held: bool, choice: str | None) -> WorkshopAtClose | None:
+    """What closing records about the round's workshop, or None when the coordinator must choose
+    first: a workshop that was not held (yet) needs either its link removed (``UNLINK_WORKSHOP``)
+    or the confirmation that it was not held (``WORKSHOP_NOT_HELD``)."""
+    if not has_workshop:
+        return WorkshopAtClose(None)
+    if held:
+        return WorkshopAtClose(True)
+    if choice == UNLINK_WORKSHOP:
+        return WorkshopAtClose(None, unlink=True)
+    if choice == WORKSHOP_NOT_HELD:
+        return WorkshopAtClose(False)
+    return None

@@ -1,16 +1,26 @@
 """Validation use cases: they change rows, audit and queue mail; the view commits."""
+import hashlib
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.queries import with_person
-from mab.audit.services import record_event
+from mab.audit.services import chain_head, record_event
 from mab.drafts.models import DraftVersion
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.loaders import get_scoped, in_assessment
-from mab.meetings.models import Meeting
+from mab.meetings import rules as meeting_rules
+from mab.meetings.models import (
+    Attendance,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    MinutesStatus,
+)
 from mab.notify.services import external_url, queue_email
 from mab.types import utcnow
 from mab.validation import rules
@@ -196,22 +206,107 @@ def compute(round_: ValidationRound, assessment: Assessment, groups: dict[int, s
     return rules.outcome(rules.Rule.from_snapshot(round_.rule), voters, decisions, groups)
 
 
+def workshop_held_now(meeting: Meeting) -> bool:
+    """Whether the record shows the workshop took place (minutes approved or someone present)."""
+    present = db.session.scalar(select(func.count()).select_from(Invitation).where(
+        Invitation.meeting_id == meeting.id, Invitation.attendance == Attendance.PRESENT)) or 0
+    return meeting_rules.meeting_held(
+        starts_at=meeting.starts_at, now=utcnow(),
+        cancelled=meeting.status == MeetingStatus.CANCELLED,
+        minutes_approved=meeting.minutes_status == MinutesStatus.APPROVED, present=present)
+
+
+@dataclass
+class ClosePreview:
+    """What closing now would record: the outcome with its figures, who has not responded, and
+    whether it is early and the workshop held. ``token`` changes with any decision or any change
+    of the active board, so a confirmation given on older figures is not taken."""
+    outcome: rules.Outcome
+    members: list[Membership]
+    not_responded: list[Membership]
+    early: bool
+    days_early: int
+    workshop_held: bool | None      # None without a workshop
+    token: str
+
+
+def close_preview(round_: ValidationRound, assessment: Assessment, groups: dict[int, str],
+                  members: list[Membership] | None = None) -> ClosePreview:
+    members = active_members(assessment) if members is None else members
+    result = compute(round_, assessment, groups, members)
+    signed = {s.membership_id for s in round_.signoffs if s.superseded_at is None}
+    today = assessment.today()
+    state = f"{sorted(m.id for m in members)}|{sorted(s.id for s in round_.signoffs)}"
+    return ClosePreview(
+        outcome=result, members=members,
+        not_responded=[m for m in members if m.id not in signed],
+        early=rules.closes_early(round_.deadline, today),
+        days_early=max((round_.deadline - today).days, 0),
+        workshop_held=workshop_held_now(round_.meeting) if round_.meeting else None,
+        token=hashlib.sha256(state.encode()).hexdigest()[:16])
+
+
 def close_round(round_: ValidationRound, assessment: Assessment, groups: dict[int, str], *,
-                actor) -> rules.Outcome:
+                actor, reason: str = "", workshop: str | None = None,
+                seen: str | None = None) -> rules.Outcome:
+    """Close the round: freeze the outcome and who did not respond. Before the deadline a
+    ``reason`` is required; a workshop not held needs ``workshop`` (rules.UNLINK_WORKSHOP or
+    rules.WORKSHOP_NOT_HELD); ``seen`` is the preview's token the coordinator confirmed."""
     if not round_.is_open:
         raise DomainError(_l("This round is already closed; closing is final."))
-    result = compute(round_, assessment, groups)
+    preview = close_preview(round_, assessment, groups)
+    if seen is not None and seen != preview.token:
+        raise DomainError(_l("A decision was given or the board changed since these figures "
+                             "were shown: check them again and confirm."), field="confirm")
+    reason = (reason or "").strip() if preview.early else ""
+    if preview.early and not reason:
+        raise DomainError(_l("Give the reason for closing before the deadline: it is kept with "
+                             "the round and printed on the certificate."), field="reason")
+    if len(reason) > MAX_STATEMENT:
+        raise DomainError(_l("A reason can be at most %(n)d characters.", n=MAX_STATEMENT),
+                          field="reason")
+    meeting = round_.meeting
+    at_close = rules.workshop_at_close(meeting is not None, bool(preview.workshop_held),
+                                       workshop)
+    if at_close is None:
+        raise DomainError(_l("The workshop “%(title)s” has not been held: remove the link to it "
+                             "or confirm that it was not held.", title=meeting.title),
+                          field="workshop")
+    result = preview.outcome
+    missing = [m.id for m in preview.not_responded]
     round_.closed_at, round_.closed_by_id, round_.passed = utcnow(), actor.id, result.passed
-    round_.result = rules.as_dict(result)
+    round_.result = {**rules.as_dict(result), "did_not_respond": missing}
+    round_.close_reason = reason
+    round_.workshop_held = at_close.held
+    if at_close.unlink:
+        round_.meeting = None
     record_event("validation.closed", round_, actor=actor, assessment=assessment,
                  changes={"passed": result.passed, "result": round_.result,
-                          "sha256": round_.version_sha256})
+                          "sha256": round_.version_sha256, "deadline": round_.deadline,
+                          "early": preview.early, "reason": reason,
+                          "workshop": meeting.id if meeting and not at_close.unlink else None,
+                          "workshop_held": at_close.held,
+                          "workshop_unlinked": meeting.id if at_close.unlink else None})
+    head = chain_head()     # the closing event is flushed: it is the head
+    round_.audit_head, round_.audit_count = head.head, head.count
     return result
 
 
 def pending(round_: ValidationRound, assessment: Assessment) -> list[Membership]:
     signed = {s.membership_id for s in round_.signoffs if s.superseded_at is None}
     return [m for m in active_members(assessment) if m.id not in signed]
+
+
+def did_not_respond(round_: ValidationRound, assessment: Assessment) -> list[Membership] | None:
+    """The members who had not responded when the round closed, as it recorded them (None for a
+    round closed before the list was kept)."""
+    ids = (round_.result or {}).get("did_not_respond")
+    if ids is None:
+        return None
+    rows = db.session.scalars(select(Membership).where(
+        Membership.assessment_id == assessment.id, Membership.id.in_(ids))
+        .options(*with_person())).all()
+    return sorted(rows, key=lambda m: m.user.display_name.lower())
 
 
 def remind(round_: ValidationRound, assessment: Assessment, *, actor) -> int:

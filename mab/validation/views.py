@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms.validators import InputRequired, Length
 
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership
@@ -21,6 +22,8 @@ from mab.validation import queries as validation_queries
 from mab.validation import rules, services
 from mab.validation.forms import (
     DECISION_LABELS,
+    EARLY_REASON_REQUIRED,
+    WORKSHOP_CHOICE_REQUIRED,
     CloseForm,
     OnBehalfForm,
     OpenRoundForm,
@@ -113,19 +116,22 @@ def index(assessment):
                            form=form, mine=mine, decision_labels=DECISION_LABELS), status
 
 
-def _progress(round_, members, groups):
+def _progress(round_, members, groups, assessment):
     current = {s.membership_id: s for s in round_.signoffs if s.superseded_at is None}
     seat_of = board_queries.seat_of
+    pending = None if round_.is_open else services.did_not_respond(round_, assessment)
     return {
         "active_table": board_rules.group_gender_table([seat_of(m) for m in members], groups),
         "responded_table": board_rules.group_gender_table(
             [seat_of(m) for m in members if m.id in current], groups),
-        "pending": [m for m in members if m.id not in current],
+        # A closed round lists whom it recorded as not responding, not today's board.
+        "pending": pending if pending is not None else
+        [m for m in members if m.id not in current],
         "current": current,
     }
 
 
-def _page(assessment, round_, *, sign_form=None, behalf_form=None, close_form=None, status=200):
+def _page(assessment, round_, *, sign_form=None, behalf_form=None, status=200):
     membership = g.membership
     manager = can(membership.role, Action.MANAGE_VALIDATION)
     signer = can(membership.role, Action.SIGN_OFF) and membership.is_active_board_member
@@ -146,7 +152,6 @@ def _page(assessment, round_, *, sign_form=None, behalf_form=None, close_form=No
         behalf_form.membership_id.choices = [(None, "—")] + [
             (m.id, m.user.display_name) for m in members]
         behalf_form.meeting_id.choices = [(None, "—")] + _meetings(assessment)
-        close_form = close_form or CloseForm(formdata=None)
         live = rules.as_dict(services.compute(round_, assessment,
                                               {grp.id: grp.name for grp in groups}, members))
     outcome = None if round_.is_open else round_.result
@@ -154,10 +159,10 @@ def _page(assessment, round_, *, sign_form=None, behalf_form=None, close_form=No
         "validation/show.html", assessment=assessment, round=round_, version=round_.version,
         draft=round_.version.draft, manager=manager, signer=signer, mine=mine, history=history,
         sign_form=sign_form if signer and round_.is_open else None, behalf_form=behalf_form,
-        close_form=close_form, remind_form=CsrfForm() if manager else None,
+        remind_form=CsrfForm() if manager else None,
         superseded=services.superseded_by(round_.version), outcome=outcome, live=live,
         rule=rules.Rule.from_snapshot(round_.rule), decision_labels=DECISION_LABELS,
-        progress=_progress(round_, members, groups) if manager else None,
+        progress=_progress(round_, members, groups, assessment) if manager else None,
         responded=len({s.membership_id for s in round_.signoffs if s.superseded_at is None}),
         today=assessment.today()), status
 
@@ -224,20 +229,64 @@ def remind(assessment, round_id):
     return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
 
 
-@bp.post("/validation/<int:round_id>/close")
+def _close_page(assessment, round_, form=None, status=200):
+    """The confirmation: the figures the outcome will have, the deadline, who has not
+    responded, the reason when early and the choice about a workshop not held."""
+    groups = _groups(assessment)
+    preview = services.close_preview(round_, assessment, groups)
+    form = form or CloseForm(formdata=None)
+    form.seen.data = preview.token
+    meeting = round_.meeting
+    if meeting is not None and not preview.workshop_held:
+        form.workshop.choices = [
+            (rules.UNLINK_WORKSHOP, _("Close without a workshop: remove the link to “%(title)s”.",
+                                      title=meeting.title)),
+            (rules.WORKSHOP_NOT_HELD, _("The workshop was not held: the certificate will say "
+                                        "“workshop not held”."))]
+    not_responded = _by_group(preview.not_responded, lambda m: m,
+                              board_queries.groups(assessment))
+    return render_template(
+        "validation/close.html", assessment=assessment, round=round_, version=round_.version,
+        draft=round_.version.draft, form=form, preview=preview,
+        outcome=rules.as_dict(preview.outcome), not_responded=not_responded,
+        today=assessment.today()), status
+
+
+def _close_requirements(form, preview, round_) -> None:
+    """Make the reason and the workshop choice required when closing needs them, so that every
+    missing answer is named at once (close_round() checks them again)."""
+    if preview.early:
+        form.reason.validators = [InputRequired(EARLY_REASON_REQUIRED),
+                                  Length(max=services.MAX_STATEMENT)]
+    if round_.meeting is not None and not preview.workshop_held:
+        form.workshop.validators = [InputRequired(WORKSHOP_CHOICE_REQUIRED)]
+        form.workshop.choices = [(rules.UNLINK_WORKSHOP, ""), (rules.WORKSHOP_NOT_HELD, "")]
+
+
+@bp.route("/validation/<int:round_id>/close", methods=["GET", "POST"])
 @assessment_view(Action.MANAGE_VALIDATION)
 def close(assessment, round_id):
     round_ = _round(assessment, round_id)
+    if not round_.is_open:
+        flash(_("This round is already closed; closing is final."), "error")
+        return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
+    if request.method == "GET":
+        return _close_page(assessment, round_)
     form = CloseForm()
+    _close_requirements(form, services.close_preview(round_, assessment, _groups(assessment)),
+                        round_)
     if form.validate_on_submit():
-        with flash_errors():
+        with form_errors(form, "confirm"):
             result = services.close_round(round_, assessment, _groups(assessment),
-                                          actor=current_user)
+                                          actor=current_user, reason=form.reason.data,
+                                          workshop=form.workshop.data or None,
+                                          seen=form.seen.data or None)
             flash(_("The round is closed: the version is validated.") if result.passed else
                   _("The round is closed: the version is not validated."),
                   "success" if result.passed else "error")
-        return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
-    return _page(assessment, round_, close_form=form, status=422)
+            return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
+        round_ = _round(assessment, round_id)
+    return _close_page(assessment, round_, form, status=422)
 
 
 @bp.get("/validation/<int:round_id>/certificate")
@@ -249,13 +298,21 @@ def certificate(assessment, round_id):
         return redirect(url_for("validation.show", slug=assessment.slug, round_id=round_id))
     groups = board_queries.groups(assessment)
     current = [s for s in round_.signoffs if s.superseded_at is None]
-    by_group: dict = {}
-    for s in sorted(current, key=lambda s: s.membership.user.display_name.lower()):
-        by_group.setdefault(s.membership.group_id, []).append(s)
-    ordered = [(grp.name, by_group.pop(grp.id)) for grp in groups if grp.id in by_group]
-    ordered += [(None, rows) for rows in by_group.values()]
+    missing = services.did_not_respond(round_, assessment)
     return render_template("validation/certificate.html", assessment=assessment, round=round_,
                            version=round_.version, draft=round_.version.draft,
-                           signatories=ordered, rule=rules.Rule.from_snapshot(round_.rule),
+                           signatories=_by_group(current, lambda s: s.membership, groups),
+                           did_not_respond=None if missing is None else
+                           _by_group(missing, lambda m: m, groups),
+                           rule=rules.Rule.from_snapshot(round_.rule),
                            outcome=round_.result, decision_labels=DECISION_LABELS)
+
+
+def _by_group(rows, membership_of, groups) -> list[tuple]:
+    """(group name or None, rows by name) in the order of the groups, the group-less last."""
+    by_group: dict = {}
+    for row in sorted(rows, key=lambda r: membership_of(r).user.display_name.lower()):
+        by_group.setdefault(membership_of(row).group_id, []).append(row)
+    ordered = [(grp.name, by_group.pop(grp.id)) for grp in groups if grp.id in by_group]
+    return ordered + [(None, rows) for rows in by_group.values()]
 

@@ -162,9 +162,13 @@ def on_behalf(w: World, round_, who, decision="endorse", statement="", meeting=N
     return row
 
 
-def close(w: World, round_):
+def close(w: World, round_, *, reason="The board agreed to close early.",
+          workshop="not_held"):
+    """Close as the coordinator confirming (``reason`` counts only before the deadline,
+    ``workshop`` only for a workshop not held)."""
     result = services.close_round(round_, w.assessment, w.group_names,
-                                  actor=w.people["coordinator"])
+                                  actor=w.people["coordinator"], reason=reason,
+                                  workshop=workshop)
     db.session.commit()
     return result
 
