@@ -97,6 +97,8 @@ class PolicyForm(FlaskForm):
                                      validators=[InputRequired(), NumberRange(min=0, max=100)])
     group_max_pct = IntegerField(_l("Highest share of seats for one group (%)"),
                                  validators=[InputRequired(), NumberRange(min=1, max=100)])
+    require_dispositions = BooleanField(
+        _l("Every comment must have a disposition before a validation round opens"))
 
     def validate_gender_max_pct(self, field):
         if (self.gender_min_pct.data is not None and field.data is not None

@@ -18,7 +18,7 @@ from mab.loaders import get_scoped
 BOARD_FIELDS = ("group_id", "organisation", "position", "term_start", "term_end",
                 "coi_declaration", "coi_declared_on", "notes")
 POLICY_FIELDS = ("gender_min_pct", "gender_max_pct", "undisclosed_max_pct", "group_min_members",
-                 "group_max_pct")
+                 "group_max_pct", "require_dispositions")
 
 
 def _apply(obj, values: dict) -> dict:

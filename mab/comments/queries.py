@@ -218,20 +218,26 @@ def version_context(assessment, membership, draft: Draft, version: DraftVersion,
                             version.blocks or [])
     role = membership.role
     may_comment = can(role, Action.COMMENT)
+    states = services.validation_states(draft)
     comment_problem = rules.comment_problem(
         circulated=version.circulation is not None, deadline=services.deadline_of(version),
-        today=today) if may_comment else None
+        today=today, validation=states.get(version.id)) if may_comment else None
     team = services.is_team(membership)
 
     def may_reply(root: Comment) -> bool:
         return may_comment and rules.reply_problem(
             deadline=services.thread_deadline(root), today=today, by_team=team,
             team_in_thread=any(services.is_team(r.author) for r in root.replies),
-            root_withdrawn=root.withdrawn) is None
+            root_withdrawn=root.withdrawn,
+            validation=services.thread_state(root, states)) is None
 
     def may_edit(comment: Comment) -> bool:
         return comment.author_id == membership.id and \
-            services.edit_problem(comment, membership, today) is None
+            services.edit_problem(comment, membership, today, states) is None
+
+    def may_withdraw(comment: Comment) -> bool:
+        return comment.author_id == membership.id and \
+            services.withdraw_problem(comment, membership, states) is None
 
     roots_placed = [p.comment for p in (*placement.general, *placement.removed,
                                         *(x for xs in placement.by_block.values() for x in xs))]
@@ -250,7 +256,10 @@ def version_context(assessment, membership, draft: Draft, version: DraftVersion,
         "placement": placement, "comment_count": sum(1 + len(r.replies) for r in roots),
         "may_comment": may_comment and comment_problem is None,
         "comment_closed": may_comment and comment_problem == rules.CLOSED,
-        "may_reply": may_reply, "may_edit": may_edit,
+        # Why nobody outside the team may comment any more: the version's validation round.
+        "comment_locked": services.PROBLEMS[states[version.id]]
+        if states.get(version.id) in rules.VALIDATION_PROBLEMS else None,
+        "may_reply": may_reply, "may_edit": may_edit, "may_withdraw": may_withdraw,
         "may_dispose": may_dispose, "may_extend": may_extend,
         "deadline_form": pending.form if pending and pending.target == "deadline"
         else DeadlineForm(formdata=None),

@@ -10,9 +10,38 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mab.drafts.diff import Segment, word_diff
+from mab.drafts.rules import IN_VALIDATION, NOT_VALIDATED, VALIDATED
 
 NOT_CIRCULATED, CLOSED, WITHDRAWN, NOT_AUTHOR = "not_circulated", "closed", "withdrawn", "not_author"
 HAS_REPLIES, DISPOSED, NOT_DISPOSED = "has_replies", "disposed", "not_disposed"
+# A validation round on the version: its state (drafts.rules codes) is also the problem's code.
+# ``validation`` below is one of them, or None when the version has no round.
+VALIDATION_PROBLEMS = (IN_VALIDATION, VALIDATED, NOT_VALIDATED)
+
+
+def round_state(has_round: bool, round_open: bool, passed: bool | None) -> str | None:
+    """A version's validation state: in validation, validated, not validated, or None."""
+    if not has_round:
+        return None
+    if round_open:
+        return IN_VALIDATION
+    return VALIDATED if passed else NOT_VALIDATED
+
+
+def thread_validation(states: list[str | None]) -> str | None:
+    """The validation state that closes a thread, from the states of the circulated versions it
+    stands on, oldest first (the version it was made on, then each later one it is carried to).
+
+    The newest one's round decides, whatever its outcome (its consultation ended when the round
+    opened); an earlier version's round that is open or validated also keeps the thread as the
+    board saw it. A round that did not validate an earlier version does not: the researchers
+    revise, and the threads go on in the next version's consultation.
+    """
+    if not states:
+        return None
+    if states[-1] is not None:
+        return states[-1]
+    return next((s for s in states if s in (IN_VALIDATION, VALIDATED)), None)
 
 
 def period_over(deadline: date | None, today: date) -> bool:
@@ -20,34 +49,47 @@ def period_over(deadline: date | None, today: date) -> bool:
     return deadline is not None and today > deadline
 
 
-def comment_problem(*, circulated: bool, deadline: date | None, today: date) -> str | None:
-    """May a new top-level comment be made on this version?"""
+def comment_problem(*, circulated: bool, deadline: date | None, today: date,
+                    validation: str | None = None) -> str | None:
+    """May a new top-level comment be made on this version? Not once a round opened on it."""
     if not circulated:
         return NOT_CIRCULATED
+    if validation is not None:
+        return validation
     if period_over(deadline, today):
         return CLOSED
     return None
 
 
 def reply_problem(*, deadline: date | None, today: date, by_team: bool,
-                  team_in_thread: bool, root_withdrawn: bool) -> str | None:
+                  team_in_thread: bool, root_withdrawn: bool,
+                  validation: str | None = None) -> str | None:
     """May someone reply in a thread?
 
-    The research team may always reply. After the deadline, others may still answer in a thread
-    where the team has written: the researchers' questions stay open.
+    The research team may always reply, also during and after validation (so that every comment
+    gets its answer). After the deadline, others may still answer in a thread where the team has
+    written: the researchers' questions stay open; but not once the thread's version is in
+    validation or was validated (``validation``, from :func:`thread_validation`).
     """
     if root_withdrawn:
         return WITHDRAWN
-    if by_team or not period_over(deadline, today) or team_in_thread:
+    if by_team:
+        return None
+    if validation is not None:
+        return validation
+    if not period_over(deadline, today) or team_in_thread:
         return None
     return CLOSED
 
 
 def edit_problem(*, is_author: bool, withdrawn: bool, has_replies: bool, disposed: bool,
-                 deadline: date | None, today: date) -> str | None:
-    """Authors edit until there is a reply or a disposition, or the deadline passes."""
+                 deadline: date | None, today: date, validation: str | None = None) -> str | None:
+    """Authors edit until there is a reply or a disposition, the deadline passes, or a
+    validation round opens on the thread's version."""
     if not is_author:
         return NOT_AUTHOR
+    if validation is not None and not withdrawn:
+        return validation
     if withdrawn:
         return WITHDRAWN
     if disposed:
@@ -59,10 +101,14 @@ def edit_problem(*, is_author: bool, withdrawn: bool, has_replies: bool, dispose
     return None
 
 
-def withdraw_problem(*, is_author: bool, withdrawn: bool, disposed: bool) -> str | None:
-    """Authors may withdraw until the comment has a response; a placeholder stays."""
+def withdraw_problem(*, is_author: bool, withdrawn: bool, disposed: bool,
+                     validation: str | None = None) -> str | None:
+    """Authors may withdraw until the comment has a response, or until a validation round
+    opens on the thread's version; a placeholder stays."""
     if not is_author:
         return NOT_AUTHOR
+    if validation is not None and not withdrawn:
+        return validation
     if withdrawn:
         return WITHDRAWN
     if disposed:

@@ -27,6 +27,7 @@ from mab.extensions import db
 from mab.markdown import render_markdown
 from mab.notify.services import external_url, queue_email
 from mab.types import utcnow
+from mab.validation.models import ValidationRound
 
 PROBLEMS = {
     rules.NOT_CIRCULATED: _l("Comments open when the version is circulated."),
@@ -36,6 +37,14 @@ PROBLEMS = {
     rules.HAS_REPLIES: _l("This comment has replies and can no longer be edited."),
     rules.DISPOSED: _l("This comment has a response and can no longer be changed."),
     rules.NOT_DISPOSED: _l("There is no response to this comment yet."),
+    rules.IN_VALIDATION: _l("The board is validating this version: comments, replies, edits and "
+                            "withdrawals are closed. The comments made before stay, with their "
+                            "responses."),
+    rules.VALIDATED: _l("The board has validated this version: comments, replies, edits and "
+                        "withdrawals are closed. The comments made before stay, with their "
+                        "responses."),
+    rules.NOT_VALIDATED: _l("A validation round on this version has closed: its comments are "
+                            "closed. Comment on the next version when it is circulated."),
 }
 
 
@@ -66,6 +75,26 @@ def thread_deadline(root: Comment) -> date | None:
     return max(deadlines, default=None)
 
 
+def validation_states(draft) -> dict[int, str | None]:
+    """Version id -> its validation state (comments.rules.round_state), for every version of
+    the draft (one query)."""
+    ids = [v.id for v in draft.versions]
+    rows = db.session.execute(select(
+        ValidationRound.version_id, ValidationRound.closed_at, ValidationRound.passed)
+        .where(ValidationRound.version_id.in_(ids))).all() if ids else []
+    found = {r.version_id: rules.round_state(True, r.closed_at is None, r.passed) for r in rows}
+    return {vid: found.get(vid) for vid in ids}
+
+
+def thread_state(root: Comment, states: dict[int, str | None] | None = None) -> str | None:
+    """The validation state that closes ``root``'s thread (comments.rules.thread_validation)."""
+    states = validation_states(root.draft) if states is None else states
+    versions = sorted((v for v in root.draft.versions
+                       if v.circulation is not None and v.number >= root.version.number),
+                      key=lambda v: v.number)
+    return rules.thread_validation([states.get(v.id) for v in versions])
+
+
 def is_team(membership: Membership | None) -> bool:
     return membership is not None and in_research_team(membership.role)
 
@@ -78,7 +107,8 @@ def comment_link(comment: Comment, assessment: Assessment) -> str:
 def add_comment(version: DraftVersion, assessment: Assessment, author: Membership, *, body: str,
                 block_id: str | None = None, quote: str = "") -> Comment:
     _refuse(rules.comment_problem(circulated=version.circulation is not None,
-                                  deadline=deadline_of(version), today=assessment.today()))
+                                  deadline=deadline_of(version), today=assessment.today(),
+                                  validation=validation_states(version.draft).get(version.id)))
     body = _check_body(body)
     quote = rules.normalise_quote(quote)
     if block_id:
@@ -115,7 +145,7 @@ def reply(parent: Comment, assessment: Assessment, author: Membership, *, body: 
     team_in_thread = any(is_team(r.author) for r in root.replies)
     _refuse(rules.reply_problem(deadline=thread_deadline(root), today=assessment.today(),
                                 by_team=is_team(author), team_in_thread=team_in_thread,
-                                root_withdrawn=root.withdrawn))
+                                root_withdrawn=root.withdrawn, validation=thread_state(root)))
     body = _check_body(body)
     comment = Comment(assessment_id=assessment.id, draft_id=root.draft_id,
                       version_id=root.version_id, parent=root, block_id=root.block_id,
@@ -131,13 +161,23 @@ def reply(parent: Comment, assessment: Assessment, author: Membership, *, body: 
     return comment
 
 
-def edit_problem(comment: Comment, membership: Membership, today: date) -> str | None:
+def edit_problem(comment: Comment, membership: Membership, today: date,
+                 states: dict[int, str | None] | None = None) -> str | None:
     root = comment.parent or comment
     return rules.edit_problem(
         is_author=comment.author_id == membership.id, withdrawn=comment.withdrawn,
         has_replies=bool(comment.replies) if comment.parent_id is None else
         any(r.created_at > comment.created_at for r in root.replies),
-        disposed=root.disposition is not None, deadline=deadline_of(root.version), today=today)
+        disposed=root.disposition is not None, deadline=deadline_of(root.version), today=today,
+        validation=thread_state(root, states))
+
+
+def withdraw_problem(comment: Comment, membership: Membership,
+                     states: dict[int, str | None] | None = None) -> str | None:
+    root = comment.parent or comment
+    return rules.withdraw_problem(
+        is_author=comment.author_id == membership.id, withdrawn=comment.withdrawn,
+        disposed=root.disposition is not None, validation=thread_state(root, states))
 
 
 def edit(comment: Comment, assessment: Assessment, author: Membership, *, body: str,
@@ -169,10 +209,7 @@ def edit(comment: Comment, assessment: Assessment, author: Membership, *, body: 
 
 
 def withdraw(comment: Comment, assessment: Assessment, author: Membership) -> None:
-    root = comment.parent or comment
-    _refuse(rules.withdraw_problem(is_author=comment.author_id == author.id,
-                                   withdrawn=comment.withdrawn,
-                                   disposed=root.disposition is not None))
+    _refuse(withdraw_problem(comment, author))
     comment.withdrawn_at = utcnow()
     record_event("comment.withdrawn", comment, actor=author.user, assessment=assessment)
 
@@ -262,6 +299,10 @@ def extend_deadline(circulation: Circulation, assessment: Assessment, *, deadlin
                              date=circulation.deadline.isoformat()), field="deadline")
     if deadline < assessment.today():
         raise DomainError(_l("Give a comment deadline today or later."), field="deadline")
+    if validation_states(circulation.version.draft).get(circulation.version_id) is not None:
+        raise DomainError(_l("This version has a validation round: its comment period cannot "
+                             "be extended. Circulate a new version to consult the board again."),
+                          field="deadline")
     old = circulation.deadline
     if circulation.original_deadline is None:
         circulation.original_deadline = old

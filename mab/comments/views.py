@@ -128,9 +128,7 @@ def edit(assessment, comment_id):
             flash(_("Your comment is saved; the earlier wording stays in its history."),
                   "success")
             return _back_to(assessment, comment)
-    withdraw_problem = rules.withdraw_problem(
-        is_author=True, withdrawn=comment.withdrawn,
-        disposed=(comment.parent or comment).disposition is not None)
+    withdraw_problem = services.withdraw_problem(comment, g.membership)
     status = 422 if form.errors else 200
     return render_template("comments/edit.html", assessment=assessment, comment=comment,
                            form=form, problem=services.PROBLEMS.get(problem),

@@ -103,3 +103,12 @@ def facts_by_version(rows) -> dict[int, VersionFacts]:
         round_open=row.has_round and row.round_open,
         validated=row.passed if row.has_round and not row.round_open else None,
         superseded=row.number < newest_circulated.get(row.draft_id, 0)) for row in rows}
+
+
+def consultation_days_left(status: VersionStatus, today: date) -> int | None:
+    """Days of the comment period left after today, while the version is in consultation: 0 on
+    the deadline day (comments are still taken to its end), None once the period is over or
+    when the version is not (or no longer) in consultation."""
+    if not status.open_for_comments or status.until is None:
+        return None
+    return (status.until - today).days
