@@ -89,6 +89,9 @@ UNCIRCULATED = {"draft_id": "uncirculated_draft"}
 UNCIRCULATED_VERSION = {"draft_id": "revised_draft", "number": "uncirculated_number"}
 
 TABLE: dict[str, Grant | tuple[Grant, ...]] = {
+    # --- health checks for load balancers (no sign-in, no cookie; the world is at head) ---------
+    "GET /healthz": public(),
+    "GET /readyz": public(),
     # --- accounts (DESIGN section 6) ------------------------------------------------------------
     "GET /login": public(),
     "POST /login": public(),
@@ -255,6 +258,8 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "POST /a/<slug>/validation/<int:round_id>/close": a(C),             # MANAGE_VALIDATION
     # --- audit log, annex -----------------------------------------------------------------------
     "GET /a/<slug>/audit": a(C, O),                                     # VIEW_AUDIT
+    "GET /a/<slug>/audit/anchor": a(C),                                 # MANAGE_VALIDATION
+    "POST /a/<slug>/audit/anchor/check": a(C, O),                       # VIEW_AUDIT
     "GET /a/<slug>/annex": a(C, R, O),                                  # EXPORT
     "GET /a/<slug>/annex.zip": a(C, R, O),                              # EXPORT
 }

@@ -1,18 +1,22 @@
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from mab.assessments.access import assessment_view
 from mab.audit import queries
+from mab.audit.anchor import AnchorError, dump_anchor, load_anchor
 from mab.audit.models import AuditEvent
 from mab.audit.rules import shown_changes
-from mab.audit.services import verify_chain
+from mab.audit.services import chain_head, check_against, verify_chain
+from mab.boundary import add_field_error
 from mab.auth.models import User
 from mab.extensions import db
 from mab.forms import int_or_none
@@ -34,6 +38,16 @@ class AuditFilterForm(FlaskForm):
     end = DateField(_l("End date"), validators=[Optional()])
 
 
+class AnchorForm(FlaskForm):
+    file = FileField(_l("Audit anchor file"),
+                     validators=[FileRequired(_l("Choose an audit anchor file."))],
+                     description=_l("A file named mab-audit-anchor-….json, downloaded earlier "
+                                    "from this page."))
+
+
+MAX_ANCHOR_BYTES = 4096     # an anchor is about 250 bytes
+
+
 def _bounds(assessment, day, *, end=False):
     zone = ZoneInfo(assessment.timezone)
     moment = datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=zone)
@@ -43,6 +57,10 @@ def _bounds(assessment, day, *, end=False):
 @bp.get("/audit")
 @assessment_view(Action.VIEW_AUDIT)
 def index(assessment):
+    return _page(assessment)
+
+
+def _page(assessment, *, anchor_form=None, anchor=None, anchor_check=None, status=200):
     role = g.membership.role
     visible = queries.visible_to(assessment, role)
     form = AuditFilterForm(request.args)
@@ -77,4 +95,39 @@ def index(assessment):
                            chain=chain, args=args,
                            partial=queries.hides_uncirculated(role) or not personal,
                            changes_of=lambda e: shown_changes(e.action, e.changes,
-                                                              personal=personal))
+                                                              personal=personal),
+                           anchor_form=anchor_form or AnchorForm(formdata=None),
+                           anchor=anchor, anchor_check=anchor_check,
+                           may_anchor=can(role, Action.MANAGE_VALIDATION)), status
+
+
+# The anchor covers the whole chain (one chain for every assessment): its head hash and length.
+# The coordinator downloads it (the permission to close rounds, whose certificates print the
+# same head); whoever may read the audit log may check one.
+@bp.get("/audit/anchor")
+@assessment_view(Action.MANAGE_VALIDATION)
+def anchor_download(assessment):
+    data = dump_anchor(chain_head(), current_app.config["SECRET_KEY"])
+    name = f"mab-audit-anchor-{assessment.slug}-{assessment.today().isoformat()}.json"
+    return Response(data, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/audit/anchor/check")
+@assessment_view(Action.VIEW_AUDIT)
+def anchor_check(assessment):
+    form = AnchorForm()
+    if not form.validate_on_submit():
+        return _page(assessment, anchor_form=form, status=422)
+    data = form.file.data.read(MAX_ANCHOR_BYTES + 1)
+    try:
+        if len(data) > MAX_ANCHOR_BYTES:
+            raise AnchorError("not an audit anchor")
+        anchor = load_anchor(data, current_app.config["SECRET_KEY"])
+    except AnchorError as error:
+        add_field_error(form, "file", _("This file is not accepted: its signature does not "
+                                        "match. It was altered, or made by another "
+                                        "installation.") if "signature" in str(error) else
+                        _("This file is not an audit anchor."))
+        return _page(assessment, anchor_form=form, status=422)
+    return _page(assessment, anchor=anchor, anchor_check=check_against(anchor))

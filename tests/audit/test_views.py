@@ -146,7 +146,8 @@ def test_a_round_leaves_its_events_in_the_log(client, login, app):
     client.post(f"{A}/validation/{round_.id}/sign", data=sign_form(round_, "endorse"))
     login(w.people["coordinator"])
     client.post(f"{A}/validation/{round_.id}/remind")
-    client.post(f"{A}/validation/{round_.id}/close", data={"confirm": "y"})
+    client.post(f"{A}/validation/{round_.id}/close",
+                data={"confirm": "y", "reason": "The board agreed to close early."})
     response = client.get(f"{A}/audit?object_type=ValidationRound&object_id={round_.id}")
     assert shown(response) == ["validation.closed", "validation.reminded", "validation.opened"]
     signed = shown(client.get(f"{A}/audit?object_type=SignOff"))
