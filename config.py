@@ -48,6 +48,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "MAB <no-reply@localhost>")
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 20)
+    # Flask-Mail reads the MAIL_* names above as they are. The outbox decides what is sent (no
+    # MAIL_SERVER: everything waits), so Flask-Mail never drops mail silently, not even in tests.
+    MAIL_SUPPRESS_SEND = False
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 10)
 
     # Absolute links in emails (and from the CLI, which has no request).
@@ -83,6 +86,9 @@ class Config:
     PAGE_SIZE = 50
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # Logs: one JSON line per request and event on stdout (mab/logging.py).
+    LOG_LEVEL = os.environ.get("LOG_LEVEL") or "INFO"
+
 
 class DevelopmentConfig(Config):
     pass
@@ -107,6 +113,7 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     BASE_URL = "http://localhost"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests only
+    LOG_LEVEL = os.environ.get("LOG_LEVEL") or "WARNING"   # quiet unless asked for
 
 
 def config_from_environment():

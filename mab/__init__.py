@@ -8,7 +8,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mab.extensions import babel, csrf, db, limiter, login_manager, migrate
+from mab import logging as mab_logging
+from mab.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,7 @@ def create_app(config_class=None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=_instance_path())
     app.config.from_object(config_class)
+    mab_logging.configure(app)   # first: its request hooks time the whole request
     _ensure_secret_key(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -36,6 +38,7 @@ def create_app(config_class=None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     login_manager.init_app(app)
+    mail.init_app(app)
 
     from mab import boundary, errors, security, templating
     from mab.assessments.views import bp as assessments_bp
@@ -46,6 +49,7 @@ def create_app(config_class=None) -> Flask:
     from mab.comments.views import bp as comments_bp
     from mab.drafts.views import bp as drafts_bp
     from mab.framework.views import bp as framework_bp
+    from mab.health.views import bp as health_bp
     from mab.meetings.views import bp as meetings_bp
     from mab.notify.views import bp as notify_bp
     from mab.reports.views import bp as reports_bp
@@ -53,7 +57,7 @@ def create_app(config_class=None) -> Flask:
 
     # Each feature's blueprint lives in its views module; only the factory imports views.
     for bp in (auth_bp, assessments_bp, notify_bp, board_bp, meetings_bp, framework_bp,
-               drafts_bp, comments_bp, validation_bp, audit_bp, reports_bp):
+               drafts_bp, comments_bp, validation_bp, audit_bp, reports_bp, health_bp):
         app.register_blueprint(bp)
     app.cli.add_command(cli)
     errors.register(app)

@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from mab import worker as worker_jobs
 from mab.errors import DomainError
 from mab.extensions import db
 
@@ -176,3 +177,53 @@ def send_digests():
         count = queue_digests()
     db.session.commit()
     click.echo(f"{count} digest(s) queued in the outbox.")
+
+
+@cli.command("worker")
+@click.option("--interval", default=60, show_default=True, type=click.IntRange(min=1),
+              help="Seconds between passes; the outbox is delivered on every pass.")
+@click.option("--once", is_flag=True,
+              help="Run the jobs one time each and exit (for systemd timers or cron); "
+                   "exit status 1 if one failed.")
+@click.option("--job", "only", multiple=True, type=click.Choice(worker_jobs.JOB_NAMES),
+              help="Run only this job (repeatable); default: all three.")
+@click.option("--limit", default=200, show_default=True,
+              help="At most this many messages per outbox run.")
+@click.option("--reminder-days", default="7,1", show_default=True,
+              help="Remind pending invitees this many days before (comma-separated).")
+@click.option("--reminders-every", default=3600, show_default=True,
+              type=click.IntRange(min=1), help="Seconds between reminder runs.")
+@click.option("--digest-at", default="07:00", show_default=True,
+              help="Time of day (UTC) of the daily comment digests.")
+def worker(interval, once, only, limit, reminder_days, reminders_every, digest_at):
+    """Deliver the outbox, queue reminders and daily digests, on a schedule, until stopped.
+
+    Logs one line per job run; an error in one run is logged and the worker goes on. SIGTERM or
+    SIGINT lets the running job finish, then exits.
+    """
+    import signal
+    import threading
+
+    try:
+        days = worker_jobs.parse_days(reminder_days)
+    except ValueError as error:
+        raise click.BadParameter("use whole numbers of days, e.g. 7,1",
+                                 param_hint="--reminder-days") from error
+    try:
+        at = worker_jobs.parse_time_of_day(digest_at)
+    except ValueError as error:
+        raise click.BadParameter("use HH:MM, e.g. 07:00", param_hint="--digest-at") from error
+    jobs = worker_jobs.default_jobs(limit=limit, reminder_days=days,
+                                    reminders_every=reminders_every, digest_at=at)
+    chosen = [jobs[name] for name in worker_jobs.JOB_NAMES if not only or name in only]
+    if once:
+        sys.exit(0 if worker_jobs.run_once(chosen) else 1)
+
+    stop = threading.Event()
+
+    def _stop(signum, frame):
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _stop)
+    worker_jobs.run_forever(chosen, interval, stop)

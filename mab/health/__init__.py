@@ -1,0 +1,1 @@
+"""Health endpoints for load balancers and orchestrators: ``/healthz`` and ``/readyz``."""
