@@ -1,15 +1,18 @@
-"""Writing mail to the outbox, and delivering it by SMTP."""
+"""Writing mail to the outbox, and delivering it through Flask-Mail."""
 import base64
+import ipaddress
 import smtplib
-import ssl
-from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
+from flask_mail import Attachment, BadHeaderError
 from sqlalchemy import select
 
+from mab.assessments.models import Assessment
 from mab.extensions import db
+from mab.notify.mail import OutboxEmail, SMTPConnection, calendar_method
 from mab.notify.models import OutboxMessage, OutboxStatus
 from mab.notify.rules import gives_up, next_attempt
 from mab.types import utcnow
@@ -53,39 +56,62 @@ def external_url(endpoint: str, **values) -> str:
     return _base_url() + url_for(endpoint, **values)
 
 
-def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
-    email = EmailMessage()
-    email["From"] = sender
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain="mab.local", idstring=f"outbox-{message.id}")
-    email.set_content(message.body_text)
-    if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
-    for attachment in message.attachments or []:
-        maintype, _, subtype = attachment["content_type"].partition("/")
-        email.add_attachment(base64.b64decode(attachment["data"]), maintype=maintype,
-                             subtype=subtype.split(";")[0], filename=attachment["filename"])
-    return email
+def message_domain(config, sender_address: str) -> str:
+    """The right-hand side of Message-IDs: BASE_URL's host when it is a real name, else the
+    sender's domain (``localhost`` or an IP address would say nothing about who sent it)."""
+    host = urlsplit(config["BASE_URL"]).hostname or ""
+    if "." in host and not _is_ip(host):
+        return host
+    return sender_address.rpartition("@")[2] or "localhost"
 
 
-def _connect(config):
-    if config["MAIL_USE_SSL"]:
-        smtp = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"],
-                                timeout=config["MAIL_TIMEOUT"],
-                                context=ssl.create_default_context())
-    else:
-        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
-                            timeout=config["MAIL_TIMEOUT"])
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls(context=ssl.create_default_context())
-    if config["MAIL_USERNAME"]:
-        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-    return smtp
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def from_name(configured: str, assessment_title: str | None) -> str:
+    """The From display name: "<assessment title> (MAB)" for an assessment's mail, so a person in
+    several assessments sees which one writes; the configured name alone otherwise."""
+    if not assessment_title:
+        return configured
+    title = assessment_title if len(assessment_title) <= 60 else assessment_title[:59] + "…"
+    return f"{title} ({configured})" if configured else title
+
+
+def build_email(message: OutboxMessage, config) -> OutboxEmail:
+    """The Flask-Mail message for an outbox row (see mab/notify/mail.py for the MIME layout)."""
+    sender = config["MAIL_DEFAULT_SENDER"]
+    name, address = parseaddr(sender)
+    title = None
+    if message.assessment_id is not None:
+        assessment = db.session.get(Assessment, message.assessment_id)
+        title = assessment.title if assessment is not None else None
+    created = int(message.created_at.timestamp()) if message.created_at else 0
+    calendar, calendar_filename, attachments = None, "invite.ics", []
+    for item in message.attachments or []:
+        data = base64.b64decode(item["data"])
+        if calendar is None and item["content_type"].startswith("text/calendar") \
+                and calendar_method(data):
+            # An iTIP message (METHOD:REQUEST or CANCEL inside): the calendar alternative.
+            calendar, calendar_filename = data, item["filename"]
+        else:
+            attachments.append(Attachment(item["filename"], item["content_type"], data))
+    return OutboxEmail(
+        subject=message.subject, recipients=[message.recipient], sender=sender,
+        body=message.body_text, html=message.body_html or None, attachments=attachments,
+        from_name=from_name(name, title),
+        # The same ID on every attempt, so a client that got a retried message twice merges them.
+        message_id=f"<mab.outbox.{message.id}.{created}@{message_domain(config, address)}>",
+        calendar=calendar, calendar_filename=calendar_filename)
 
 
 def deliver_outbox(limit: int = 200) -> dict:
-    """Send the messages that are due; record each failure with its error and next attempt.
+    """Send the messages that are due through Flask-Mail, over one SMTP connection; record each
+    failure with its error and next attempt.
 
     Commits after every message, so a crash never re-sends what was delivered nor forgets a
     failure. Returns counts: sent, failed (will retry), gave_up, waiting (not yet due).
@@ -97,7 +123,8 @@ def deliver_outbox(limit: int = 200) -> dict:
             select(db.func.count()).select_from(OutboxMessage)
             .where(OutboxMessage.status == OutboxStatus.PENDING))
         return counts
-    smtp = None
+    state = current_app.extensions["mail"]
+    connection = None
     connect_error = None
     try:
         for _ in range(limit):
@@ -110,15 +137,19 @@ def deliver_outbox(limit: int = 200) -> dict:
             if message is None:
                 break
             try:
-                if smtp is None and connect_error is None:
+                if connection is None and connect_error is None:
                     try:
-                        smtp = _connect(config)
+                        connection = SMTPConnection(state, timeout=config["MAIL_TIMEOUT"])
+                        connection.__enter__()
                     except (OSError, smtplib.SMTPException) as exc:
-                        connect_error = exc
+                        connection, connect_error = None, exc
                 if connect_error is not None:
                     raise connect_error
-                smtp.send_message(build_email(message, config["MAIL_DEFAULT_SENDER"]))
-            except (OSError, smtplib.SMTPException) as exc:
+                connection.send(build_email(message, config))
+            except (OSError, smtplib.SMTPException, BadHeaderError) as exc:
+                if isinstance(exc, smtplib.SMTPServerDisconnected) and connection is not None:
+                    connection.host = None   # reconnect for the next message
+                    connection = None
                 message.attempts += 1
                 message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 if gives_up(message.attempts, config["OUTBOX_MAX_ATTEMPTS"]):
@@ -135,11 +166,8 @@ def deliver_outbox(limit: int = 200) -> dict:
                 counts["sent"] += 1
             db.session.commit()
     finally:
-        if smtp is not None:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
+        if connection is not None:
+            connection.__exit__(None, None, None)
     return counts
 
 

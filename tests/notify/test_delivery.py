@@ -65,7 +65,9 @@ def test_invitation_delivered_by_send_outbox(client, login, runner, smtp_server)
     assert len(smtp_server.messages) == 1
     recipients, email = smtp_server.messages[0]
     assert recipients == ["saule@example.org"]
-    assert email["From"] == "MAB <mab@example.org>"
+    # The assessment's mail says which assessment writes (mab.notify.services.from_name).
+    assert email["From"].addresses[0].display_name == "Test assessment 1 (MAB)"
+    assert email["From"].addresses[0].addr_spec == "mab@example.org"
     body = email.get_body(("plain",)).get_content()
     assert "/invite/" in body
     assert "/invite/" in email.get_body(("html",)).get_content()
