@@ -465,7 +465,7 @@ def test_the_snapshot_puts_back_what_a_post_changed(world):
     objects = world.objects["kz-2022"]
     sweep = Sweep(world)
     url = f"/a/kz-2022/meetings/{objects['meeting_id']}/cancel"
-    assert sweep.call("POST", url, C, {}) == 302
+    assert sweep.call("POST", url, C, {"confirm": "1"}) == 302
     assert sweep.call("POST", "/logout", C, {}) == "login"
     assert db.session.get(Meeting, objects["meeting_id"]).status == MeetingStatus.CANCELLED
     world.snapshot.restore()

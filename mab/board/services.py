@@ -1,19 +1,23 @@
 """Board use cases: they change rows, audit and queue mail; the view commits."""
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from mab.auth.models import User, normalise_email
 from mab.auth.sessions import end_sessions
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.services import invite_person
 from mab.audit.services import record_event
+from mab.board import queries, rules
 from mab.board.defaults import create_default_groups  # noqa: F401  (board's own use case)
 from mab.board.models import StakeholderGroup
-from mab.board.queries import casefold
+from mab.board.queries import casefold, seat_of
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.loaders import get_scoped
+from mab.validation.models import ValidationRound
 
 BOARD_FIELDS = ("group_id", "organisation", "position", "term_start", "term_end",
                 "coi_declaration", "coi_declared_on", "notes")
@@ -92,12 +96,61 @@ def appoint(membership: Membership, on: date, *, actor) -> None:
                  assessment=membership.assessment, changes={"appointed_on": on})
 
 
-def step_down(membership: Membership, on: date, *, actor, reason: str = "") -> None:
-    """End a board membership; the row and its history stay."""
+def check_step_down(membership: Membership, on: date) -> None:
     if membership.board_status == BoardStatus.STEPPED_DOWN:
         raise DomainError(_l("This member has already stepped down."))
     if membership.appointed_on and on < membership.appointed_on:
         raise DomainError(_l("The date cannot be before the appointment."), field="on")
+
+
+@dataclass
+class StepDownPreview:
+    """What recording a step-down would change (the confirmation's figures): the member's group
+    on that date (``group_active``: its active members then, ``group_min`` its minimum), the
+    balance checks that would newly fail, and the open validation rounds where the member's
+    decision (``decided``) would no longer count or would no longer be awaited."""
+    serving: bool
+    group_name: str | None
+    group_active: int
+    group_min: int
+    new_problems: list[rules.Check]
+    open_rounds: list[tuple[ValidationRound, bool]]
+
+
+def step_down_preview(membership: Membership, on: date) -> StepDownPreview:
+    check_step_down(membership, on)
+    assessment = membership.assessment
+    seats = queries.seats(assessment)
+    mine = seat_of(membership)
+    after = list(seats)
+    after.remove(mine)
+    after.append(replace(mine, status=rules.STEPPED_DOWN, stepped_down_on=on))
+    before_board, after_board = rules.composition(seats, on), rules.composition(after, on)
+    groups = queries.rule_groups(assessment)
+    policy = rules.Policy.of(assessment)
+
+    def failing(board):
+        return {(c.code, c.figures.get("group")): c
+                for c in rules.balance_checks(board, groups, policy) if not c.ok}
+
+    was, now = failing(before_board), failing(after_board)
+    group = membership.group
+    rounds = db.session.scalars(select(ValidationRound).where(
+        ValidationRound.assessment_id == assessment.id, ValidationRound.closed_at.is_(None))
+        .order_by(ValidationRound.id)).all()
+    open_rounds = [(r, any(s.membership_id == membership.id and s.superseded_at is None
+                           for s in r.signoffs)) for r in rounds]
+    return StepDownPreview(
+        serving=rules.serving_on(mine, on), group_name=group.name if group else None,
+        group_active=sum(1 for s in after_board if s.group_id == membership.group_id),
+        group_min=group.min_members if group else 0,
+        new_problems=[c for key, c in now.items() if key not in was],
+        open_rounds=open_rounds if membership.board_status == BoardStatus.ACTIVE else [])
+
+
+def step_down(membership: Membership, on: date, *, actor, reason: str = "") -> None:
+    """End a board membership; the row and its history stay."""
+    check_step_down(membership, on)
     old = membership.board_status
     membership.board_status = BoardStatus.STEPPED_DOWN
     membership.stepped_down_on = on
@@ -128,12 +181,17 @@ def save_group(assessment: Assessment, group: StakeholderGroup | None, *, actor,
     return group
 
 
-def delete_group(group: StakeholderGroup, *, actor) -> None:
+def check_deletable(group: StakeholderGroup) -> None:
+    """A group with members (active, nominated or stepped down) is kept: it is in their record."""
     members = db.session.scalar(select(func.count()).select_from(Membership)
                                 .where(Membership.group_id == group.id))
     if members:
         raise DomainError(_l("“%(name)s” has %(n)d member(s) and cannot be deleted. Rename it, or "
                              "retire it so it no longer counts.", name=group.name, n=members))
+
+
+def delete_group(group: StakeholderGroup, *, actor) -> None:
+    check_deletable(group)
     assessment = db.session.get(Assessment, group.assessment_id)
     record_event("groups.deleted", group, actor=actor, assessment=assessment,
                  changes={"name": group.name})
@@ -157,3 +215,22 @@ def update_policy(assessment: Assessment, *, actor, **values) -> dict:
         record_event("policy.updated", assessment, actor=actor, assessment=assessment,
                      changes=changes)
     return changes
+
+
+@dataclass
+class ImportPreview:
+    """Who an import adds and what each is sent: an invitation to create an account
+    (``invitations``) or, for a person who has one, a note that they were added (``notices``)."""
+    added: int
+    invitations: int
+    notices: int
+    nominees: int
+
+
+def import_preview(rows) -> ImportPreview:
+    emails = [normalise_email(row.email) for row in rows]
+    with_account = set(db.session.scalars(select(User.email).where(
+        User.email.in_(emails), User.password_hash.is_not(None)))) if emails else set()
+    notices = sum(1 for e in emails if e in with_account)
+    return ImportPreview(added=len(rows), invitations=len(rows) - notices, notices=notices,
+                         nominees=sum(1 for row in rows if str(row.status) == "nominee"))

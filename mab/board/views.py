@@ -11,8 +11,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
+from mab import i18n
 from mab.assessments.access import assessment_view
 from mab.assessments.models import BoardStatus, Membership, Role
 from mab.auth.models import User
@@ -31,6 +33,7 @@ from mab.board.forms import (
 )
 from mab.board.models import StakeholderGroup
 from mab.boundary import flash_errors, form_errors
+from mab.confirmation import confirm_page, confirmed
 from mab.csvio import write_csv
 from mab.downloads import csv_response
 from mab.comments import participation
@@ -142,17 +145,58 @@ def _board_fields(form) -> dict:
 @bp.post("/board/<int:membership_id>/step-down")
 @assessment_view(Action.MANAGE_BOARD)
 def step_down(assessment, membership_id):
+    """Without ``confirm=1``: the confirmation page (the balance after, open rounds); with it:
+    recorded."""
     membership = _board_membership(assessment, membership_id)
     form = StepDownForm()
-    if form.validate_on_submit():
+    back = url_for("board.show", slug=assessment.slug, membership_id=membership.id)
+    if not form.validate_on_submit():
+        flash(_("Give the date on which the member stepped down."), "error")
+        return redirect(back)
+    name = membership.user.display_name
+    if confirmed():
         with flash_errors():
             services.step_down(membership, form.on.data, actor=current_user,
                                reason=form.reason.data)
-            flash(_("%(name)s has stepped down; the record is kept.",
-                    name=membership.user.display_name), "success")
+            flash(_("%(name)s has stepped down; the record is kept.", name=name), "success")
+        return redirect(back)
+    with flash_errors() as ok:
+        preview = services.step_down_preview(membership, form.on.data)
+    if not ok:
+        return redirect(back)
+    return confirm_page(
+        title=_("Record that %(name)s stepped down?", name=name), assessment=assessment,
+        consequences=_step_down_consequences(name, form.on.data, preview),
+        action=url_for("board.step_down", slug=assessment.slug, membership_id=membership.id),
+        hidden={"on": form.on.data.isoformat(), "reason": form.reason.data or ""},
+        confirm_label=_("Record stepping down"), back_url=back)
+
+
+def _step_down_consequences(name, on, preview) -> list[str]:
+    lines = [_("%(name)s is recorded as having stepped down on %(date)s: from now on they no "
+               "longer count as an active member, and they are signed out.",
+               name=name, date=i18n.date_filter(on))]
+    if not preview.serving:
+        lines.append(_("%(name)s is not serving on that date: the balance does not change.",
+                       name=name))
     else:
-        flash(_("Give the date on which the member stepped down."), "error")
-    return redirect(url_for("board.show", slug=assessment.slug, membership_id=membership.id))
+        if preview.group_name:
+            lines.append(ngettext(
+                "%(group)s will then have %(num)d active member (its minimum is %(min)d).",
+                "%(group)s will then have %(num)d active members (its minimum is %(min)d).",
+                preview.group_active, group=preview.group_name, min=preview.group_min))
+        lines += [_("New balance problem: %(finding)s", finding=explain(check)[0])
+                  for check in preview.new_problems]
+        if not preview.new_problems:
+            lines.append(_("No new balance problem arises."))
+    for round_, decided in preview.open_rounds:
+        values = {"title": round_.version.draft.title, "n": round_.version.number}
+        lines.append(_("Their decision in the open validation round on “%(title)s” (version "
+                       "%(n)d) will no longer count.", **values) if decided else
+                     _("They will no longer be awaited in the open validation round on "
+                       "“%(title)s” (version %(n)d).", **values))
+    lines.append(_("Their comments and earlier decisions stay in the record."))
+    return lines
 
 
 @bp.post("/board/<int:membership_id>/appoint")
@@ -201,6 +245,33 @@ def _parse(assessment, data: bytes):
     return csvio.parse_board_csv(data, groups=groups, existing_emails=existing)
 
 
+def _import_page(assessment, rows, errors, confirm, form=None, status=200):
+    return render_template(
+        "board/import.html", assessment=assessment, form=form or ImportForm(), rows=rows,
+        errors=errors, confirm=confirm, columns=csvio.COLUMNS,
+        consequences=_import_consequences(services.import_preview(rows)) if confirm else []
+    ), status
+
+
+def _import_consequences(preview) -> list[str]:
+    lines = [ngettext("%(num)d person will be added to the board.",
+                      "%(num)d people will be added to the board.", preview.added)]
+    if preview.nominees:
+        lines.append(ngettext("%(num)d of them as a nominee (not yet counted in the balance).",
+                              "%(num)d of them as nominees (not yet counted in the balance).",
+                              preview.nominees))
+    if preview.invitations:
+        lines.append(ngettext(
+            "%(num)d invitation to create an account will be emailed.",
+            "%(num)d invitations to create an account will be emailed.", preview.invitations))
+    if preview.notices:
+        lines.append(ngettext(
+            "%(num)d person who already has an account will be emailed that they were added.",
+            "%(num)d people who already have an account will be emailed that they were added.",
+            preview.notices))
+    return lines
+
+
 @bp.route("/board/import", methods=["GET", "POST"])
 @assessment_view(Action.MANAGE_BOARD)
 def import_board(assessment):
@@ -213,22 +284,24 @@ def import_board(assessment):
             payload = base64.b64encode(data).decode("ascii")
             confirm = ConfirmImportForm(payload=payload,
                                         digest=tokens.sign_preview(payload, assessment.id))
-    status = 422 if (form.errors or errors) else 200
-    return render_template("board/import.html", assessment=assessment, form=form, rows=rows,
-                           errors=errors, confirm=confirm, columns=csvio.COLUMNS), status
+    return _import_page(assessment, rows, errors, confirm, form,
+                        422 if (form.errors or errors) else 200)
 
 
 @bp.post("/board/import/confirm")
 @assessment_view(Action.MANAGE_BOARD)
 def confirm_import(assessment):
+    """Imports the previewed file only: its signed digest and ``confirm=1`` are required (without
+    ``confirm`` the preview is shown again and nothing is saved)."""
     form = ConfirmImportForm()
     if not form.validate_on_submit() or not tokens.preview_is_genuine(
             form.payload.data, form.digest.data, assessment.id):
         abort(400)
     rows, errors = _parse(assessment, base64.b64decode(form.payload.data))
     if errors:   # the board changed since the preview: show why, import nothing
-        return render_template("board/import.html", assessment=assessment, form=ImportForm(),
-                               rows=[], errors=errors, confirm=None, columns=csvio.COLUMNS), 422
+        return _import_page(assessment, [], errors, None, status=422)
+    if not confirmed():
+        return _import_page(assessment, rows, [], form)
     with flash_errors() as imported:
         for row in rows:
             services.add_board_member(
@@ -289,11 +362,29 @@ def edit_group(assessment, group_id):
 @bp.post("/groups/<int:group_id>/delete")
 @assessment_view(Action.MANAGE_BOARD)
 def delete_group(assessment, group_id):
+    """A group with members is refused at once; without ``confirm=1`` the confirmation page."""
     group = _group(assessment, group_id)
-    with flash_errors():
-        services.delete_group(group, actor=current_user)
-        flash(_("The group has been deleted."), "success")
-    return redirect(url_for("board.groups", slug=assessment.slug))
+    back = url_for("board.groups", slug=assessment.slug)
+    with flash_errors() as ok:
+        services.check_deletable(group)
+    if not ok:
+        return redirect(back)
+    if confirmed():
+        with flash_errors():
+            services.delete_group(group, actor=current_user)
+            flash(_("The group has been deleted."), "success")
+        return redirect(back)
+    lines = [_("“%(name)s” has no members: it is deleted for good.", name=group.name)]
+    if not group.retired and group.min_members:
+        lines.append(ngettext("The balance will no longer ask for %(num)d member of this group.",
+                              "The balance will no longer ask for %(num)d members of this group.",
+                              group.min_members))
+    lines.append(_("The audit log keeps its name."))
+    return confirm_page(
+        title=_("Delete the group “%(name)s”?", name=group.name), assessment=assessment,
+        consequences=lines,
+        action=url_for("board.delete_group", slug=assessment.slug, group_id=group.id),
+        confirm_label=_("Delete the group"), back_url=back)
 
 
 @bp.route("/policy", methods=["GET", "POST"])

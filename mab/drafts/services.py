@@ -1,6 +1,7 @@
 """Draft use cases: they change rows, audit and queue mail; the request boundary commits."""
 import hashlib
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -162,8 +163,7 @@ def recipients(assessment: Assessment) -> list[Membership]:
         .options(*with_person())).all()
 
 
-def circulate(version: DraftVersion, assessment: Assessment, *, deadline, message: str,
-              actor) -> Circulation:
+def check_circulable(version: DraftVersion, assessment: Assessment, deadline) -> None:
     if version.frozen or version.circulation is not None:
         raise DomainError(_l("This version has been circulated already."))
     if not version.body.strip():
@@ -171,6 +171,40 @@ def circulate(version: DraftVersion, assessment: Assessment, *, deadline, messag
     problem = rules.deadline_problem(deadline, assessment.today())
     if problem:
         raise DomainError(_l("Give a comment deadline today or later."), field="deadline")
+
+
+@dataclass
+class CirculationPreview:
+    """What circulating would do (the confirmation's figures): the hash the version would be
+    frozen with, and who is emailed."""
+    sha256: str
+    board_members: int
+    observers: int
+
+    @property
+    def recipients(self) -> int:
+        return self.board_members + self.observers
+
+
+def circulation_preview(version: DraftVersion, assessment: Assessment,
+                        deadline) -> CirculationPreview:
+    check_circulable(version, assessment, deadline)
+    people = recipients(assessment)
+    observers = sum(1 for m in people if m.role == Role.OBSERVER)
+    return CirculationPreview(
+        sha256=rules.content_hash(version.body, [a.sha256 for a in version.attachments]),
+        board_members=len(people) - observers, observers=observers)
+
+
+def circulate(version: DraftVersion, assessment: Assessment, *, deadline, message: str,
+              actor, seen_sha256: str | None = None) -> Circulation:
+    """Freeze and send ``version``; ``seen_sha256``, when given, is the hash the confirmation
+    showed: a version changed since is not circulated unseen."""
+    check_circulable(version, assessment, deadline)
+    if seen_sha256 is not None and seen_sha256 != rules.content_hash(
+            version.body, [a.sha256 for a in version.attachments]):
+        raise DomainError(_l("The version changed since the confirmation was shown: check it "
+                             "and confirm again."), field="confirm")
     version.frozen_at = utcnow()
     version.sha256 = rules.content_hash(version.body, [a.sha256 for a in version.attachments])
     circulation = Circulation(version=version, circulated_by_id=actor.id, deadline=deadline,

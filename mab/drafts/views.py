@@ -10,12 +10,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from mab import i18n
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership, Role
 from mab.boundary import domain_errors, flash_errors, form_errors
+from mab.confirmation import confirm_page, confirmed
 from mab.drafts import queries, services
 from mab.drafts.diff import diff_blocks
 from mab.drafts.files import RejectedFile
@@ -209,19 +212,60 @@ def download(assessment, attachment_id):
 @bp.post("/drafts/<int:draft_id>/circulate")
 @assessment_view(Action.EDIT_DRAFTS)
 def circulate(assessment, draft_id):
+    """Without ``confirm=1``: the confirmation page (the hash it is frozen with, who is
+    emailed); with it and the hash that page showed: circulated."""
     draft = _draft(assessment, draft_id)
     form = CirculateForm()
     version = draft.versions[-1]
-    if form.validate_on_submit():
-        with flash_errors():
-            circulation = services.circulate(version, assessment, deadline=form.deadline.data,
-                                             message=form.message.data or "", actor=current_user)
+    back = url_for("drafts.show", slug=assessment.slug, draft_id=draft.id)
+    if not form.validate_on_submit():
+        flash(_("Give the date by which comments are due."), "error")
+        return redirect(back)
+    notice = ""
+    if confirmed():
+        with domain_errors() as done:
+            circulation = services.circulate(
+                version, assessment, deadline=form.deadline.data, actor=current_user,
+                message=form.message.data or "", seen_sha256=request.form.get("sha256", ""))
             flash(_("Version %(n)d is circulated to %(count)d people; comments are due by "
                     "%(date)s.", n=version.number, count=len(services.recipients(assessment)),
-                    date=circulation.deadline.isoformat()), "success")
+                    date=i18n.date_filter(circulation.deadline)), "success")
+            return redirect(back)
+        if done.error.field != "confirm":
+            flash(str(done.error.message), "error")
+            return redirect(back)
+        notice = str(done.error.message)
+    with flash_errors() as ok:
+        preview = services.circulation_preview(version, assessment, form.deadline.data)
+    if not ok:
+        return redirect(back)
+    return confirm_page(
+        title=_("Circulate version %(n)d of “%(title)s”?", n=version.number, title=draft.title),
+        assessment=assessment, notice=notice,
+        consequences=_circulate_consequences(version, form.deadline.data, preview),
+        action=url_for("drafts.circulate", slug=assessment.slug, draft_id=draft.id),
+        hidden={"deadline": form.deadline.data.isoformat(), "sha256": preview.sha256},
+        fields=[form.message], confirm_label=_("Freeze and circulate"), back_url=back,
+        danger=False)
+
+
+def _circulate_consequences(version, deadline, preview) -> list[str]:
+    members = ngettext("%(num)d active board member", "%(num)d active board members",
+                       preview.board_members)
+    observers = ngettext("%(num)d observer", "%(num)d observers", preview.observers)
+    if preview.board_members and preview.observers:
+        sent = _("It is emailed to %(members)s and %(observers)s.", members=members,
+                 observers=observers)
+    elif preview.recipients:
+        sent = _("It is emailed to %(people)s.",
+                 people=members if preview.board_members else observers)
     else:
-        flash(_("Give the date by which comments are due."), "error")
-    return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
+        sent = _("Nobody is emailed: the board has no active member and there is no observer.")
+    return [_("Version %(n)d will be frozen with SHA-256 %(hash)s…: it can no longer be edited; "
+              "later changes start a new version.", n=version.number, hash=preview.sha256[:12]),
+            sent,
+            _("Comments are taken until %(date)s.", date=i18n.date_filter(deadline)),
+            _("Your message to the board, if you write one, is included in the email.")]
 
 
 @bp.post("/drafts/<int:draft_id>/owner")

@@ -58,6 +58,13 @@ class MeetingForm(FlaskForm):
             raise ValidationError(_l("Give a place, an online link, or both."))
 
 
+class CancelForm(FlaskForm):
+    message = TextAreaField(_l("Message to the invitees (optional)"),
+                            validators=[Length(max=2000)],
+                            description=_l("Included in the cancellation email, e.g. the reason "
+                                           "or what happens instead."))
+
+
 class InviteesForm(FlaskForm):
     invitees = MultiCheckboxField(_l("Invitees"), coerce=int)
 

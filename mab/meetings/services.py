@@ -62,7 +62,7 @@ def event_data(meeting: Meeting, assessment: Assessment, invitations=None) -> ic
                                    ics.PARTSTAT[str(i.rsvp)]) for i in invitations))
 
 
-def _send(meeting: Meeting, invitation: Invitation, template: str, subject) -> None:
+def _send(meeting: Meeting, invitation: Invitation, template: str, subject, **context) -> None:
     assessment = invitation.membership.assessment
     data = event_data(meeting, assessment, [invitation])
     queue_email(
@@ -73,7 +73,8 @@ def _send(meeting: Meeting, invitation: Invitation, template: str, subject) -> N
                       "data": ics.invitation(data)}],
         meeting=meeting, tz=assessment.timezone,
         rsvp_link=external_url("meetings.rsvp", token=rsvp_token(invitation)),
-        meeting_link=external_url("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
+        meeting_link=external_url("meetings.show", slug=assessment.slug, meeting_id=meeting.id),
+        **context)
 
 
 def _invite(meeting: Meeting, memberships, *, send: bool) -> list[Invitation]:
@@ -136,16 +137,37 @@ def update_meeting(meeting: Meeting, assessment: Assessment, *, actor, **fields)
     return changes
 
 
-def cancel_meeting(meeting: Meeting, assessment: Assessment, *, actor) -> None:
+MAX_CANCEL_MESSAGE = 2000
+
+
+def check_cancellable(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_l("This meeting is already cancelled."))
+
+
+def cancellation_recipients(meeting: Meeting) -> list[Invitation]:
+    """Who is emailed when the meeting is cancelled: every invitee (the confirmation's figure)."""
+    return list(meeting.invitations)
+
+
+def cancel_meeting(meeting: Meeting, assessment: Assessment, *, actor, message: str = "") -> int:
+    """Cancel and tell every invitee, with the coordinator's optional ``message``; returns how
+    many were emailed."""
+    check_cancellable(meeting)
+    message = (message or "").strip()
+    if len(message) > MAX_CANCEL_MESSAGE:
+        raise DomainError(_l("A message can be at most %(n)d characters.", n=MAX_CANCEL_MESSAGE),
+                          field="message")
     meeting.status = MeetingStatus.CANCELLED
     meeting.sequence += 1
-    for invitation in meeting.invitations:
+    recipients = cancellation_recipients(meeting)
+    for invitation in recipients:
         _send(meeting, invitation, "meeting_cancelled",
-              _l("Cancelled: %(title)s", title=meeting.title))
+              _l("Cancelled: %(title)s", title=meeting.title), message=message, sender=actor)
     record_event("meeting.cancelled", meeting, actor=actor, assessment=assessment,
-                 changes={"sequence": meeting.sequence})
+                 changes={"sequence": meeting.sequence, "notified": len(recipients),
+                          "message": message})
+    return len(recipients)
 
 
 def set_invitees(meeting: Meeting, assessment: Assessment, memberships, *, actor) -> None:

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from mab.assessments.access import assessment_view
@@ -21,12 +22,15 @@ from mab.assessments.models import Membership
 from mab.auth.models import User
 from mab.csvio import write_csv
 from mab.downloads import csv_response
+from mab import i18n
 from mab.boundary import flash_errors, form_errors, transactional
+from mab.confirmation import confirm_page, confirmed
 from mab.extensions import db
 from mab.markdown import render_markdown
 from mab.meetings import ics, queries, rules, services
 from mab.meetings.forms import (
     ApproveForm,
+    CancelForm,
     InviteesForm,
     MeetingForm,
     MinutesForm,
@@ -171,10 +175,38 @@ def edit(assessment, meeting_id):
 @bp.post("/a/<slug>/meetings/<int:meeting_id>/cancel")
 @assessment_view(Action.MANAGE_MEETINGS)
 def cancel(assessment, meeting_id):
+    """Without ``confirm=1``: the confirmation page (who is emailed, a message); with it: done."""
     meeting = _meeting(assessment, meeting_id)
-    return _act(assessment, meeting, lambda: services.cancel_meeting(
-        meeting, assessment, actor=current_user),
-        _("The meeting is cancelled; every invitee is told."))
+    form = CancelForm()
+    back = url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id)
+    with flash_errors() as ok:
+        services.check_cancellable(meeting)
+    if not ok:
+        return redirect(back)
+    if confirmed() and form.validate_on_submit():
+        with flash_errors():
+            n = services.cancel_meeting(meeting, assessment, actor=current_user,
+                                        message=form.message.data or "")
+            flash(ngettext("The meeting is cancelled; %(num)d invitee is told.",
+                           "The meeting is cancelled; %(num)d invitees are told.", n), "success")
+        return redirect(back)
+    n = len(services.cancellation_recipients(meeting))
+    when = i18n.in_timezone(meeting.starts_at, assessment.timezone, "full")
+    return confirm_page(
+        title=_("Cancel “%(title)s”?", title=meeting.title), assessment=assessment,
+        consequences=[
+            _("The meeting on %(when)s is cancelled for good: a cancelled meeting cannot be "
+              "changed or reopened.", when=when),
+            ngettext("%(num)d invitee will be emailed that the meeting is cancelled, with a "
+                     "calendar file that removes it.",
+                     "%(num)d invitees will be emailed that the meeting is cancelled, with a "
+                     "calendar file that removes it.", n) if n else
+            _("Nobody is invited: no email is sent."),
+            _("Your message, if you write one, is included in the email and kept in the "
+              "audit log.")],
+        action=url_for("meetings.cancel", slug=assessment.slug, meeting_id=meeting.id),
+        fields=[form.message], confirm_label=_("Cancel the meeting and email the invitees"),
+        back_url=back, status=422 if form.errors else 200)
 
 
 def _act(assessment, meeting, action, message):

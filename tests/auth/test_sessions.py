@@ -169,7 +169,7 @@ class TestReplay:
         membership = member.memberships[0]
         login(people["coordinator"])
         response = client.post(f"/a/kz-2022/board/{membership.id}/step-down",
-                               data={"on": assessment.today().isoformat()})
+                               data={"on": assessment.today().isoformat(), "confirm": "1"})
         assert response.status_code == 302
         assert signed_out(stolen) and signed_out(member_client)
 

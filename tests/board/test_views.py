@@ -477,8 +477,8 @@ class TestStepDown:
         assessment, people, membership = self._member()
         login(people["coordinator"])
         response = client.post(f"{A}/board/{membership.id}/step-down",
-                               data={"on": "2024-03-01", "reason": "Moved abroad"},
-                               follow_redirects=True)
+                               data={"on": "2024-03-01", "reason": "Moved abroad",
+                                     "confirm": "1"}, follow_redirects=True)
         assert response.status_code == 200
         assert "has stepped down; the record is kept" in text(response)
         db.session.refresh(membership)
@@ -505,8 +505,9 @@ class TestStepDown:
         assert "Give the date on which the member stepped down." in body
         db.session.refresh(membership)
         assert membership.board_status == BoardStatus.ACTIVE and membership.stepped_down_on is None
-        client.post(url, data={"on": "2024-03-01"})
-        body = text(client.post(url, data={"on": "2024-04-01"}, follow_redirects=True))
+        client.post(url, data={"on": "2024-03-01", "confirm": "1"})
+        body = text(client.post(url, data={"on": "2024-04-01", "confirm": "1"},
+                                follow_redirects=True))
         assert "This member has already stepped down." in body
         db.session.refresh(membership)
         assert membership.stepped_down_on == date(2024, 3, 1)
@@ -519,7 +520,8 @@ class TestStepDown:
                                                        term_end=""))
         membership = db.session.scalar(select(Membership).where(
             Membership.board_status == BoardStatus.NOMINEE))
-        response = client.post(f"{A}/board/{membership.id}/step-down", data={"on": "2024-01-01"})
+        response = client.post(f"{A}/board/{membership.id}/step-down",
+                               data={"on": "2024-01-01", "confirm": "1"})
         assert response.status_code == 302
         db.session.refresh(membership)
         assert membership.board_status == BoardStatus.STEPPED_DOWN
@@ -635,7 +637,8 @@ class TestGroups:
         assessment, people, groups = setup_board()
         group_id = groups["Academia"].id
         login(people["coordinator"])
-        response = client.post(f"{A}/groups/{group_id}/delete", follow_redirects=True)
+        response = client.post(f"{A}/groups/{group_id}/delete", data={"confirm": "1"},
+                               follow_redirects=True)
         assert "The group has been deleted." in text(response)
         assert db.session.get(StakeholderGroup, group_id) is None
         assert actions()[-1] == "groups.deleted"
@@ -1023,8 +1026,8 @@ class TestImport:
         assert (count(User), len(actions()), count(OutboxMessage)) == (users, events, 0)
 
         response = client.post(f"{A}/board/import/confirm", data={
-            "payload": hidden(preview, "payload"), "digest": hidden(preview, "digest")},
-            follow_redirects=True)
+            "payload": hidden(preview, "payload"), "digest": hidden(preview, "digest"),
+            "confirm": "1"}, follow_redirects=True)
         assert response.status_code == 200
         assert "2 members imported and invited." in text(response)
         aigerim = membership_of(db.session.scalar(select(User).where(User.email == "aigerim@gov.kz")))
@@ -1043,7 +1046,8 @@ class TestImport:
         assessment, people, groups = setup_board()
         login(people["coordinator"])
         preview = upload(client, CLEAN)
-        data = {"payload": hidden(preview, "payload"), "digest": hidden(preview, "digest")}
+        data = {"payload": hidden(preview, "payload"), "digest": hidden(preview, "digest"),
+                "confirm": "1"}
         assert client.post(f"{A}/board/import/confirm", data=data).status_code == 302
         again = client.post(f"{A}/board/import/confirm", data=data)
         assert again.status_code == 422
@@ -1055,7 +1059,8 @@ class TestImport:
         assessment, people, groups = setup_board()
         login(people["coordinator"])
         preview = upload(client, CLEAN)
-        data = {"payload": hidden(preview, "payload"), "digest": hidden(preview, "digest")}
+        data = {"payload": hidden(preview, "payload"), "digest": hidden(preview, "digest"),
+                "confirm": "1"}
         if tamper == "digest":
             data["digest"] = "0" * 64
         else:

@@ -10,6 +10,7 @@ from mab.drafts.models import Draft, DraftVersion, VersionView
 from mab.extensions import db
 from mab.framework.services import ensure_builtin
 from mab.notify.models import OutboxMessage
+from tests.confirming import post_confirmed
 from tests.factories import team
 
 A = "/a/kz-2022"
@@ -53,8 +54,9 @@ def test_main_path(client, login):
                        content_type="multipart/form-data", follow_redirects=True)
     assert "not a .pdf file".encode() in fake.data
     deadline = (assessment.today() + timedelta(days=14)).isoformat()
-    assert client.post(f"{A}/drafts/{draft.id}/circulate",
-                       data={"deadline": deadline, "message": "Please comment"}).status_code == 302
+    assert post_confirmed(client, f"{A}/drafts/{draft.id}/circulate",
+                          data={"deadline": deadline, "message": "Please comment"}
+                          ).status_code == 302
     version = db.session.scalars(select(DraftVersion)).one()
     assert version.frozen and len(version.sha256) == 64
     mail = db.session.scalars(select(OutboxMessage).where(

@@ -24,6 +24,7 @@ from tests.drafts.support import (
     new_version,
     setup,
 )
+from tests.confirming import post_confirmed
 from tests.factories import make_assessment, make_member
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
@@ -58,8 +59,12 @@ def edit(client, draft, body, summary="", *, revision=None, number=None):
 
 def circulate_http(client, draft, days=14, message="Please comment"):
     deadline = (draft_assessment(draft).today() + timedelta(days=days)).isoformat()
-    return client.post(f"{A}/drafts/{draft.id}/circulate",
-                       data={"deadline": deadline, "message": message}, follow_redirects=True)
+    url = f"{A}/drafts/{draft.id}/circulate"
+    data = {"deadline": deadline, "message": message}
+    first = client.post(url, data=data)
+    if first.status_code != 200:   # refused before the confirmation page
+        return client.get(first.headers["Location"])
+    return post_confirmed(client, url, data, follow_redirects=True)
 
 
 def draft_assessment(draft):

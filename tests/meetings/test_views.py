@@ -149,7 +149,7 @@ def write_requests(meeting, later, slug="kz-2022"):
         ("post", f"/a/{slug}/meetings/new", {**data, "inv-invitees": memberships}),
         ("get", f"{base}/edit", None),
         ("post", f"{base}/edit", data),
-        ("post", f"{base}/cancel", {}),
+        ("post", f"{base}/cancel", {"confirm": "1"}),
         ("post", f"{base}/invitees", {"inv-invitees": memberships[:1]}),
         ("post", f"{base}/remind", {"rem-invitations": invitations}),
         ("get", f"{base}/attendance", None),
@@ -213,7 +213,7 @@ def test_the_coordinator_requests_do_act(client, login, two_meetings):
     assert db.session.get(Meeting, past.id).minutes_status == MinutesStatus.APPROVED
     base = f"{A}/meetings/{upcoming.id}"
     before = count(OutboxMessage)
-    assert client.post(f"{base}/cancel").status_code == 302
+    assert client.post(f"{base}/cancel", data={"confirm": "1"}).status_code == 302
     assert db.session.get(Meeting, upcoming.id).status == MeetingStatus.CANCELLED
     assert count(OutboxMessage) > before
 
@@ -324,7 +324,7 @@ def test_rsvp_in_the_browser_on_a_cancelled_meeting_changes_nothing(client, logi
     assessment, people, _groups = setup()
     meeting = schedule(app, assessment, people)
     login(people["coordinator"])
-    client.post(f"{A}/meetings/{meeting.id}/cancel")
+    client.post(f"{A}/meetings/{meeting.id}/cancel", data={"confirm": "1"})
     login(people["board_member"])
     assert b"Will you attend?" not in client.get(f"{A}/meetings/{meeting.id}").data
     before = state()
@@ -438,7 +438,7 @@ def test_the_link_of_a_cancelled_meeting(client, login, app):
     meeting = schedule(app, assessment, people)
     link = rsvp_link("board_member@example.org")
     login(people["coordinator"])
-    assert client.post(f"{A}/meetings/{meeting.id}/cancel").status_code == 302
+    assert client.post(f"{A}/meetings/{meeting.id}/cancel", data={"confirm": "1"}).status_code == 302
     client.post("/logout")
     before = state()
     for response in (client.get(link), client.post(link, data={"answer": "yes"})):
@@ -630,12 +630,12 @@ def test_a_cancelled_meeting_cannot_be_edited(client, login, app):
     assessment, people, _groups = setup()
     meeting = schedule(app, assessment, people)
     login(people["coordinator"])
-    client.post(f"{A}/meetings/{meeting.id}/cancel")
+    client.post(f"{A}/meetings/{meeting.id}/cancel", data={"confirm": "1"})
     before = state()
     response = client.post(f"{A}/meetings/{meeting.id}/edit",
                            data=form_data(future(3), title="Revived"))
     assert response.status_code == 302
-    assert client.post(f"{A}/meetings/{meeting.id}/cancel").status_code == 302
+    assert client.post(f"{A}/meetings/{meeting.id}/cancel", data={"confirm": "1"}).status_code == 302
     assert state() == before
 
 
@@ -668,7 +668,7 @@ def test_roll_call_on_a_cancelled_meeting_is_refused(client, login, app):
     assessment, people, _groups = setup()
     meeting = schedule(app, assessment, people)
     login(people["coordinator"])
-    client.post(f"{A}/meetings/{meeting.id}/cancel")
+    client.post(f"{A}/meetings/{meeting.id}/cancel", data={"confirm": "1"})
     before = state()
     for response in (client.get(f"{A}/meetings/{meeting.id}/attendance"),
                      client.post(f"{A}/meetings/{meeting.id}/attendance",
@@ -834,7 +834,7 @@ def test_the_month_view_marks_a_cancelled_meeting(client, login, app):
     meeting = schedule(app, assessment, people,
                        start=datetime(2030, 5, 5, 10, 0, tzinfo=ALMATY).astimezone(timezone.utc))
     login(people["coordinator"])
-    client.post(f"{A}/meetings/{meeting.id}/cancel")
+    client.post(f"{A}/meetings/{meeting.id}/cancel", data={"confirm": "1"})
     month = text(client.get(f"{A}/meetings?month=2030-05"))
     assert f'class="month__meeting cancelled" href="/a/kz-2022/meetings/{meeting.id}"' in month
 
