@@ -21,7 +21,7 @@ the browser tests, get an application of their own, as before.
 import os
 
 import pytest
-from flask import g
+from flask import current_app, g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -88,9 +88,31 @@ def _prepare_schema(app):
             with db.engine.begin() as conn:
                 conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
             db.create_all()
+            _stamp_head()
             _pg_schema_ready.add(url)
     else:
         db.create_all()
+        _stamp_head()
+
+
+_heads: tuple[str, ...] | None = None
+
+
+def _stamp_head():
+    """Record the migrations' head in ``alembic_version``, as ``flask db stamp head`` would: the
+    schema ``create_all`` made is the head's (tests/test_migrations.py checks that they agree),
+    and a deployed database says so, which ``/readyz`` reads."""
+    global _heads
+    if _heads is None:
+        from mab.health.checks import script_directory
+        _heads = tuple(script_directory(current_app).get_heads())
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) "
+                          "NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
+        conn.execute(text("DELETE FROM alembic_version"))
+        for head in _heads:
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"),
+                         {"v": head})
 
 
 def _truncate_postgres():
