@@ -34,6 +34,7 @@ def _objects(w) -> dict[type, object]:
                                                block_id=None, quote="")
     revision = CommentRevision(comment=comment, body="Earlier words.", written_at=utcnow())
     db.session.add(revision)
+    w.assessment.require_dispositions = False     # the comment stays open on purpose
     db.session.commit()
     round_ = open_round(w)
     signoff = sign(w, round_)

@@ -223,7 +223,9 @@ def _kg_objects() -> tuple[dict, User]:
               base_number=1, actor=researcher)
     version = draft.versions[0]
     comment = add_comment(version, kg, member, body="Please cite the 2023 survey.")
-    round_ = open_round(version, kg, deadline=kg.today() + timedelta(days=7), actor=coordinator)
+    kg.require_dispositions = False     # the comment stays open, its version in validation
+    round_ = open_round(version, kg, deadline=kg.today() + timedelta(days=7), actor=coordinator,
+                        end_consultation=True)
     db.session.flush()
     return {
         "slug": kg.slug,

@@ -125,6 +125,20 @@ def open_count(assessment: Assessment, draft: Draft | None = None) -> int:
     return db.session.scalar(query)
 
 
+def without_disposition(version: DraftVersion) -> list[Comment]:
+    """The top-level comments that stand on ``version`` with no disposition yet: those made on
+    it and on earlier versions of its draft (carried over, shown on it), not withdrawn; oldest
+    version first, then in the order of the text. Two queries (the comments, their authors)."""
+    return db.session.scalars(
+        select(Comment).join(Comment.version)
+        .where(Comment.draft_id == version.draft_id, Comment.parent_id.is_(None),
+               Comment.withdrawn_at.is_(None), Comment.disposition.is_(None),
+               DraftVersion.number <= version.number)
+        .options(selectinload(Comment.author).options(*with_person()))
+        .order_by(DraftVersion.number, Comment.paragraph.nulls_first(), Comment.created_at,
+                  Comment.id)).all()
+
+
 def to_dispose(draft: Draft, *, only_open: bool) -> Select:
     query = (select(Comment).where(Comment.draft_id == draft.id, Comment.parent_id.is_(None),
                                    Comment.withdrawn_at.is_(None))

@@ -253,3 +253,39 @@ def reassign(draft: Draft, assessment: Assessment, owner: Membership, *, actor) 
     draft.owner = owner
     record_event("draft.reassigned", draft, actor=actor, assessment=assessment,
                  changes={"owner": [old, owner.id]})
+
+
+def end_consultation(version: DraftVersion, assessment: Assessment, *, actor) -> Circulation:
+    """End the version's comment period today, before its deadline, so that the board can
+    validate it (a validation round and a consultation do not overlap). The deadline becomes
+    today (the first-given one is kept, as an extension keeps it), the audit records it, and the
+    people the version was circulated to are told. Comments close as the round opens."""
+    circulation = version.circulation
+    if not in_assessment(version, assessment) or circulation is None:
+        raise DomainError(_l("Only a circulated version has a comment period to end."),
+                          field="version_id")
+    today = assessment.today()
+    status = rules.version_status(rules.VersionFacts(circulated=True,
+                                                     deadline=circulation.deadline), today)
+    days_left = rules.consultation_days_left(status, today)
+    if days_left is None:
+        raise DomainError(_l("The comment period on this version has already ended."),
+                          field="version_id")
+    old = circulation.deadline
+    if circulation.original_deadline is None:
+        circulation.original_deadline = old
+    circulation.deadline = today
+    circulation.ended_early_at = utcnow()
+    draft = version.draft
+    people = recipients(assessment)
+    record_event("draft.consultation_ended", version, actor=actor, assessment=assessment,
+                 changes={"deadline": [old, today], "draft_id": draft.id,
+                          "number": version.number, "days_left": days_left,
+                          "recipients": len(people)})
+    link = external_url("drafts.version", slug=assessment.slug, draft_id=draft.id,
+                        number=version.number)
+    for membership in people:
+        queue_email(to=membership.user, template="consultation_ended", assessment=assessment,
+                    subject=_l("Comments closed, validation open: %(title)s", title=draft.title),
+                    draft=draft, version=version, deadline=old, link=link)
+    return circulation

@@ -1,6 +1,7 @@
 """Validation use cases: they change rows, audit and queue mail; the view commits."""
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -9,6 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.queries import with_person
 from mab.audit.services import chain_head, record_event
+from mab.comments import queries as comment_queries
+from mab.drafts import rules as draft_rules
+from mab.drafts import services as draft_services
 from mab.drafts.models import DraftVersion
 from mab.errors import DomainError
 from mab.extensions import db
@@ -51,8 +55,57 @@ def _link(assessment: Assessment, round_: ValidationRound) -> str:
     return external_url("validation.show", slug=assessment.slug, round_id=round_.id)
 
 
+@dataclass(frozen=True)
+class OpenComment:
+    """A comment still without a disposition, as the refusal lists it."""
+    id: int
+    number: int               # the version it was made on
+    paragraph: int | None
+    author: str
+    excerpt: str
+
+
+class CommentsWithoutDisposition(DomainError):
+    """The policy wants every comment answered before validation, and some are not."""
+
+    def __init__(self, comments: list[OpenComment], number: int):
+        super().__init__(_l("Every comment must have a disposition before validation (the "
+                            "assessment's policy), and %(n)d comment(s) on version %(v)d have "
+                            "none yet: the research team responds to them first.",
+                            n=len(comments), v=number), field="version_id")
+        self.comments = comments
+
+
+class ConsultationStillOpen(DomainError):
+    """The version's comment period is still running: opening the round ends it, which the
+    coordinator confirms. Plain values only: the request rolls back before they are shown."""
+
+    def __init__(self, *, title: str, number: int, until: date, days_left: int,
+                 without_disposition: int, recipients: int, members: int):
+        super().__init__(_l("The comment period on this version is still open."),
+                         field="version_id")
+        self.title, self.number, self.until, self.days_left = title, number, until, days_left
+        self.without_disposition, self.recipients, self.members = (without_disposition,
+                                                                   recipients, members)
+
+
+def _excerpt(text: str, limit: int = 120) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _without_disposition(version: DraftVersion) -> list[OpenComment]:
+    return [OpenComment(c.id, c.version.number, c.paragraph,
+                        c.author.user.display_name if c.author else "—", _excerpt(c.body))
+            for c in comment_queries.without_disposition(version)]
+
+
 def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeting_id=None,
-               actor) -> ValidationRound:
+               actor, end_consultation: bool = False) -> ValidationRound:
+    """Open the round on a circulated version. With the policy on, every comment standing on it
+    must have a disposition (else :class:`CommentsWithoutDisposition`). A round ends the
+    version's consultation: while it runs, :class:`ConsultationStillOpen` unless
+    ``end_consultation`` confirms ending it now (drafts.services.end_consultation)."""
     if not in_assessment(version, assessment):
         raise DomainError(_l("Choose a version of this assessment."), field="version_id")
     has_round = db.session.scalar(select(ValidationRound.id).where(
@@ -77,6 +130,22 @@ def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeti
         meeting = get_scoped(Meeting, meeting_id, assessment)
         if meeting is None:
             raise DomainError(_l("Choose a meeting of this assessment."), field="meeting_id")
+    without = _without_disposition(version)
+    if assessment.require_dispositions and without:
+        raise CommentsWithoutDisposition(without, version.number)
+    today = assessment.today()
+    days_left = draft_rules.consultation_days_left(draft_rules.version_status(
+        draft_rules.VersionFacts(circulated=True, deadline=version.circulation.deadline),
+        today), today)
+    if days_left is not None and not end_consultation:
+        raise ConsultationStillOpen(
+            title=version.draft.title, number=version.number,
+            until=version.circulation.deadline, days_left=days_left,
+            without_disposition=len(without),
+            recipients=len(draft_services.recipients(assessment)),
+            members=len(active_members(assessment)))
+    if days_left is not None:
+        draft_services.end_consultation(version, assessment, actor=actor)
     rule = rules.Rule.of(assessment)
     round_ = ValidationRound(assessment_id=assessment.id, version=version,
                              version_sha256=version.sha256, deadline=deadline, meeting=meeting,

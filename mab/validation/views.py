@@ -86,6 +86,7 @@ def _groups(assessment) -> dict[int, str]:
 def index(assessment):
     manager = can(g.membership.role, Action.MANAGE_VALIDATION)
     form = None
+    without, draft_page, responses = [], None, None   # comments the policy wants answered first
     if manager:
         form = _open_form(assessment, OpenRoundForm() if request.method == "POST" else None)
     if request.method == "POST":
@@ -96,11 +97,22 @@ def index(assessment):
             with domain_errors() as opening:
                 if version is None:
                     raise DomainError(_("Choose a circulated version."), field="version_id")
-                round_ = services.open_round(version, assessment, deadline=form.deadline.data,
-                                             meeting_id=form.meeting_id.data, actor=current_user)
+                round_ = services.open_round(
+                    version, assessment, deadline=form.deadline.data,
+                    meeting_id=form.meeting_id.data, actor=current_user,
+                    end_consultation=request.form.get("confirm_end") == "1")
                 flash(_("The round is open and the active board members are told."), "success")
                 return redirect(url_for("validation.show", slug=assessment.slug,
                                         round_id=round_.id))
+            if isinstance(opening.error, services.ConsultationStillOpen):
+                return render_template("validation/end_consultation.html",
+                                       assessment=assessment, facts=opening.error, form=form)
+            if isinstance(opening.error, services.CommentsWithoutDisposition):
+                without = opening.error.comments
+                draft_page = url_for("drafts.version", slug=assessment.slug,
+                                     draft_id=version.draft_id, number=version.number)
+                responses = url_for("comments.responses", slug=assessment.slug,
+                                    draft_id=version.draft_id)
             form = _open_form(assessment, form)
             add_field_error(form, opening.error.field or "version_id", opening.error.message,
                             default="version_id")
@@ -113,7 +125,8 @@ def index(assessment):
         mine = {r.id: services.current_signoff(r, g.membership.id) for r in rounds}
     status = 422 if form is not None and form.errors else 200
     return render_template("validation/index.html", assessment=assessment, rounds=rounds,
-                           form=form, mine=mine, decision_labels=DECISION_LABELS), status
+                           form=form, mine=mine, decision_labels=DECISION_LABELS,
+                           without=without, draft_page=draft_page, responses=responses), status
 
 
 def _progress(round_, members, groups, assessment):

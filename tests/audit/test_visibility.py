@@ -50,11 +50,12 @@ def planted(app):
     public = make_draft(a, researcher, "Access is uneven.", title="Access findings")
     attach(public.versions[-1], a, researcher, name="public-access.pdf")
     circulate(public, a, researcher)
+    with as_request():      # comments close when the round opens (issue 13): comment first
+        comment_services.add_comment(w.version, a, w.m("board_member"), body="Please add sources.")
+    a.require_dispositions = False
+    db.session.commit()
     open_round(w)
     sign(w, db.session.scalars(select(ValidationRound)).one(), statement="Fine by us.")
-    with as_request():
-        comment_services.add_comment(w.version, a, w.m("board_member"), body="Please add sources.")
-    db.session.commit()
     v2 = new_version(w.draft, a, researcher, f"Policy is sound.\n\nNew {CANARY} paragraph.",
                      summary=f"Added the {CANARY} paragraph")
     attach(v2, a, researcher, name=f"{CANARY}-later-data.pdf")

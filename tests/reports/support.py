@@ -96,6 +96,7 @@ def annex_world():
     circulated draft without comments; the first draft's round closed and passed."""
     w = world()
     w.assessment.languages = "en,ru"
+    w.assessment.require_dispositions = False     # the annex shows a comment still open
     db.session.commit()
     w.people["late"] = add_board_member(w.assessment, "late@example.org", w.groups[1],
                                         gender=Gender.WOMAN, name="Late Appointee",

@@ -135,12 +135,15 @@ def world(*, other=True) -> World:
     return World(assessment, people, draft, version, groups, workshop, uz)
 
 
-def open_round(w: World, version=None, *, days=7, meeting=None, actor="coordinator"):
+def open_round(w: World, version=None, *, days=7, meeting=None, actor="coordinator",
+               end_consultation=True):
+    """Open a round as the coordinator would, confirming the end of a consultation still open
+    (issue 13: a round ends the version's comment period)."""
     with as_request():
         round_ = services.open_round(version or w.version, w.assessment,
                                      deadline=w.assessment.today() + timedelta(days=days),
                                      meeting_id=meeting.id if meeting else None,
-                                     actor=w.people[actor])
+                                     actor=w.people[actor], end_consultation=end_consultation)
     db.session.commit()
     return round_
 

@@ -50,10 +50,15 @@ def sign_offered(client, round_) -> bool:
     return f'action="{url(round_, "/sign")}"' in client.get(url(round_)).get_data(as_text=True)
 
 
-def open_form(w, version=None, *, days=7, meeting=""):
+def open_form(w, version=None, *, days=7, meeting="", confirm_end=True):
+    """The open-round form; ``confirm_end`` confirms ending a consultation still running
+    (tests/validation/test_open_guard.py tests the confirmation itself)."""
     deadline = (w.assessment.today() + timedelta(days=days)).isoformat()
-    return {"version_id": str((version or w.version).id), "deadline": deadline,
+    data = {"version_id": str((version or w.version).id), "deadline": deadline,
             "meeting_id": str(meeting)}
+    if confirm_end:
+        data["confirm_end"] = "1"
+    return data
 
 
 def checked(html, value) -> bool:
@@ -443,7 +448,8 @@ def test_a_round_of_another_assessment_is_404_under_this_one(client, login, w):
     version = circulate(draft, w.other, researcher)
     with as_request():
         foreign = services.open_round(version, w.other, deadline=w.other.today(),
-                                      actor=w.people["other_coordinator"])
+                                      actor=w.people["other_coordinator"],
+                                      end_consultation=True)
     db.session.commit()
     login(w.people["coordinator"])
     for tail in ("", "/certificate"):
