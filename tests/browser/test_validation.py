@@ -44,6 +44,7 @@ RESERVER = "member07@example.org"     # Civil society, a woman
 OBJECTOR = "member06@example.org"     # Academia, a man: endorses first, then objects
 RESERVATION = "Endorsed; the recommendation should name the ministry in charge."
 OBJECTION = "The findings on self-censorship rest on too few interviews."
+EARLY_REASON = "The board agreed at its meeting to close a week early."
 MISSING = ("Media and journalists, National IGF community, Private sector, Technical community, "
            "UN agencies and intergovernmental organisations")
 # Each condition as its text content: the status for screen readers, the mark, the figures.
@@ -168,7 +169,8 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     expect(_meta(page, "SHA-256").locator("code")).to_have_text(sha256)
     expect(_meta(page, "Sign-offs due by")).to_have_text(format_date(deadline, "medium",
                                                                      locale="en"))
-    expect(_meta(page, "Validation workshop")).to_have_text("Consultation on the draft findings")
+    expect(_meta(page, "Validation workshop")).to_contain_text(
+        "Consultation on the draft findings")
     expect(_meta(page, "Status")).to_have_text("Open · 0 responses")
     expect(page.locator("form[action$='/sign']")).to_have_count(0)   # not a board member
     progress = page.get_by_role("region", name="Progress", exact=True)
@@ -312,13 +314,26 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     assert _page_width(page) <= PHONE["width"], ("round", _page_width(page))
     page.set_viewport_size(DESKTOP)
 
-    # 6. Closing: the confirmation box first, then final.
+    # 6. Closing: a confirmation page with the figures, the deadline and who has not
+    # responded; a week early, so a reason; the workshop (in two weeks) was not held.
     closing = page.get_by_role("region", name="Close the round", exact=True)
-    closing.get_by_role("button", name="Close the round").click()
-    expect(page.get_by_role("alert")).to_contain_text("Confirm that closing is final.")
-    expect(_meta(page, "Status")).to_contain_text("Open")
-    closing.get_by_label("I understand that closing is final.").check()
-    closing.get_by_role("button", name="Close the round").click()
+    closing.get_by_role("link", name="Close the round…").click()
+    expect(page).to_have_url(f"{round_url}/close")
+    confirmation = page.locator("main")
+    expect(confirmation).to_contain_text("Closing now is 7 days early.")
+    expect(confirmation).to_contain_text(
+        f"{len(ACTIVE) - 3} active members have not responded")
+    expect(confirmation.locator("ul.checks li")).to_have_text(CONDITIONS)
+    axe_check(page)
+    page.get_by_role("button", name="Close the round").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Confirm that closing is final.")
+    expect(alert).to_contain_text("Give the reason for closing before the deadline")
+    expect(alert).to_contain_text("Choose: remove the link to the workshop")
+    page.get_by_label("Why close before the deadline?").fill(EARLY_REASON)
+    page.get_by_label(re.compile("^The workshop was not held")).check()
+    page.get_by_label("I understand that closing is final.").check()
+    page.get_by_role("button", name="Close the round").click()
     expect(page).to_have_url(round_url)
     expect(page.locator(".flashes")).to_contain_text(
         "The round is closed: the version is not validated.")
@@ -343,10 +358,14 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     expect(_meta(page, "Version")).to_have_text("1")
     expect(_meta(page, "SHA-256").locator("code")).to_have_text(sha256)
     expect(_meta(page, "Validation workshop")).to_contain_text(
-        "Consultation on the draft findings")
+        "Consultation on the draft findings, scheduled for")
+    expect(_meta(page, "Validation workshop")).to_contain_text("workshop not held")
+    expect(_meta(page, "Closed before the deadline")).to_contain_text(EARLY_REASON)
+    expect(page.locator("main")).to_contain_text(
+        re.compile(r"Audit record at closing: the closing is event \d+ of the audit chain"))
     expect(_meta(page, "Outcome")).to_have_text("Not validated")
     expect(page.locator("main ul.checks li")).to_have_text(CONDITIONS)
-    sections = page.locator("article.certificate section")
+    sections = page.locator("article.certificate section:has(ul.signatories)")
     expect(sections.locator("h3")).to_have_text(["Government", "Academia", "Civil society"])
     signatories = sections.locator("ul.signatories > li")
     expect(signatories).to_have_count(3)   # the superseded endorsement is not listed
@@ -368,7 +387,7 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     expect(page.locator("form")).to_have_count(2)   # signing out and the language switch
     expect(page.locator("form:visible, a:visible")).to_have_count(0)
     expect(page.locator("h1")).to_be_visible()
-    expect(page.locator("code.hash")).to_be_visible()
+    expect(page.locator("code.hash").first).to_be_visible()
     expect(signatories.first).to_be_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF-") and len(pdf) > 2_000, len(pdf)
@@ -378,7 +397,7 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     # On a phone: no sideways scrolling, long hash included.
     page.set_viewport_size(PHONE)
     page.reload()
-    expect(page.locator("code.hash")).to_be_visible()
+    expect(page.locator("code.hash").first).to_be_visible()
     assert _page_width(page) <= PHONE["width"], ("certificate", _page_width(page))
     # Each condition starts beside its mark, even when it runs over several lines.
     assert page.locator("ul.checks li").evaluate_all(
