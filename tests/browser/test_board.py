@@ -245,6 +245,8 @@ def test_registry_pages_in_english_and_russian(page, live_server, axe_check):
     expect(preview).to_contain_text("asel@example.org")
     expect(preview).to_contain_text("Civil society")
     expect(preview).to_contain_text("Woman")
+    expect(page.locator(".consequences")).to_contain_text(
+        "1 invitation to create an account will be emailed.")
     axe_check(page)
     page.get_by_role("button", name="Import and send the invitations").click()
     expect(page).to_have_url(f"{base}{BOARD_URL}")

@@ -163,9 +163,20 @@ def test_create_circulate_review_and_compare(page, new_page, live_server, axe_ch
     circulate.get_by_label("Comments due by").fill(deadline.isoformat())
     circulate.get_by_label("Message to the board").fill("Comments welcome before the meeting.")
     circulate.get_by_role("button", name="Circulate").click()
+    # The confirmation names the hash, who is emailed and the deadline; confirmed by keyboard.
+    expect(page.locator("h1")).to_have_text(re.compile(r"^Circulate version 1 of “.+”\?$"))
+    consequences = page.locator(".consequences")
+    expect(consequences).to_contain_text("Version 1 will be frozen with SHA-256 ")
+    expect(consequences).to_contain_text("It is emailed to ")
+    expect(consequences).to_contain_text(f"Comments are taken until {shown_deadline}.")
+    expect(page.get_by_label("Message to the board")).to_have_value(
+        "Comments welcome before the meeting.")
+    axe_check(page)
+    page.get_by_role("button", name="Freeze and circulate").focus()
+    page.keyboard.press("Enter")
     expect(page).to_have_url(draft_url)
     expect(page.locator(".flashes")).to_contain_text(
-        f"Version 1 is circulated to 13 people; comments are due by {deadline.isoformat()}.")
+        f"Version 1 is circulated to 13 people; comments are due by {shown_deadline}.")
     expect(_meta(page, "Status")).to_contain_text("In consultation until ")
     expect(_meta(page, "Version")).to_contain_text(re.compile(r"^1 · circulated .+, frozen$"))
     expect(_meta(page, "Comments due by")).to_have_text(shown_deadline)
