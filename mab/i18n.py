@@ -1,9 +1,10 @@
 """Languages, timezones and formatting helpers for templates."""
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -61,19 +62,84 @@ def timezone_choices() -> list[str]:
 RESEARCH_TEAM_LABEL = _l("Research team")   # the coordinator and researchers together
 
 
-def in_timezone(value, tz: str, fmt: str = "medium") -> str:
-    """Format an aware datetime in a named zone, in the current language."""
+# Dates and times, the same helpers for pages and emails (registered as filters in
+# mab/templating.py): a day, a time, a date with its time, and an interval. Every one is in the
+# current language (an email is rendered in its recipient's) and in a zone: the one named, or the
+# page's (the assessment's, see select_timezone). Never seconds, never a two-digit year: "short"
+# dates are given as "medium" ones (21 Jan 2027, 21 янв. 2027 г., 2027 ж. 21 қаң.).
+DATE_FORMATS = ("medium", "long", "full")
+
+
+def _zone(tz: str | None):
+    return ZoneInfo(tz) if tz else get_timezone()
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def _date_format(fmt: str) -> str:
+    """A named format, "short" read as "medium"; anything else is a CLDR pattern ("LLLL y")."""
+    return "medium" if fmt == "short" else fmt
+
+
+def _time_skeleton(locale) -> str:
+    """The locale's own clock: "hm" (1:00 PM) where its short time has a 12-hour h, else "Hm"."""
+    return "hm" if "h" in locale.time_formats["short"].pattern else "Hm"
+
+
+def _join(locale, fmt: str, date_text: str, time_text: str) -> str:
+    """The locale's pattern for a date with a time ("{1}, {0}"), as Babel's format_datetime."""
+    pattern = locale.datetime_formats[fmt].replace("'", "")
+    return pattern.replace("{0}", time_text).replace("{1}", date_text)
+
+
+def date_filter(value, fmt: str = "medium", tz: str | None = None) -> str:
+    """A day in words. A datetime is first put in the zone (its day there)."""
     if not value:
         return ""
-    return babel_dates.format_datetime(value, fmt, tzinfo=ZoneInfo(tz), locale=get_locale())
+    if isinstance(value, datetime):
+        value = _aware(value).astimezone(_zone(tz)).date()
+    return babel_dates.format_date(value, _date_format(fmt), locale=get_locale())
 
 
-def datetime_filter(value, fmt: str = "medium") -> str:
-    return format_datetime(value, fmt) if value else ""
+def time_filter(value, tz: str | None = None) -> str:
+    """The time of day, without seconds ("13:00", "1:00 PM")."""
+    if not value:
+        return ""
+    return babel_dates.format_time(_aware(value), "short", tzinfo=_zone(tz), locale=get_locale())
 
 
-def date_filter(value, fmt: str = "medium") -> str:
-    return format_date(value, fmt) if value else ""
+def datetime_filter(value, fmt: str = "medium", tz: str | None = None) -> str:
+    """A date with its time, without seconds: "Jan 21, 2027, 1:00 PM", "21 янв. 2027 г., 13:00"."""
+    if not value:
+        return ""
+    locale = get_locale()
+    fmt = _date_format(fmt) if _date_format(fmt) in DATE_FORMATS else "medium"
+    return _join(locale, fmt, date_filter(value, fmt, tz), time_filter(value, tz))
+
+
+def interval_filter(start, end, tz: str | None = None, fmt: str = "full") -> str:
+    """From ``start`` to ``end`` once: the day and both times when they fall on one day
+    ("Thursday, 21 January 2027, 10:00–12:00", Babel's format_interval for the times), the two
+    dates with their times otherwise, joined by the locale's interval pattern."""
+    if not start or not end:
+        return datetime_filter(start or end, fmt, tz)
+    locale, zone = get_locale(), _zone(tz)
+    fmt = _date_format(fmt) if _date_format(fmt) in DATE_FORMATS else "full"
+    start, end = _aware(start), _aware(end)
+    if start.astimezone(zone).date() == end.astimezone(zone).date():
+        times = babel_dates.format_interval(start, end, _time_skeleton(locale), tzinfo=zone,
+                                            locale=locale)
+        return _join(locale, fmt, date_filter(start, fmt, tz), times)
+    pattern = locale.interval_formats.get(None) or "{0} – {1}"
+    return pattern.replace("{0}", datetime_filter(start, fmt, tz)) \
+        .replace("{1}", datetime_filter(end, fmt, tz))
+
+
+def in_timezone(value, tz: str, fmt: str = "medium") -> str:
+    """``datetime_filter`` in a named zone (the ``in_tz`` filter of the meeting pages)."""
+    return datetime_filter(value, fmt, tz)
 
 
 def register(app: Flask) -> None:

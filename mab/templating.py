@@ -69,9 +69,12 @@ FILTERS = {
     "segments": segments,
     "hide_links": hide_links,
     "linkify": linkify,
+    # Dates and times (mab/i18n.py): one helper each, no seconds, four-digit years.
     "in_tz": i18n.in_timezone,
     "datetime": i18n.datetime_filter,
     "date": i18n.date_filter,
+    "time": i18n.time_filter,
+    "interval": i18n.interval_filter,
     "version_status": version_status,
 }
 

@@ -29,7 +29,8 @@ def queue_email(*, to, template: str, subject: str, assessment=None, attachments
     address = getattr(to, "email", to)
     locale = language or getattr(to, "language", None) or "en"
     with force_locale(locale):
-        context = {"recipient": to, "assessment": assessment, "base_url": _base_url(), **context}
+        context = {"recipient": to, "assessment": assessment, "base_url": _base_url(),
+                   "reader_tz": reader_timezone(to, assessment), **context}
         text = render_template(f"email/{template}.txt", **context)
         html = render_template(f"email/{template}.html", **context)
         subject_text = str(subject)
@@ -45,6 +46,13 @@ def queue_email(*, to, template: str, subject: str, assessment=None, attachments
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def reader_timezone(to, assessment=None) -> str:
+    """The zone an email gives times in: the recipient's own when set on their account, else the
+    assessment's (the email names the assessment's zone beside it when the two differ)."""
+    return (getattr(to, "timezone", None) or (assessment.timezone if assessment is not None
+                                               else None) or "UTC")
 
 
 def _base_url() -> str:

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_date
 
 from mab.comments import services
 from mab.comments.models import Comment, CommentRevision, Disposition
@@ -374,7 +375,10 @@ def test_extending_the_deadline(w):
     # Active board members and observers; not the team.
     assert sorted(m.recipient for m in sent) == ["board_member@example.org",
                                                  "member2@example.org", "observer@example.org"]
-    assert all((first + timedelta(days=7)).isoformat() in m.body_text for m in sent)
+    # The date in words in the recipient's language (English here), never ISO.
+    new_day = format_date(first + timedelta(days=7), "medium", locale="en")
+    assert all(new_day in m.body_text for m in sent)
+    assert not any((first + timedelta(days=7)).isoformat() in m.body_text for m in sent)
     assert all(f"/a/kz-2022/drafts/{w.draft.id}/v/1" in m.body_text for m in sent)
     # A second extension keeps the deadline first given.
     with as_request():
