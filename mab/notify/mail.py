@@ -86,8 +86,6 @@ class OutboxEmail(Message):
                 body.make_alternative()
             part = MIMEPart(policy=MAIL_POLICY)
             part.set_content(self.calendar.decode("utf-8"), subtype="calendar", charset="utf-8")
-            # Written out rather than by set_param, which would quote the values: this is the
-            # exact form Outlook and Gmail send (RFC 2045 allows both).
             part.replace_header("Content-Type", f"text/calendar; method={method}; charset=UTF-8")
             body.attach(part)
         return body
@@ -98,7 +96,8 @@ class OutboxEmail(Message):
         if self.calendar is not None:
             msg.make_mixed()
             msg.add_attachment(self.calendar, maintype="application", subtype="ics",
-                               filename=self.calendar_filename)
+                               filename=self.calendar_filename,
+                               params={"name": self.calendar_filename})
         elif extra:
             msg.make_mixed()
         for attachment in extra:
@@ -107,6 +106,9 @@ class OutboxEmail(Message):
                 else attachment.data.encode("utf-8")
             msg.add_attachment(data, maintype=maintype, subtype=subtype.split(";")[0].strip(),
                                filename=attachment.filename)
+        for part in msg.walk():
+            if part is not msg:
+                del part["MIME-Version"]   # the top level's alone (RFC 2045 section 4)
         msg["Subject"] = self.subject   # RFC 2047 encoded words where not ASCII
         msg["From"] = self._sender_header()
         msg["To"] = ", ".join(str(r) for r in self.recipients)
