@@ -154,7 +154,9 @@ def deliver_outbox(limit: int = 200) -> dict:
                 if connect_error is not None:
                     raise connect_error
                 connection.send(build_email(message, config))
-            except (OSError, smtplib.SMTPException, BadHeaderError) as exc:
+            # ValueError too (e.g. an address that cannot be encoded): recorded on its message
+            # like any failure, so one bad message never blocks the queue behind it.
+            except (OSError, smtplib.SMTPException, BadHeaderError, ValueError) as exc:
                 if isinstance(exc, smtplib.SMTPServerDisconnected) and connection is not None:
                     connection.host = None   # reconnect for the next message
                     connection = None

@@ -7,6 +7,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from mab.assessments.models import Assessment
 from mab.extensions import db
 from mab.notify.models import OutboxMessage, OutboxStatus
 from mab.notify.services import queue_email
@@ -66,7 +67,8 @@ def test_invitation_delivered_by_send_outbox(client, login, runner, smtp_server)
     recipients, email = smtp_server.messages[0]
     assert recipients == ["saule@example.org"]
     # The assessment's mail says which assessment writes (mab.notify.services.from_name).
-    assert email["From"].addresses[0].display_name == "Test assessment 1 (MAB)"
+    title = db.session.get(Assessment, message.assessment_id).title
+    assert email["From"].addresses[0].display_name == f"{title} (MAB)"
     assert email["From"].addresses[0].addr_spec == "mab@example.org"
     body = email.get_body(("plain",)).get_content()
     assert "/invite/" in body
