@@ -210,7 +210,7 @@ def test_create_circulate_review_and_compare(page, new_page, live_server, axe_ch
     to_review = member.get_by_role("region", name="Drafts to review")
     item = to_review.locator("li").filter(has_text=TITLE)
     expect(item).to_have_count(1)
-    expect(item).to_contain_text(f"(version 1) · comments by {shown_deadline}")
+    expect(item).to_contain_text(f"(version 1) · In consultation until {shown_deadline}")
     expect(item.locator(".badge")).to_have_text("new")
     expect(to_review.locator("li").filter(has_text="Freedom of expression online")) \
         .to_have_count(1)

@@ -20,13 +20,15 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from playwright.sync_api import expect
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
+from mab.assessments.models import Assessment
 from mab.auth.models import User
 from mab.demo import BOARD, DEMO_PASSWORD, PEOPLE, seed
 from mab.drafts.models import Draft, DraftVersion
 from mab.extensions import db
 from mab.notify.models import OutboxMessage
+from mab.validation.models import ValidationRound
 from tests.browser.helpers import CYRILLIC, html_lang, sign_in, sign_out
 
 TZ = ZoneInfo("Asia/Almaty")
@@ -123,6 +125,10 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
         Draft.title == DRAFT, DraftVersion.number == 1))
     sha256 = version.sha256
     assert re.fullmatch(r"[0-9a-f]{64}", sha256)
+    consultation_until = version.circulation.deadline
+    version_url = f"/a/kz-2022/drafts/{version.draft_id}/v/1"
+    policy_version_url = "/a/kz-2022/drafts/{}/v/1".format(db.session.scalar(
+        select(Draft.id).where(Draft.title == "Policy and regulatory framework")))
     db.session.remove()
     today = datetime.now(TZ).date()
     deadline = today + timedelta(days=7)
@@ -159,8 +165,46 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     expect(workshop).to_have_value(meeting_value)
     axe_check(page)
 
+    # The consultation on version 1 runs until the demo's deadline, and three of its comments
+    # have no disposition: the assessment's policy (on by default) refuses, naming them.
     opening.get_by_label("Sign-offs due by").fill(deadline.isoformat())
     opening.get_by_role("button", name="Open the round").click()
+    without = page.get_by_role("region", name="Comments still without a disposition")
+    expect(without.locator("li a")).to_have_count(3)
+    expect(without.locator("li a").first).to_have_attribute(
+        "href", re.compile(r"^/a/kz-2022/drafts/\d+/v/1#c\d+$"))
+    axe_check(page)
+    db.session.remove()
+    assert db.session.scalar(select(func.count(ValidationRound.id))) == 1   # the demo's only
+    db.session.remove()
+    # The coordinator lifts the policy for this assessment (the responses will follow).
+    page.goto(f"{base}/a/kz-2022/policy")
+    page.get_by_label("Every comment must have a disposition before a validation round opens") \
+        .uncheck()
+    page.get_by_role("button", name="Save the policy").click()
+    expect(page.locator(".flashes")).to_contain_text("The policy has been saved.")
+    page.goto(f"{base}{VALIDATION}")
+    opening = page.get_by_role("region", name="Open a validation round", exact=True)
+    opening.get_by_label("Version to validate").select_option(label=CHOICE)
+    opening.get_by_label("Sign-offs due by").fill(deadline.isoformat())
+    opening.get_by_label("Validation workshop (optional)").select_option(meeting_value)
+    opening.get_by_role("button", name="Open the round").click()
+    # The comment period is still running: the warning with its figures, and nothing opened.
+    expect(page.locator("h1")).to_have_text("End the consultation and open the round?")
+    consequences = page.get_by_role("region", name="What will happen")
+    expect(page.locator("main")).to_contain_text(
+        f"is still open until {format_date(consultation_until, 'medium', locale='en')}")
+    expect(consequences).to_contain_text("3 comments on this version have no disposition yet")
+    expect(consequences).to_contain_text(
+        f"The round opens: {len(ACTIVE)} active board members are emailed to sign off.")
+    axe_check(page)
+    page.set_viewport_size(PHONE)
+    assert _page_width(page) <= PHONE["width"], ("end consultation", _page_width(page))
+    page.set_viewport_size(DESKTOP)
+    db.session.remove()
+    assert db.session.scalar(select(func.count(ValidationRound.id))) == 1
+    db.session.remove()
+    page.get_by_role("button", name="End the consultation now and open the round").click()
     expect(page).to_have_url(re.compile(re.escape(f"{base}{VALIDATION}/") + r"\d+$"))
     round_url = page.url
     expect(page.locator(".flashes")).to_contain_text(
@@ -349,6 +393,15 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     objector.reload()
     expect(_sign_form(objector)).to_have_count(0)
     expect(objector.locator("main")).to_contain_text("Your decision: Object.")
+    # Nor comment: the version's consultation ended when the round opened, and the round is
+    # closed; on the demo's validated version neither.
+    for url, why in ((version_url, "A validation round on this version has closed"),
+                     (policy_version_url, "The board has validated this version")):
+        objector.goto(f"{base}{url}")
+        expect(objector.locator("main")).to_contain_text(why)
+        expect(objector.locator("main form textarea")).to_have_count(0)
+        expect(objector.get_by_role("button", name=re.compile("comment", re.I))).to_have_count(0)
+    axe_check(objector)
 
     # 7. The certificate: signatories by stakeholder group, with their statements.
     outcome.get_by_role("link", name="Certificate").click()
@@ -499,3 +552,56 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
 
     sign_out(page, base)
     assert html_lang(page) == "en"
+
+
+def test_the_guard_pages_in_russian_on_a_phone(page, live_server, axe_check):
+    """The refusal naming the comments without a disposition, the end-of-consultation warning
+    and the closing confirmation, in Russian at 360 px: no violation, no sideways scrolling."""
+    base = live_server
+    seed()
+    db.session.execute(update(User).where(User.email == COORDINATOR).values(language="ru"))
+    db.session.commit()
+    version_id = db.session.scalar(select(DraftVersion.id).join(Draft).where(
+        Draft.title == DRAFT, DraftVersion.number == 1))
+    db.session.remove()
+    deadline = datetime.now(TZ).date() + timedelta(days=7)
+    page.set_viewport_size(PHONE)
+
+    def fits(what):
+        expect(page.locator("html")).to_have_attribute("lang", "ru")
+        assert CYRILLIC.search(page.locator("h1").inner_text()), page.locator("h1").inner_text()
+        axe_check(page)
+        assert _page_width(page) <= PHONE["width"], (what, _page_width(page))
+
+    def open_round():
+        page.goto(f"{base}{VALIDATION}")
+        form = page.locator("form:has(select[name=version_id])")
+        form.locator("select[name=version_id]").select_option(str(version_id))
+        form.locator("input[name=deadline]").fill(deadline.isoformat())
+        form.locator("button[type=submit]").click()
+
+    sign_in(page, base, COORDINATOR, DEMO_PASSWORD, axe_check=axe_check)
+    open_round()
+    without = page.locator("section[aria-labelledby=without-heading]")
+    expect(without.locator("li a")).to_have_count(3)
+    fits("refusal")
+
+    db.session.execute(update(Assessment).values(require_dispositions=False))
+    db.session.commit()
+    db.session.remove()
+    open_round()
+    expect(page.locator("input[name=confirm_end]")).to_have_count(1)
+    fits("end consultation")
+    page.locator("form:has(input[name=confirm_end]) button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(f"{base}{VALIDATION}/") + r"\d+$"))
+    round_url = page.url
+
+    page.goto(f"{round_url}/close")
+    expect(page.locator("textarea[name=reason]")).to_have_count(1)   # a week early
+    fits("close")
+    page.locator("main form button[type=submit]").last.click()      # nothing confirmed
+    expect(page.get_by_role("alert")).to_be_visible()
+    fits("close refused")
+    db.session.remove()
+    assert db.session.scalar(select(ValidationRound.closed_at).where(
+        ValidationRound.version_id == version_id)) is None
