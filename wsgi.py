@@ -1,4 +1,2 @@
-"""Entry point for gunicorn (``gunicorn wsgi:app``) and ``flask --app wsgi``."""
-from mab import create_app
-
-app = create_app()
+"""In a checkout: ``gunicorn wsgi:app`` and ``flask --app wsgi`` (the same app as mab.wsgi)."""
+from mab.wsgi import app  # noqa: F401

@@ -39,7 +39,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from bench.generate import SIZES, generate
-from config import TestConfig
+from mab.config import TestConfig
 from mab import create_app
 from mab.auth.models import User
 from mab.auth.sessions import start_session

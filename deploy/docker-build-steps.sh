@@ -16,7 +16,7 @@
 #   installed  the installed package finds its templates, static files, migrations and
 #              catalogues by itself: APP_DIR holds nothing of the source;
 #   copy       it does not (the layout before the package ships them): the runtime files
-#              (wsgi.py, config.py, mab/, templates/, static/, migrations/) are copied to APP_DIR;
+#              (wsgi.py and mab/, which holds the templates, static files and migrations) are copied to APP_DIR;
 #   auto       installed if the check below passes from an empty folder, else copy.
 set -eu
 
@@ -45,7 +45,8 @@ except Exception as error:   # noqa: BLE001
     sys.exit(f"wsgi does not import here: {error}")
 app = wsgi.app
 src = Path(os.environ["SRC"]).resolve()
-folders = {"templates": app.template_folder, "static": app.static_folder,
+folders = {"templates": os.path.join(app.root_path, app.template_folder),
+           "static": app.static_folder,
            "migrations": app.extensions["migrate"].directory,
            "catalogues": str(Path(app.root_path) / "translations")}
 for name, folder in folders.items():
@@ -90,7 +91,7 @@ step_runtime() {
     fi
     say "runtime: $mode, in $APP_DIR"
     if [ "$mode" = copy ]; then
-        for item in wsgi.py config.py mab templates static migrations; do
+        for item in wsgi.py mab; do
             rm -rf "${APP_DIR:?}/$item"
             cp -R "$SRC/$item" "$APP_DIR/$item"
         done

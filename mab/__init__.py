@@ -11,15 +11,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from mab import logging as mab_logging
 from mab.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent   # templates, static files and migrations ship inside
 
 
 def create_app(config_class=None) -> Flask:
-    from config import config_from_environment
+    from mab.config import config_from_environment
 
     config_class = config_class or config_from_environment()
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"), instance_path=_instance_path())
+    app = Flask(__name__, instance_path=_instance_path())
     app.config.from_object(config_class)
     mab_logging.configure(app)   # first: its request hooks time the whole request
     _ensure_secret_key(app)
@@ -32,7 +31,7 @@ def create_app(config_class=None) -> Flask:
     from mab import i18n, models  # noqa: F401  (models: the whole schema for Alembic)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(HERE / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone,
@@ -69,7 +68,7 @@ def create_app(config_class=None) -> Flask:
 
 
 def _instance_path() -> str:
-    from config import INSTANCE_DIR
+    from mab.config import INSTANCE_DIR
     return str(INSTANCE_DIR)
 
 

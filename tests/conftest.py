@@ -44,7 +44,7 @@ if TEST_DATABASE_URL:
     # config.TestConfig reads it at import: every app built in this worker uses its own database.
     os.environ["TEST_DATABASE_URL"] = TEST_DATABASE_URL
 
-from config import TestConfig  # noqa: E402
+from mab.config import TestConfig  # noqa: E402
 from mab import create_app  # noqa: E402
 from mab.extensions import db, limiter  # noqa: E402
 from tests.factories import sign_in_client  # noqa: E402

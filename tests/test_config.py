@@ -2,7 +2,7 @@ import importlib
 
 import pytest
 
-import config
+from mab import config
 from mab import create_app
 
 

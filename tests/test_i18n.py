@@ -13,14 +13,14 @@ from tests.factories import make_assessment, make_user, team
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
-METHODS = [("mab/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
+METHODS = [("mab/**.py", "python"), ("mab/templates/**.html", "jinja2"), ("mab/templates/**.txt", "jinja2")]
 
 
 def source_messages() -> set[str]:
     found = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
             str(ROOT), METHODS, keywords=KEYWORDS,
-            options_map={"templates/**.html": {}, "templates/**.txt": {}}):
+            options_map={"mab/templates/**.html": {}, "mab/templates/**.txt": {}}):
         found.add(message[0] if isinstance(message, tuple) else message)
     return {m for m in found if m}
 

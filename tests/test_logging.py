@@ -111,7 +111,7 @@ def test_log_level_chooses_what_is_written(tmp_path, capsys):
 
 @pytest.mark.skipif(bool(os.environ.get("LOG_LEVEL")), reason="LOG_LEVEL is set")
 def test_quiet_in_tests_unless_log_level_is_set():
-    from config import Config, TestConfig
+    from mab.config import Config, TestConfig
     assert TestConfig.LOG_LEVEL == "WARNING" and Config.LOG_LEVEL == "INFO"
 
 

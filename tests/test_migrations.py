@@ -8,7 +8,7 @@ from flask_migrate import check, downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from config import TestConfig
+from mab.config import TestConfig
 from mab import create_app
 from mab.extensions import db
 from tests.conftest import IN_CI

@@ -2,7 +2,7 @@
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from config import TestConfig
+from mab.config import TestConfig
 from mab import create_app
 from mab.extensions import db
 

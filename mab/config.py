@@ -7,8 +7,19 @@ in the environment; see the table in README.md.
 import os
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("MAB_INSTANCE_PATH", BASE_DIR / "instance"))
+PACKAGE_DIR = Path(__file__).resolve().parent
+SOURCE_ROOT = PACKAGE_DIR.parent     # the checkout, when MAB runs from its source tree
+
+
+def _default_instance() -> Path:
+    """Where the database and uploads live: ``instance/`` of the checkout in development,
+    ``./instance`` of the working folder when MAB is installed from a wheel."""
+    if (SOURCE_ROOT / "pyproject.toml").is_file():
+        return SOURCE_ROOT / "instance"
+    return Path.cwd() / "instance"
+
+
+INSTANCE_DIR = Path(os.environ.get("MAB_INSTANCE_PATH") or _default_instance())
 
 
 def _bool(name: str, default: bool = False) -> bool:
