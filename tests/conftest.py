@@ -18,6 +18,7 @@ application context (so a fresh ``g``) pushed for every test. A test that change
 (adds a route or a hook) gets it discarded afterwards. Tests that override the configuration, and
 the browser tests, get an application of their own, as before.
 """
+import logging
 import os
 
 import pytest
@@ -316,3 +317,12 @@ def login(client):
 def request_context(app):
     with app.test_request_context("/"):
         yield
+
+
+@pytest.fixture
+def keep_mab_logger_level():
+    """Apps built with LOG_LEVEL set the ``mab`` logger's level; the next tests stay quiet."""
+    logger = logging.getLogger("mab")
+    level = logger.level
+    yield
+    logger.setLevel(level)

@@ -12,13 +12,7 @@ from tests.conftest import make_app
 from tests.factories import make_user
 
 
-@pytest.fixture(autouse=True)
-def _keep_logger_level():
-    """Apps built here set the ``mab`` logger to INFO; the next tests stay quiet."""
-    logger = logging.getLogger("mab")
-    level = logger.level
-    yield
-    logger.setLevel(level)
+pytestmark = pytest.mark.usefixtures("keep_mab_logger_level")
 
 
 @pytest.fixture

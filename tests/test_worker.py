@@ -5,65 +5,31 @@ import logging
 import os
 import select
 import signal
-import socket
 import subprocess
 import sys
 import time
 from datetime import datetime, time as clock_time, timedelta, timezone
-from email import message_from_bytes, policy
 from pathlib import Path
 from threading import Event
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select as sql_select
 
 from mab import worker
 from mab.extensions import db
 from mab.notify.models import OutboxMessage, OutboxStatus
 from tests.factories import team
+from tests.smtp import inbox, mail_config, smtp_port  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _keep_logger_level():
-    logger = logging.getLogger("mab")
-    level = logger.level
-    yield
-    logger.setLevel(level)
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos,
-                              message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = pytest.mark.usefixtures("keep_mab_logger_level")
 
 
 @pytest.fixture
 def app_overrides(smtp_port):
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_port, "MAIL_TIMEOUT": 5,
-            "MAIL_DEFAULT_SENDER": "MAB <mab@example.org>", "LOG_LEVEL": "INFO"}
-
-
-@pytest.fixture
-def inbox(smtp_port):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    yield inbox
-    controller.stop()
+    return mail_config(smtp_port, LOG_LEVEL="INFO")
 
 
 def queue_invitation(client, login) -> OutboxMessage:
@@ -90,7 +56,7 @@ def test_once_runs_every_job_and_delivers_the_outbox(client, login, runner, inbo
         ("reminders", "ok"), ("digests", "ok"), ("outbox", "ok")]
     outbox = job_lines(result.output)[-1]
     assert outbox["sent"] == 1 and outbox["level"] == "INFO"
-    assert [recipients for recipients, _ in inbox.messages] == [["saule@example.org"]]
+    assert inbox.recipients == [["saule@example.org"]]
     assert db.session.get(OutboxMessage, message_id).status == OutboxStatus.SENT
 
 

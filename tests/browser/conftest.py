@@ -7,12 +7,12 @@ The database is a SQLite file under ``tmp_path`` (the server thread and the test
 separate connections), or PostgreSQL when TEST_DATABASE_URL is set.
 """
 import os
-import socket
 import threading
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
+from tests.smtp import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -36,13 +36,6 @@ def _no_browser(reason: str):
     if _in_ci():
         pytest.fail(f"Chromium is required in CI for the browser tests: {reason}", pytrace=False)
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    """A port that was free on 127.0.0.1 a moment ago (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- the app and its server ---------------------------------------------------------------------

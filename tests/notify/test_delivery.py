@@ -1,10 +1,7 @@
 """Real SMTP: a local aiosmtpd server receives what ``flask mab send-outbox`` delivers."""
-import socket
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from mab.assessments.models import Assessment
@@ -12,42 +9,12 @@ from mab.extensions import db
 from mab.notify.models import OutboxMessage, OutboxStatus
 from mab.notify.services import queue_email
 from tests.factories import team
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content,
-                                                                    policy=policy.default)))
-        return "250 OK"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_port():
-    return free_port()
+from tests.smtp import inbox, mail_config, smtp_port, smtp_server  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
 def app_overrides(smtp_port):
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_port, "MAIL_TIMEOUT": 5,
-            "MAIL_DEFAULT_SENDER": "MAB <mab@example.org>"}
-
-
-@pytest.fixture
-def smtp_server(smtp_port):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    yield inbox
-    controller.stop()
+    return mail_config(smtp_port)
 
 
 def invite(client, login):
@@ -59,12 +26,12 @@ def invite(client, login):
     return db.session.scalars(select(OutboxMessage)).one()
 
 
-def test_invitation_delivered_by_send_outbox(client, login, runner, smtp_server):
+def test_invitation_delivered_by_send_outbox(client, login, runner, inbox):
     message = invite(client, login)
     result = runner.invoke(args=["mab", "send-outbox"])
     assert result.exit_code == 0 and "sent 1" in result.output
-    assert len(smtp_server.messages) == 1
-    recipients, email = smtp_server.messages[0]
+    assert len(inbox.messages) == 1
+    [recipients], [email] = inbox.recipients, inbox.messages
     assert recipients == ["saule@example.org"]
     # The assessment's mail says which assessment writes (mab.notify.services.from_name).
     title = db.session.get(Assessment, message.assessment_id).title
@@ -77,7 +44,7 @@ def test_invitation_delivered_by_send_outbox(client, login, runner, smtp_server)
     assert message.status == OutboxStatus.SENT and message.sent_at is not None
     # Idempotent: a second run sends nothing again.
     assert "sent 0" in runner.invoke(args=["mab", "send-outbox"]).output
-    assert len(smtp_server.messages) == 1
+    assert len(inbox.messages) == 1
 
 
 def test_server_down_keeps_message_pending_then_delivers(client, login, runner, smtp_port):
@@ -90,18 +57,13 @@ def test_server_down_keeps_message_pending_then_delivers(client, login, runner, 
     assert message.next_attempt_at > message.created_at
 
     # Not due yet: nothing happens even though the server is now up.
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    try:
+    with smtp_server(smtp_port) as received:
         runner.invoke(args=["mab", "send-outbox"])
-        assert inbox.messages == []
+        assert received.messages == []
         message.next_attempt_at = message.next_attempt_at - timedelta(minutes=5)
         db.session.commit()
         assert "sent 1" in runner.invoke(args=["mab", "send-outbox"]).output
-    finally:
-        controller.stop()
-    assert [r for r, _ in inbox.messages] == [["saule@example.org"]]
+    assert received.recipients == [["saule@example.org"]]
     db.session.refresh(message)
     assert message.status == OutboxStatus.SENT and message.last_error is None
 
@@ -121,7 +83,7 @@ def test_gives_up_after_max_attempts_and_coordinator_sees_it(client, login, runn
     assert message.status == OutboxStatus.PENDING
 
 
-def test_attachments_travel(app, runner, smtp_server, request_context):
+def test_attachments_travel(app, runner, inbox, request_context):
     from mab.auth.models import User
     user = User(email="a@example.org", name="A")
     db.session.add(user)
@@ -130,7 +92,7 @@ def test_attachments_travel(app, runner, smtp_server, request_context):
                               "data": b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}])
     db.session.commit()
     runner.invoke(args=["mab", "send-outbox"])
-    _, email = smtp_server.messages[0]
+    email = inbox.messages[0]
     attachments = list(email.iter_attachments())
     assert [a.get_filename() for a in attachments] == ["meeting.ics"]
     content = attachments[0].get_content()

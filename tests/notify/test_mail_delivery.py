@@ -2,14 +2,11 @@
 the standard ``email`` package (headers, MIME layout, the calendar part's method) and the times
 the emails give (recipient's language and timezone, one interval, no seconds)."""
 import re
-import socket
 from datetime import datetime, timedelta, timezone
-from email import message_from_bytes, policy
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -19,57 +16,15 @@ from mab.meetings import services as meetings
 from mab.notify.models import OutboxMessage, OutboxStatus
 from mab.notify.services import message_domain, queue_email
 from tests.factories import make_assessment, make_member
+from tests.smtp import inbox, mail_config, smtp_port, smtp_server  # noqa: F401 (fixtures)
 
 ALMATY = ZoneInfo("Asia/Almaty")
 TITLE = "Оценка универсальности интернета: Казахстан"
 
 
-class Inbox:
-    def __init__(self):
-        self.raw: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.raw.append(envelope.content)
-        return "250 OK"
-
-    @property
-    def messages(self):
-        return [message_from_bytes(raw, policy=policy.default) for raw in self.raw]
-
-    def to(self, address):
-        [found] = [m for m in self.messages if m["To"] == address]
-        return found
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_port():
-    return free_port()
-
-
 @pytest.fixture
 def app_overrides(smtp_port):
-    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_port, "MAIL_TIMEOUT": 5,
-            "MAIL_DEFAULT_SENDER": "MAB <mab@example.org>", "BASE_URL": "https://mab.example.kz"}
-
-
-def start_server(port):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    return inbox, controller
-
-
-@pytest.fixture
-def inbox(smtp_port):
-    inbox, controller = start_server(smtp_port)
-    yield inbox
-    controller.stop()
+    return mail_config(smtp_port, BASE_URL="https://mab.example.kz")
 
 
 @pytest.fixture
@@ -204,11 +159,8 @@ def test_server_down_keeps_the_message_then_the_retry_delivers_it(world, runner,
         assert "Connection" in row.last_error and row.next_attempt_at > row.created_at
         row.next_attempt_at = row.next_attempt_at - timedelta(minutes=5)
     db.session.commit()
-    inbox, controller = start_server(smtp_port)
-    try:
+    with smtp_server(smtp_port) as inbox:
         assert "sent 3" in send(runner)
-    finally:
-        controller.stop()
     for row in rows:
         db.session.refresh(row)
         assert row.status == OutboxStatus.SENT and row.attempts == 2 and row.last_error is None
