@@ -1,7 +1,6 @@
 """``flask mab worker``: the outbox, reminders and digests on a schedule, surviving a failed run,
 stopping on SIGTERM; ``--once`` for timers. Mail goes to a local aiosmtpd server."""
 import json
-import logging
 import os
 import select
 import signal
