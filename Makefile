@@ -12,6 +12,8 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
+	@# The distribution was called `mab` before it became mab-advisory-board: drop the old record.
+	$(BIN)/python -m pip uninstall --quiet --yes mab 2>/dev/null || true
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
