@@ -27,7 +27,10 @@ def _headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config.get("HSTS"):
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if _private(response) and "no-store" not in headers.get("Cache-Control", ""):
+    # A response that chose its own private caching keeps it (the calendar feed: private,
+    # a few minutes, revalidated with its ETag); every other personal one is not stored.
+    cache = response.cache_control
+    if _private(response) and not cache.no_store and not cache.private:
         headers["Cache-Control"] = "no-store"
         headers.pop("Expires", None)
     return response

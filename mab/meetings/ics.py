@@ -2,8 +2,18 @@
 
 Pure: takes plain values, returns bytes. Times are stored in UTC and written in the assessment's
 timezone with its VTIMEZONE, so calendar programs show local time correctly across DST changes.
+
+What each kind carries (RFC 5546, iTIP):
+- ``invitation``: METHOD:REQUEST (ORGANIZER, the invitee's own ATTENDEE) or, once the meeting is
+  cancelled, METHOD:CANCEL with STATUS:CANCELLED (§3.2.2, §3.2.5);
+- ``uninvitation``: METHOD:CANCEL naming only the removed invitee and no STATUS: the event is off
+  for them, not for everyone (§3.2.5);
+- ``publication``: METHOD:PUBLISH with an ORGANIZER and no ATTENDEE at all (§3.2.1);
+- ``feed``: no METHOD (a plain RFC 5545 calendar), neither ORGANIZER nor ATTENDEE: no addresses.
+One UID per meeting for life; the caller raises SEQUENCE before every message that revises or
+withdraws the event, so each recipient's next message always carries a higher one (§2.1.4).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -49,7 +59,7 @@ def _address(person: Person, *, attendee: bool) -> vCalAddress:
     return address
 
 
-def _event(data: EventData) -> Event:
+def _event(data: EventData, *, status: bool = True) -> Event:
     zone = ZoneInfo(data.tz)
     event = Event()
     event.add("uid", data.uid)
@@ -64,7 +74,8 @@ def _event(data: EventData) -> Event:
         event.add("url", data.url)
     if data.description:
         event.add("description", data.description)
-    event.add("status", "CANCELLED" if data.cancelled else "CONFIRMED")
+    if status:
+        event.add("status", "CANCELLED" if data.cancelled else "CONFIRMED")
     if data.organizer is not None:
         event.add("organizer", _address(data.organizer, attendee=False))
     for person in data.attendees:
@@ -72,7 +83,8 @@ def _event(data: EventData) -> Event:
     return event
 
 
-def calendar(events, *, method: str | None = None, name: str | None = None) -> bytes:
+def calendar(events, *, method: str | None = None, name: str | None = None,
+             status: bool = True) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -81,11 +93,39 @@ def calendar(events, *, method: str | None = None, name: str | None = None) -> b
     if name:
         cal.add("x-wr-calname", name)
     for data in events:
-        cal.add_component(_event(data))
+        cal.add_component(_event(data, status=status))
     cal.add_missing_timezones()
     return cal.to_ical()
 
 
 def invitation(data: EventData) -> bytes:
     """METHOD:REQUEST for a new or rescheduled meeting; METHOD:CANCEL once it is cancelled."""
+    _require_organizer(data)
     return calendar([data], method="CANCEL" if data.cancelled else "REQUEST")
+
+
+def uninvitation(data: EventData) -> bytes:
+    """METHOD:CANCEL to the invitees in ``data.attendees`` only (they were removed): no STATUS,
+    since the meeting itself goes on (RFC 5546 §3.2.5)."""
+    _require_organizer(data)
+    if not data.attendees:
+        raise ValueError("an uninvitation names whom it removes")
+    return calendar([replace(data, cancelled=False)], method="CANCEL", status=False)
+
+
+def publication(data: EventData) -> bytes:
+    """METHOD:PUBLISH for "add to my calendar": the organiser, never the attendees."""
+    _require_organizer(data)
+    return calendar([replace(data, attendees=())], method="PUBLISH")
+
+
+def feed(events, *, name: str) -> bytes:
+    """A subscribed calendar: no METHOD, no ORGANIZER, no ATTENDEE (nobody's address). Give
+    each event a fixed ``stamp`` (when it was last revised) so the same meetings give the same
+    bytes, and the feed's ETag changes only when they do."""
+    return calendar([replace(e, organizer=None, attendees=()) for e in events], name=name)
+
+
+def _require_organizer(data: EventData) -> None:
+    if data.organizer is None:   # REQUEST, CANCEL and PUBLISH all need one (RFC 5546 §3.2)
+        raise ValueError("an iTIP message needs an ORGANIZER")

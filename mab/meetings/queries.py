@@ -6,6 +6,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from mab.assessments.models import Assessment, Membership, Role
+from mab.audit.models import AuditEvent
 from mab.board import queries as board_queries
 from mab.board.queries import seat_of
 from mab.board.rules import Seat
@@ -114,4 +115,44 @@ def user_meetings(user_id: int) -> list[tuple[Meeting, Invitation]]:
         select(Meeting, Invitation).join(Invitation, Invitation.meeting_id == Meeting.id)
         .join(Membership, Invitation.membership_id == Membership.id)
         .where(Membership.user_id == user_id)
+        .options(joinedload(Meeting.organizer),
+                 joinedload(Invitation.membership).joinedload(Membership.assessment))
         .order_by(Meeting.starts_at)).all()
+
+
+# What changes a meeting as a calendar shows it (not answers, attendance or minutes).
+CALENDAR_REVISIONS = ("meeting.scheduled", "meeting.updated", "meeting.cancelled")
+
+
+def calendar_revisions(meetings) -> dict[int, datetime]:
+    """When each meeting was last revised as a calendar shows it (the audit trail's latest
+    schedule, update or cancellation; its creation when the trail has none): the DTSTAMP of a
+    feed, stable from one request to the next."""
+    meetings = list(meetings)
+    by_id = {str(m.id): m for m in meetings}
+    revised = {m.id: m.created_at for m in meetings}
+    assessment_ids = {m.assessment_id for m in meetings}
+    if not meetings:
+        return revised
+    rows = db.session.execute(
+        select(AuditEvent.object_id, func.max(AuditEvent.created_at))
+        .where(AuditEvent.assessment_id.in_(assessment_ids), AuditEvent.object_type == "Meeting",
+               AuditEvent.action.in_(CALENDAR_REVISIONS), AuditEvent.object_id.in_(list(by_id)))
+        .group_by(AuditEvent.object_id)).all()
+    for object_id, moment in rows:
+        if moment is not None:
+            revised[by_id[object_id].id] = max(moment, revised[by_id[object_id].id])
+    return revised
+
+
+def feed_changed_at(user_id: int, revisions: dict[int, datetime]) -> datetime | None:
+    """The feed's Last-Modified: its latest meeting revision, or a later change of who is
+    invited in one of the person's assessments (being uninvited takes a meeting out of the feed
+    without revising any meeting left in it). Later than the truth at worst, never earlier."""
+    invitees_changed = db.session.scalar(
+        select(func.max(AuditEvent.created_at))
+        .where(AuditEvent.action == "meeting.invitees_changed",
+               AuditEvent.assessment_id.in_(
+                   select(Membership.assessment_id).where(Membership.user_id == user_id))))
+    moments = [m for m in (*revisions.values(), invitees_changed) if m is not None]
+    return max(moments, default=None)

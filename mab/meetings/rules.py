@@ -114,3 +114,16 @@ def meeting_held(*, starts_at: datetime, now: datetime, cancelled: bool, minutes
     if cancelled or starts_at > now:
         return False
     return minutes_approved or present > 0
+
+
+def publication_shows_organizer_address(*, sees_addresses: bool, viewer_id: int | None,
+                                        organizer_id: int | None) -> bool:
+    """The "add to calendar" file names the organiser by address only for someone who sees
+    addresses elsewhere (the coordinator's board and people lists) or who is the organiser;
+    for everyone else it carries the organiser's name and the workspace's sending address."""
+    return sees_addresses or (organizer_id is not None and viewer_id == organizer_id)
+
+
+# The personal feed's cache lifetime: calendar programs poll every 15 minutes or more, so five
+# minutes costs nothing in freshness; they revalidate with the ETag after that.
+FEED_MAX_AGE = 300

@@ -1,6 +1,8 @@
 """Meeting use cases: they change rows, audit and queue mail (with .ics); the view commits."""
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -48,18 +50,42 @@ def invitable(assessment: Assessment) -> list[Membership]:
     ).options(*with_person())).all()
 
 
-def event_data(meeting: Meeting, assessment: Assessment, invitations=None) -> ics.EventData:
-    invitations = meeting.invitations if invitations is None else invitations
+def calendar_organizer(meeting: Meeting, *, reveal: bool = True) -> ics.Person:
+    """The ORGANIZER that iTIP messages (REQUEST, CANCEL, PUBLISH) must carry: the organiser's
+    name and address; with ``reveal=False`` (someone who sees nobody's address), or when the
+    organiser's account is gone, the organiser's name with the workspace's own sending address,
+    as calendar services do for public calendars."""
     organizer = meeting.organizer
+    if organizer is not None and reveal:
+        return ics.Person(organizer.email, organizer.display_name)
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    name, address = (sender if isinstance(sender, (tuple, list)) else parseaddr(sender))
+    return ics.Person(address, organizer.display_name if organizer is not None else name)
+
+
+def event_data(meeting: Meeting, assessment: Assessment, invitations=None, *,
+               reveal_organizer: bool = True, stamp: datetime | None = None) -> ics.EventData:
+    """The meeting as iCalendar values, with ``invitations`` as its ATTENDEE lines (each
+    message names only its own recipient)."""
+    invitations = meeting.invitations if invitations is None else invitations
     return ics.EventData(
         uid=meeting.uid, sequence=meeting.sequence, title=meeting.title,
         starts_at=meeting.starts_at, ends_at=meeting.ends_at, tz=assessment.timezone,
         location=meeting.place or meeting.online_url, url=meeting.online_url,
         description=external_url("meetings.show", slug=assessment.slug, meeting_id=meeting.id),
         cancelled=meeting.status == MeetingStatus.CANCELLED,
-        organizer=ics.Person(organizer.email, organizer.display_name) if organizer else None,
+        organizer=calendar_organizer(meeting, reveal=reveal_organizer),
         attendees=tuple(ics.Person(i.membership.user.email, i.membership.user.display_name,
-                                   ics.PARTSTAT[str(i.rsvp)]) for i in invitations))
+                                   ics.PARTSTAT[str(i.rsvp)]) for i in invitations),
+        stamp=stamp)
+
+
+def _calendar_attachment(body: bytes) -> dict:
+    """The .ics for the outbox; the mail layer takes the part's method from the METHOD line."""
+    method = next(line.split(":", 1)[1].strip() for line in body.decode("utf-8").splitlines()
+                  if line.startswith("METHOD:"))
+    return {"filename": "meeting.ics", "content_type": f"text/calendar; method={method}",
+            "data": body}
 
 
 def _send(meeting: Meeting, invitation: Invitation, template: str, subject, **context) -> None:
@@ -67,10 +93,7 @@ def _send(meeting: Meeting, invitation: Invitation, template: str, subject, **co
     data = event_data(meeting, assessment, [invitation])
     queue_email(
         to=invitation.membership.user, template=template, subject=subject, assessment=assessment,
-        attachments=[{"filename": "meeting.ics",
-                      "content_type": "text/calendar; method=" + ("CANCEL" if data.cancelled
-                                                                  else "REQUEST"),
-                      "data": ics.invitation(data)}],
+        attachments=[_calendar_attachment(ics.invitation(data))],
         meeting=meeting, tz=assessment.timezone,
         rsvp_link=external_url("meetings.rsvp", token=rsvp_token(invitation)),
         meeting_link=external_url("meetings.show", slug=assessment.slug, meeting_id=meeting.id),
@@ -171,6 +194,14 @@ def cancel_meeting(meeting: Meeting, assessment: Assessment, *, actor, message: 
 
 
 def set_invitees(meeting: Meeting, assessment: Assessment, memberships, *, actor) -> None:
+    """Invite the new ones (REQUEST) and uninvite the removed ones (CANCEL to them alone).
+
+    SEQUENCE: the meeting keeps one counter for all its messages and every invitee's last
+    message carried at most its current value; so it is raised once before this change is
+    mailed. The removed then get a CANCEL newer than anything they received, and someone
+    invited again later gets a REQUEST newer than their CANCEL (RFC 5546 §2.1.4, §3.2.5).
+    The invitees who stay are not mailed: their copy remains valid, and the next update they
+    get carries a higher SEQUENCE still."""
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_l("A cancelled meeting cannot be changed."))
     wanted = {m.id for m in memberships}
@@ -180,17 +211,17 @@ def set_invitees(meeting: Meeting, assessment: Assessment, memberships, *, actor
             raise DomainError(_l("%(name)s has an attendance record and stays invited.",
                                  name=invitation.membership.user.display_name))
     upcoming = meeting.ends_at > utcnow()
+    invited = {i.membership_id for i in meeting.invitations}
+    if upcoming and (removed or any(m.id not in invited for m in memberships)):
+        meeting.sequence += 1
     if upcoming:
         for invitation in removed:
-            # Tell the person's calendar the event is off for them.
+            # Tell the person's calendar the event is off for them (and only for them).
             data = event_data(meeting, assessment, [invitation])
-            data = ics.EventData(**{**data.__dict__, "cancelled": True})
             queue_email(to=invitation.membership.user, template="meeting_cancelled",
                         subject=_l("Cancelled: %(title)s", title=meeting.title),
                         assessment=assessment,
-                        attachments=[{"filename": "meeting.ics",
-                                      "content_type": "text/calendar; method=CANCEL",
-                                      "data": ics.invitation(data)}],
+                        attachments=[_calendar_attachment(ics.uninvitation(data))],
                         meeting=meeting, tz=assessment.timezone, rsvp_link="",
                         meeting_link=external_url("meetings.show", slug=assessment.slug,
                                            meeting_id=meeting.id))
@@ -200,7 +231,8 @@ def set_invitees(meeting: Meeting, assessment: Assessment, memberships, *, actor
     if added or removed:
         record_event("meeting.invitees_changed", meeting, actor=actor, assessment=assessment,
                      changes={"added": [i.membership_id for i in added],
-                              "removed": [i.membership_id for i in removed]})
+                              "removed": [i.membership_id for i in removed],
+                              "sequence": meeting.sequence})
 
 
 def record_rsvp(invitation: Invitation, answer: str, *, actor=None) -> None:

@@ -1,4 +1,5 @@
 import calendar as pycalendar
+import hashlib
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -265,13 +266,20 @@ def _expected(assessment, meeting, invitations):
             "present_table": figures.present_table, "quorum": figures.quorum}
 
 
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
 @bp.get("/a/<slug>/meetings/<int:meeting_id>.ics")
 @assessment_view(Action.VIEW)
 def download_ics(assessment, meeting_id):
+    """"Add to my calendar" for whoever sees the meeting: METHOD:PUBLISH, without attendees."""
     meeting = _meeting(assessment, meeting_id)
-    data = services.event_data(meeting, assessment)
-    body = ics.calendar([data], method="PUBLISH")
-    return Response(body, mimetype="text/calendar; charset=utf-8", headers={
+    reveal = rules.publication_shows_organizer_address(
+        sees_addresses=can(g.membership.role, Action.MANAGE_BOARD), viewer_id=current_user.id,
+        organizer_id=meeting.organizer_id)
+    body = ics.publication(services.event_data(meeting, assessment, [],
+                                               reveal_organizer=reveal))
+    return Response(body, content_type=CALENDAR_TYPE, headers={
         "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})
 
 
@@ -443,12 +451,21 @@ def feed(token):
     user = db.session.get(User, ids[0]) if ids else None
     if user is None or user.calendar_version != ids[1] or not user.active:
         abort(404)
-    events = []
-    for meeting, invitation in queries.user_meetings(user.id):
-        assessment = invitation.membership.assessment
-        events.append(services.event_data(meeting, assessment, []))
-    body = ics.calendar(events, name="MAB")
-    return Response(body, mimetype="text/calendar; charset=utf-8")
+    rows = queries.user_meetings(user.id)
+    revised = queries.calendar_revisions(meeting for meeting, _invitation in rows)
+    body = ics.feed([services.event_data(meeting, invitation.membership.assessment, [],
+                                         stamp=revised[meeting.id])
+                     for meeting, invitation in rows], name="MAB")
+    response = Response(body, content_type=CALENDAR_TYPE)
+    # Calendar programs poll: they may keep it a few minutes, then ask "changed since this
+    # ETag?" and get 304 without a body when nothing changed. Private: no shared cache.
+    response.set_etag(hashlib.sha256(body).hexdigest())
+    changed = queries.feed_changed_at(user.id, revised)
+    if changed is not None:
+        response.last_modified = changed
+    response.cache_control.private = True
+    response.cache_control.max_age = rules.FEED_MAX_AGE
+    return response.make_conditional(request)
 
 
 @bp.post("/account/calendar/revoke")

@@ -101,8 +101,12 @@ def test_a_single_attendee_is_still_an_attendee():
     assert list(attendees(vevent)) == ["mailto:pending@example.org"]
 
 
-def test_no_organizer_when_unknown():
-    _cal, vevent = parse(invitation(event(organizer=None, attendees=())))
+def test_an_itip_message_needs_an_organizer_a_plain_calendar_does_not():
+    # RFC 5546 §3.2: REQUEST, CANCEL and PUBLISH carry an ORGANIZER (the services supply the
+    # workspace's address when the organiser's account is gone).
+    with pytest.raises(ValueError):
+        invitation(event(organizer=None, attendees=()))
+    _cal, vevent = parse(calendar([event(organizer=None, attendees=())]))
     assert "organizer" not in vevent and "attendee" not in vevent
 
 

@@ -291,11 +291,15 @@ def test_set_invitees_adds_with_a_request_and_removes_with_a_cancel(world):
     assert cal["method"] == "CANCEL" and content_type.endswith("method=CANCEL")
     assert event["uid"] == meeting.uid
     assert attendee_addresses(event) == ["mailto:researcher@example.org"]
+    # Newer than the invitation the researcher had (RFC 5546), and not a cancellation of the
+    # meeting for everyone: no STATUS:CANCELLED.
+    assert event.decoded("sequence") == 1 and "status" not in event
     cal, event, _type = by_kind["meeting_invitation"]
     assert cal["method"] == "REQUEST"
     assert attendee_addresses(event) == ["mailto:nominee@example.org"]
-    # The others were not bothered, and the meeting itself did not change.
-    assert meeting.sequence == 0 and meeting.status == MeetingStatus.SCHEDULED
+    assert event.decoded("sequence") == 1
+    # The others were not bothered, and the meeting itself goes on.
+    assert meeting.sequence == 1 and meeting.status == MeetingStatus.SCHEDULED
 
 
 def test_someone_with_an_attendance_record_stays_invited(world):
