@@ -36,11 +36,15 @@ extract-messages: $(VENV)/.installed
 upgrade: install
 	$(FLASK) db upgrade
 
-## Set up, migrate, seed the demo on an empty database, and serve http://127.0.0.1:5000
+## Set up, migrate, seed the demo on an empty database, and serve http://$(HOST):$(PORT)
+## (127.0.0.1:5000 by default). Every absolute link (emails, the calendar-feed address, CSV
+## links) is built on BASE_URL: that same address unless BASE_URL is given (do give it when
+## serving on 0.0.0.0 or behind a proxy).
+run: BASE_URL ?= http://$(HOST):$(PORT)
 run: upgrade
-	$(FLASK) mab seed-demo --if-empty
-	@echo "MAB is at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	BASE_URL='$(BASE_URL)' $(FLASK) mab seed-demo --if-empty
+	@echo "MAB is at http://$(HOST):$(PORT)/  (links use $(BASE_URL); Ctrl-C to stop)"
+	BASE_URL='$(BASE_URL)' $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Set up and run the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set),
 ## in parallel on the machine's cores (pytest-xdist); TEST_WORKERS=0 runs it in one process.

@@ -64,7 +64,9 @@ class Config:
     MAIL_SUPPRESS_SEND = False
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 10)
 
-    # Absolute links in emails (and from the CLI, which has no request).
+    # The public address. Every absolute link (emails, the calendar-feed address, the CSV link
+    # column, the certificate) is built on it, never on the request's Host header (mab/links.py);
+    # `make run` sets it from HOST and PORT unless it is given.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))

@@ -5,12 +5,13 @@ live in :mod:`mab.i18n`, Markdown in :mod:`mab.markdown`.
 """
 import re
 
-from flask import Flask, g, url_for
+from flask import Flask, g
 from flask_login import current_user
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from mab import i18n
+from mab.links import absolute_url
 from mab.drafts.forms import STATUS_LABELS as DRAFT_STATUS_LABELS
 from mab.drafts.models import SUBJECT_LABELS
 from mab.meetings.models import (
@@ -85,7 +86,8 @@ def _role():
 
 
 def _calendar_feed_link() -> str:
-    return url_for("meetings.feed", token=calendar_token(current_user), _external=True)
+    """The personal feed's address on BASE_URL (never the Host header the request came with)."""
+    return absolute_url("meetings.feed", token=calendar_token(current_user))
 
 
 def page_context() -> dict:
@@ -94,6 +96,7 @@ def page_context() -> dict:
     return {
         "can": lambda action: can(_role(), action), "Action": Action,
         "calendar_feed_link": _calendar_feed_link,
+        "absolute_url": absolute_url,
         "kind_labels": KIND_LABELS, "rsvp_labels": RSVP_LABELS,
         "attendance_labels": ATTENDANCE_LABELS, "meeting_status_labels": MEETING_STATUS_LABELS,
         "minutes_labels": MINUTES_LABELS,

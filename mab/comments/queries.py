@@ -2,7 +2,6 @@
 number of queries whatever the number of comments."""
 from dataclasses import dataclass, field
 
-from flask import request, url_for
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,6 +19,7 @@ from mab.csvio import write_csv
 from mab.extensions import db
 from mab.framework.models import FrameworkItem
 from mab.i18n import RESEARCH_TEAM_LABEL
+from mab.links import absolute_url
 from mab.permissions import Action, can
 
 
@@ -197,17 +197,16 @@ def silent_indicators(assessment: Assessment) -> list[tuple[Draft, FrameworkItem
 
 
 def matrix_csv(assessment: Assessment, filters: MatrixFilters) -> bytes:
-    """The comment-resolution matrix as CSV, each row linking to its comment (in a request)."""
+    """The comment-resolution matrix as CSV, each row linking to its comment on BASE_URL."""
     rows = matrix_rules.rows_of(db.session.execute(matrix(assessment, filters)).all())
-    base = request.host_url.rstrip("/")
     team = str(RESEARCH_TEAM_LABEL)
-    pages: dict[tuple[int, int], str] = {}   # one url_for per version, not per row
+    pages: dict[tuple[int, int], str] = {}   # one link built per version, not per row
 
     def link(r) -> str:
         key = (r.draft_id, r.version)
-        if key not in pages:
-            pages[key] = base + url_for("drafts.version", slug=assessment.slug,
-                                        draft_id=r.draft_id, number=r.version)
+        if key not in pages:   # on BASE_URL, never the request's Host header
+            pages[key] = absolute_url("drafts.version", slug=assessment.slug,
+                                      draft_id=r.draft_id, number=r.version)
         return f"{pages[key]}#c{r.comment_id}"
     return write_csv(matrix_rules.CSV_HEADER, (matrix_rules.csv_cells(
         r, team_label=team, link=link(r)) for r in rows))

@@ -5,13 +5,14 @@ import smtplib
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Attachment, BadHeaderError
 from sqlalchemy import select
 
 from mab.assessments.models import Assessment
 from mab.extensions import db
+from mab.links import absolute_url, base_parts
 from mab.notify.mail import OutboxEmail, SMTPConnection, calendar_method
 from mab.notify.models import OutboxMessage, OutboxStatus
 from mab.notify.rules import gives_up, next_attempt
@@ -56,12 +57,14 @@ def reader_timezone(to, assessment=None) -> str:
 
 
 def _base_url() -> str:
-    return current_app.config["BASE_URL"].rstrip("/")
+    scheme, host, prefix = base_parts(current_app.config["BASE_URL"])
+    return f"{scheme}://{host}{prefix}"
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an email: ``BASE_URL`` and the route's path (never the request host)."""
-    return _base_url() + url_for(endpoint, **values)
+    """An absolute link for an email: ``BASE_URL`` and the route's path (never the request host;
+    mab.links.absolute_url, the one builder of absolute links)."""
+    return absolute_url(endpoint, **values)
 
 
 def message_domain(config, sender_address: str) -> str:
