@@ -1,50 +1,94 @@
 #!/bin/sh
 # The commands that build MAB's container image, in one place: deploy/Dockerfile runs them, and
-# CI runs the ones that need no Docker (tests/test_deploy_kit.py: catalogues, runtime, check).
+# CI runs all but `deps` (tests/test_deploy_kit.py: wheel, install, runtime, check).
 #
-#   deploy/docker-build-steps.sh [all|deps|catalogues|install|runtime|check]...
+#   deploy/docker-build-steps.sh [all|deps|wheel|install|runtime|check]...
 #
-#   deps        pip installs Babel (the catalogue compiler)
-#   catalogues  compiles the Russian and Kazakh catalogues (.po -> .mo) in the source tree
-#   install     pip installs MAB and its dependencies from the source tree (`pip install .`)
-#   runtime     prepares APP_DIR, the folder the app runs in (gunicorn wsgi:app, flask --app wsgi)
-#   check       imports the app from APP_DIR as production would and checks what it needs
-#   all         every step above, in that order (the Dockerfile's build)
+#   deps     pip installs the wheel's build tools (setuptools >= 70.1 and Babel)
+#   wheel    builds the wheel from the source tree into DIST: the package with its templates,
+#            static files, migrations and the catalogues compiled from the .po files (setup.py)
+#   install  pip installs that wheel and its dependencies (the `mab` command, mab.wsgi)
+#   runtime  prepares APP_DIR, the folder the app runs in: nothing of the source goes there
+#   check    imports mab.wsgi in APP_DIR as production would and checks that the installed
+#            package, not a source tree, brings what it needs, in Russian and Kazakh too
+#   all      every step above, in that order
 #
-# Settings (environment): SRC (the source tree; default: this script's repository),
-# APP_DIR (default /app), PYTHON (default python3), RUNTIME_MODE (auto|installed|copy):
-#   installed  the installed package finds its templates, static files, migrations and
-#              catalogues by itself: APP_DIR holds nothing of the source;
-#   copy       it does not (the layout before the package ships them): the runtime files
-#              (wsgi.py and mab/, which holds the templates, static files and migrations) are copied to APP_DIR;
-#   auto       installed if the check below passes from an empty folder, else copy.
+# The Dockerfile runs `deps wheel` in its build stage (with the source) and `install runtime
+# check` in the final image (with the wheel only). Settings (environment): SRC (the source tree;
+# default: this script's repository), DIST (where the wheel goes; default /tmp/mab-dist),
+# APP_DIR (default /app), PYTHON (default python3), PIP (default "$PYTHON -m pip"),
+# INSTALL_ARGS (more arguments for `pip install`, e.g. --no-deps).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 SRC=${SRC:-$(dirname "$here")}
+DIST=${DIST:-/tmp/mab-dist}
 APP_DIR=${APP_DIR:-/app}
 PYTHON=${PYTHON:-python3}
-RUNTIME_MODE=${RUNTIME_MODE:-auto}
+PIP=${PIP:-"$PYTHON -m pip"}
+INSTALL_ARGS=${INSTALL_ARGS:-}
+WHEEL_NAME=mab_advisory_board   # the distribution mab-advisory-board (pyproject.toml)
 
 say() { printf '== %s\n' "$*"; }
 
-# Import the app as production does (no secrets, no files written) and check that it finds its
-# templates, static files, migrations and compiled catalogues, none of them inside $SRC.
-app_check() {   # $1: folder to run in, $2: "outside" to require files outside $SRC
-    (cd "$1" && MAB_ENV=production SECRET_KEY=build-check DATABASE_URL=sqlite:// \
-        MAB_INSTANCE_PATH="${TMPDIR:-/tmp}/mab-build-check" SRC="$SRC" WHERE="${2:-}" \
+step_deps() {
+    say "deps"
+    $PIP install --no-cache-dir "setuptools>=70.1" "babel>=2.14"
+}
+
+step_wheel() {
+    say "wheel: $SRC -> $DIST"
+    mkdir -p "$DIST"
+    rm -f "$DIST/$WHEEL_NAME"-*.whl
+    $PIP wheel --no-cache-dir --no-deps --no-build-isolation --wheel-dir "$DIST" "$SRC"
+    ls "$DIST/$WHEEL_NAME"-*.whl
+}
+
+step_install() {
+    say "install"
+    set -- "$DIST/$WHEEL_NAME"-*.whl
+    [ -f "$1" ] || { echo "no wheel in $DIST: run the wheel step first" >&2; exit 1; }
+    # shellcheck disable=SC2086  # INSTALL_ARGS holds several words
+    $PIP install --no-cache-dir $INSTALL_ARGS "$1"
+}
+
+step_runtime() {
+    say "runtime: $APP_DIR"
+    mkdir -p "$APP_DIR"
+    # gunicorn and flask put the working folder first on sys.path: an old copy of the source
+    # there (wsgi.py, mab/) would be served instead of the installed package.
+    for item in wsgi.py mab; do
+        if [ -e "$APP_DIR/$item" ]; then
+            echo "$APP_DIR/$item is a copy of the source: remove it (the package is installed)" >&2
+            exit 1
+        fi
+    done
+}
+
+# Import the app as production does (no secrets, no files written) and check that the installed
+# package brings its templates, static files, migrations and compiled catalogues, none of them
+# from the source tree or the app folder, and that the `mab` command is installed beside Python.
+step_check() {
+    say "check"
+    (cd "$APP_DIR" && MAB_ENV=production SECRET_KEY=build-check DATABASE_URL=sqlite:// \
+        MAB_INSTANCE_PATH="${TMPDIR:-/tmp}/mab-build-check" SRC="$SRC" APP_DIR="$APP_DIR" \
         "$PYTHON" - <<'PY'
 import os
+import shutil
 import sys
 from pathlib import Path
 
-sys.path.insert(0, os.getcwd())
 try:
-    import wsgi
+    from mab.wsgi import app
 except Exception as error:   # noqa: BLE001
-    sys.exit(f"wsgi does not import here: {error}")
-app = wsgi.app
-src = Path(os.environ["SRC"]).resolve()
+    sys.exit(f"mab.wsgi does not import here: {error}")
+import mab
+
+package = Path(mab.__file__).resolve().parent
+for name in ("SRC", "APP_DIR"):
+    folder = Path(os.environ[name]).resolve()
+    if package == folder or folder in package.parents:
+        sys.exit(f"mab is imported from {package}, inside {name} ({folder}), not installed")
 folders = {"templates": os.path.join(app.root_path, app.template_folder),
            "static": app.static_folder,
            "migrations": app.extensions["migrate"].directory,
@@ -53,62 +97,35 @@ for name, folder in folders.items():
     path = Path(folder).resolve()
     if not path.is_dir():
         sys.exit(f"{name}: {path} is missing")
-    if os.environ["WHERE"] == "outside" and (path == src or src in path.parents):
-        sys.exit(f"{name}: {path} is inside the source tree")
-for language in ("ru", "kk"):
-    mo = Path(folders["catalogues"]) / language / "LC_MESSAGES" / "messages.mo"
-    if not mo.is_file():
-        sys.exit(f"{mo} is missing: compile the catalogues")
-if not (Path(folders["templates"]) / "base.html").is_file():
-    sys.exit("templates/base.html is missing")
-print(f"app ok: {app.name} from {app.root_path}")
+    if package not in path.parents:
+        sys.exit(f"{name}: {path} is not in the installed package {package}")
+for required in ("templates/base.html", "static/css/mab.css", "migrations/env.py",
+                 "migrations/alembic.ini"):
+    if not (package / required).is_file():
+        sys.exit(f"{package / required} is missing from the package")
+from flask_babel import force_locale, gettext
+
+with app.test_request_context("/"):
+    for language in ("ru", "kk"):
+        mo = Path(folders["catalogues"]) / language / "LC_MESSAGES" / "messages.mo"
+        if not mo.is_file():
+            sys.exit(f"{mo} is missing: the wheel was built without its catalogues")
+        with force_locale(language):
+            if gettext("Sign in") == "Sign in":
+                sys.exit(f"the {language} catalogue does not translate 'Sign in'")
+script = Path(sys.executable).parent / "mab"
+if not (script.is_file() or shutil.which("mab")):
+    sys.exit(f"the mab command is not installed ({script})")
+print(f"app ok: {app.name} from {package}")
 PY
     )
-}
-
-step_deps() {
-    say "deps"
-    "$PYTHON" -m pip install --no-cache-dir "babel>=2.14"
-}
-
-step_catalogues() {
-    say "catalogues"
-    "$PYTHON" -m babel.messages.frontend -q compile -d "$SRC/mab/translations"
-}
-
-step_install() {
-    say "install"
-    "$PYTHON" -m pip install --no-cache-dir "$SRC"
-}
-
-step_runtime() {
-    mode=$RUNTIME_MODE
-    mkdir -p "$APP_DIR"
-    if [ "$mode" = auto ]; then
-        empty=$(mktemp -d)
-        if app_check "$empty" outside >/dev/null 2>&1; then mode=installed; else mode=copy; fi
-        rm -rf "$empty"
-    fi
-    say "runtime: $mode, in $APP_DIR"
-    if [ "$mode" = copy ]; then
-        for item in wsgi.py mab; do
-            rm -rf "${APP_DIR:?}/$item"
-            cp -R "$SRC/$item" "$APP_DIR/$item"
-        done
-        find "$APP_DIR" -name __pycache__ -type d -prune -exec rm -rf {} +
-    fi
-}
-
-step_check() {
-    say "check"
-    app_check "$APP_DIR"
 }
 
 [ $# -gt 0 ] || set -- all
 for step in "$@"; do
     case $step in
-        all) step_deps; step_catalogues; step_install; step_runtime; step_check ;;
-        deps|catalogues|install|runtime|check) "step_$step" ;;
-        *) echo "unknown step: $step (all, deps, catalogues, install, runtime, check)" >&2; exit 2 ;;
+        all) step_deps; step_wheel; step_install; step_runtime; step_check ;;
+        deps|wheel|install|runtime|check) "step_$step" ;;
+        *) echo "unknown step: $step (all, deps, wheel, install, runtime, check)" >&2; exit 2 ;;
     esac
 done

@@ -248,6 +248,10 @@ def _create_app():
 def main(argv=None):
     """The ``mab`` console script (pyproject.toml): ``mab db upgrade``, ``mab seed-demo``,
     ``mab worker``, ``mab send-outbox``, ``mab run``, ``mab routes``..."""
+    return command().main(args=argv, prog_name="mab")
+
+
+def command() -> FlaskGroup:
     group = _MabCommand(name="mab", create_app=_create_app, add_version_option=False,
                         help="MAB: Flask's commands (db, run, shell, routes) and MAB's own, for "
                              "the installed app. The settings come from the environment "
@@ -255,6 +259,6 @@ def main(argv=None):
     # The app is always MAB's: Flask's --app option would be ignored, so it is not offered.
     group.params = [param for param in group.params if param.name != "app"]
     click.version_option(package_name=DISTRIBUTION, prog_name="mab")(group)
-    for name, command in cli.commands.items():
-        group.add_command(command, name)
-    return group.main(args=argv, prog_name="mab")
+    for name, app_command in cli.commands.items():
+        group.add_command(app_command, name)
+    return group

@@ -1,9 +1,11 @@
 """The deployment kit under deploy/: compose, Dockerfile, systemd units and the build steps.
 
-Docker may be absent here: the files' structure is checked, and the build's commands that need
-no Docker (deploy/docker-build-steps.sh catalogues, runtime, check: compile the catalogues, lay
-out the app folder, import the app as production does) run on a copy of the source (~5 s).
-The steps `deps` and `install` (pip from the network) run in the image build only.
+Docker may be absent here: the files' structure is checked, and the build's commands run
+without Docker (deploy/docker-build-steps.sh wheel, install, runtime, check: build the wheel from a
+copy of the source, install it into a fresh venv outside the tree, prepare an empty app folder and
+import the app there as production does; ~15 s). Only `deps` (pip from the network) runs in the
+image build alone; the fresh venv takes its dependencies from this one (a .pth file), as
+tests/test_wheel.py does.
 """
 import configparser
 import json
@@ -11,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -45,7 +48,7 @@ def test_compose_services_and_their_order(compose):
     assert any(v.endswith(":/var/lib/postgresql/data") for v in postgres["volumes"])
     assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
     assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
-    assert services["migrate"]["command"][-2:] == ["db", "upgrade"]
+    assert services["migrate"]["command"] == ["mab", "db", "upgrade"]
     assert services["migrate"]["restart"] == "no"
     for name in ("web", "worker"):
         depends = services[name]["depends_on"]
@@ -57,8 +60,8 @@ def test_compose_services_and_their_order(compose):
 def test_compose_commands_and_settings(compose):
     services = compose["services"]
     web, worker = services["web"]["command"], services["worker"]["command"]
-    assert web[0] == "gunicorn" and web[-1] == "wsgi:app" and "0.0.0.0:8000" in web
-    assert worker[:5] == ["flask", "--app", "wsgi", "mab", "worker"] and "--interval" in worker
+    assert web[0] == "gunicorn" and web[-1] == "mab.wsgi:app" and "0.0.0.0:8000" in web
+    assert worker[:2] == ["mab", "worker"] and "--interval" in worker
     assert services["worker"]["healthcheck"] == {"disable": True}
     for name in ("migrate", "web", "worker"):
         service = services[name]
@@ -82,13 +85,22 @@ def test_env_example_names_every_setting_the_kit_needs():
 
 def test_dockerfile_is_slim_non_root_and_runs_the_build_steps():
     instructions = dockerfile_instructions()
+    # Two stages: the wheel is built with the source; the image installs the wheel only.
+    starts = [i for i, (word, _) in enumerate(instructions) if word == "FROM"]
+    assert len(starts) == 2 and instructions[starts[0]][1].endswith(" AS build")
+    build, instructions = instructions[starts[0]:starts[1]], instructions[starts[1]:]
+    assert ("COPY", ". /src") in build
+    assert any(w == "RUN" and "docker-build-steps.sh deps wheel" in rest for w, rest in build)
+    assert not [rest for word, rest in instructions if word == "COPY" and rest.startswith(".")]
+    assert ("COPY", "--from=build /dist /tmp/mab-dist") in instructions
     words = [word for word, _ in instructions]
     base = dict(instructions)["FROM"]
     assert base.startswith("python:3.11-slim") or base.startswith("debian:bookworm-slim")
+    assert dict(instructions)["WORKDIR"] == "/app"
     users = [rest for word, rest in instructions if word == "USER"]
     assert users and users[-1] not in {"root", "0"}
     steps = [rest for word, rest in instructions if word == "RUN"]
-    assert any("deploy/docker-build-steps.sh" in rest for rest in steps)
+    assert any("docker-build-steps.sh install runtime check" in rest for rest in steps)
     assert words.index("USER") > max(i for i, w in enumerate(words) if w == "RUN")
     assert dict(instructions)["EXPOSE"] == "8000"
     assert "/healthz" in dict(instructions)["HEALTHCHECK"]
@@ -120,12 +132,13 @@ def test_systemd_services(path):
     assert service["ExecStart"].startswith("/srv/mab/venv/bin/")
     assert service["User"] == "mab" and service["Restart"] in {"always", "on-failure"}
     assert service["EnvironmentFile"] == "/etc/mab/env"
-    assert service["WorkingDirectory"] == "/srv/mab/app"
+    assert service["WorkingDirectory"] == "/var/lib/mab"   # no source tree: the state folder
     if path.name == "mab-web.service":
-        assert "gunicorn" in service["ExecStart"] and service["ExecStart"].endswith("wsgi:app")
-        assert service["ExecStartPre"].endswith("db upgrade")
+        assert "gunicorn" in service["ExecStart"]
+        assert service["ExecStart"].endswith(" mab.wsgi:app")
+        assert service["ExecStartPre"] == "/srv/mab/venv/bin/mab db upgrade"
     else:
-        assert " mab worker " in service["ExecStart"] + " "
+        assert service["ExecStart"].startswith("/srv/mab/venv/bin/mab worker ")
     if path.name == "mab-worker@.service":
         assert service["Type"] == "oneshot" and "--once --job %i" in service["ExecStart"]
 
@@ -139,32 +152,68 @@ def test_systemd_timers_start_a_job_of_the_template(path):
     assert unit(path)["Install"]["WantedBy"] == "timers.target"
 
 
-def test_the_build_steps_that_need_no_docker(tmp_path):
-    """catalogues, runtime and check, as the Dockerfile runs them, on a copy of the source."""
-    src, app_dir = tmp_path / "src", tmp_path / "app"
+def _fresh_venv(folder: Path) -> Path:
+    """A venv without pip whose dependencies are this venv's (not its editable MAB)."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    python = folder / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; "
+                           "print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (Path(site) / "_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return python
+
+
+def _steps(*steps, env):
+    return subprocess.run(["sh", str(DEPLOY / "docker-build-steps.sh"), *steps], env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_the_build_steps_without_docker(tmp_path):
+    """wheel, install, runtime and check, as the Dockerfile runs them, from a copy of the source
+    (no compiled catalogue in it) into a fresh venv; the app runs from an empty folder."""
+    src, app_dir, venv = tmp_path / "src", tmp_path / "app", tmp_path / "venv"
     skip = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
     for item in ("mab", "deploy"):
         shutil.copytree(ROOT / item, src / item, ignore=skip)
-    for item in ("wsgi.py", "pyproject.toml", "README.md"):
+    for item in ("setup.py", "pyproject.toml", "README.md"):
         shutil.copy2(ROOT / item, src / item)
-    env = {**os.environ, "SRC": str(src), "APP_DIR": str(app_dir), "PYTHON": sys.executable,
-           "RUNTIME_MODE": "copy", "TMPDIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    result = subprocess.run(["sh", str(src / "deploy" / "docker-build-steps.sh"),
-                             "catalogues", "runtime", "check"],
-                            env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"app ok: mab from {app_dir / 'mab'}" in result.stdout
+    python = _fresh_venv(venv)
+    env = {**os.environ, "SRC": str(src), "DIST": str(tmp_path / "dist"),
+           "APP_DIR": str(app_dir), "PYTHON": str(python),
+           "PIP": f"{sys.executable} -m pip --python {python}",
+           "INSTALL_ARGS": "--no-deps --no-index", "TMPDIR": str(tmp_path)}
+    for name in ("DATABASE_URL", "MAB_INSTANCE_PATH", "FLASK_APP"):
+        env.pop(name, None)
+    result = _steps("wheel", "install", "runtime", "check", env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    package = next((venv / "lib").glob("python3*/site-packages/mab"))
+    assert f"app ok: mab from {package.resolve()}" in result.stdout
     for language in ("ru", "kk"):
-        assert (app_dir / "mab" / "translations" / language / "LC_MESSAGES"
-                / "messages.mo").stat().st_size > 1000
-    assert (app_dir / "wsgi.py").is_file() and (app_dir / "mab" / "migrations" / "env.py").is_file()
+        assert (package / "translations" / language / "LC_MESSAGES" / "messages.mo").is_file()
+    assert (venv / "bin" / "mab").is_file()
+    assert list(app_dir.iterdir()) == []
+    assert not list((src / "mab").rglob("*.mo")), "the wheel step wrote into the source tree"
 
 
-def test_the_build_check_refuses_an_app_that_does_not_import(tmp_path):
-    (tmp_path / "wsgi.py").write_text("raise ImportError('half a release')\n")
+def test_the_build_refuses_an_app_folder_with_a_copy_of_the_source(tmp_path):
+    """gunicorn and flask import from the working folder first: a stale copy there would be served
+    instead of the installed package."""
+    (tmp_path / "mab").mkdir()
+    (tmp_path / "mab" / "__init__.py").write_text("raise ImportError('half a release')\n")
     env = {**os.environ, "SRC": str(ROOT), "APP_DIR": str(tmp_path), "PYTHON": sys.executable}
-    result = subprocess.run(["sh", str(DEPLOY / "docker-build-steps.sh"), "check"], env=env,
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode != 0
-    assert "wsgi does not import here: half a release" in result.stdout + result.stderr
+    runtime = _steps("runtime", env=env)
+    assert runtime.returncode != 0
+    assert f"{tmp_path}/mab is a copy of the source: remove it" in runtime.stderr
+    check = _steps("check", env=env)
+    assert check.returncode != 0
+    assert "mab.wsgi does not import here: half a release" in check.stdout + check.stderr
+
+
+def test_the_build_check_refuses_a_package_imported_from_the_source_tree(tmp_path):
+    """This venv's MAB is the checkout's (editable): not an installed package."""
+    env = {**os.environ, "SRC": str(ROOT), "APP_DIR": str(tmp_path), "PYTHON": sys.executable}
+    env.pop("DATABASE_URL", None)
+    check = _steps("check", env=env)
+    assert check.returncode != 0
+    assert f"mab is imported from {ROOT / 'mab'}, inside SRC" in check.stdout + check.stderr

@@ -212,3 +212,18 @@ def test_a_wheel_from_a_clean_checkout_installs_and_serves_three_languages(
     assert '<html lang="en"' in pages["en"][1] and "Sign in" in pages["en"][1]
     assert "Войти" not in pages["en"][1]
     assert stylesheet[0] == 200 and "{" in stylesheet[1]
+
+
+def test_the_mab_command_is_flasks_cli_with_the_apps_commands_at_the_top_level(app, runner):
+    from mab.cli import command
+
+    help_text = runner.invoke(cli=command(), args=["--help"]).output
+    for name in ("db", "run", "routes", "seed-demo", "worker", "send-outbox", "create-admin",
+                 "verify-audit"):
+        assert f"\n  {name} " in help_text, name
+    assert "\n  mab " not in help_text and "--app" not in help_text
+    result = runner.invoke(cli=command(), args=["verify-audit"])
+    assert result.exit_code == 0 and "Audit chain intact: 0 events" in result.output
+    # The old spelling keeps working: `flask --app mab.wsgi mab verify-audit`.
+    assert "Audit chain intact" in runner.invoke(args=["mab", "verify-audit"]).output
+    assert runner.invoke(cli=command(), args=["db", "--help"]).exit_code == 0
