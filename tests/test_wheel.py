@@ -78,7 +78,9 @@ def wheel(tmp_path_factory):
         pytest.skip(missing)
     work = tmp_path_factory.mktemp("wheel")
     src = work / "src"
-    _run(["git", "clone", "--quiet", ROOT, src], cwd=work)
+    # safe.directory: CI may run as another user than the checkout's owner.
+    _run(["git", "-c", f"safe.directory={ROOT}", "clone", "--quiet", "--no-hardlinks", ROOT, src],
+         cwd=work)
     assert not list(src.rglob("*.mo")), "a compiled catalogue is committed"
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
           "-w", work / "dist", src], cwd=work)
@@ -107,7 +109,8 @@ def check_the_wheel_holds_what_the_app_needs(wheel):
 
 
 def _committed(path: str) -> bool:
-    return subprocess.run(["git", "ls-files", "--error-unmatch", path], cwd=ROOT,
+    return subprocess.run(["git", "-c", f"safe.directory={ROOT}", "ls-files", "--error-unmatch",
+                           path], cwd=ROOT,
                           capture_output=True).returncode == 0
 
 
