@@ -41,10 +41,25 @@ def write_csv(header: list[str], rows) -> bytes:
 FORMULA_START = ("=", "+", "-", "@")
 
 
+def needs_quote(text: str) -> bool:
+    """Whether ``safe_cell`` prefixes ``text`` with an apostrophe: it starts with = + - @, with a
+    tab or carriage return, or with white space followed by = + - @ -- or it is such a text
+    behind apostrophes of its own (``'=1`` becomes ``''=1``, so the import can tell the two)."""
+    core = text.lstrip("'")
+    return core[:1] in ("\t", "\r") or core.lstrip()[:1] in FORMULA_START
+
+
 def safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a cell that starts with = + - @, with a
-    tab or carriage return, or with any white space followed by = + - @ is prefixed with '."""
+    """Neutralise spreadsheet formulas (CSV injection) with a leading apostrophe (see
+    ``needs_quote``); ``unneutralise`` is its exact inverse."""
     text = value.isoformat() if isinstance(value, date) else str(value)
-    if text[:1] in ("\t", "\r") or text.lstrip()[:1] in FORMULA_START:
-        return "'" + text
+    return "'" + text if needs_quote(text) else text
+
+
+def unneutralise(text: str) -> str:
+    """The value ``safe_cell`` was given: one leading apostrophe goes when what follows would
+    have been neutralised (``'=cmd()`` -> ``=cmd()``, ``'-5`` -> ``-5``, ``''=1`` -> ``'=1``);
+    any other apostrophe is the value's own (``'quoted`` stays ``'quoted``)."""
+    if text[:1] == "'" and needs_quote(text[1:]):
+        return text[1:]
     return text

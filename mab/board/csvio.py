@@ -7,10 +7,16 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from mab.board.rules import hidden_row
-from mab.csvio import RowError, decode, dict_reader
+from mab.csvio import RowError, decode, dict_reader, unneutralise
 
 COLUMNS = ["email", "name", "group", "organisation", "position", "gender", "status",
-           "term_start", "term_end", "language"]
+           "term_start", "term_end", "language", "appointed_on", "notes"]
+# Columns of the board export (mab/board/views.export) that an import leaves out, so that the
+# export imports as it is: a conflict-of-interest declaration is made anew in each assessment,
+# and a stepping-down date belongs to the assessment where it happened. The rows of people who
+# stepped down are left out too (an import adds people to the board and invites them).
+EXPORT_ONLY = ["stepped_down_on", "coi_declaration"]
+STEPPED_DOWN = "stepped_down"
 REQUIRED = ("email", "name", "group")
 GENDERS = {"woman", "man", "another", "undisclosed"}
 STATUSES = {"active", "nominee"}
@@ -32,7 +38,19 @@ class ImportRow:
     term_start: date | None = None
     term_end: date | None = None
     language: str = "en"
+    appointed_on: date | None = None
+    notes: str = ""
     extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class BoardFile:
+    """A checked import file: the rows to add, every error, and what is left out on purpose
+    (the export-only columns present, the lines of people who stepped down)."""
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    stepped_down_lines: list[int] = field(default_factory=list)
 
 
 def _date(value: str):
@@ -41,7 +59,15 @@ def _date(value: str):
 
 def parse_board_csv(data: bytes, *, groups: dict[str, tuple[int, str]],
                     existing_emails: set[str]) -> tuple[list[ImportRow], list[RowError]]:
-    """Validate every row; return the rows and every error found (by line number).
+    """The rows and the errors of ``parse_board_file``."""
+    checked = parse_board_file(data, groups=groups, existing_emails=existing_emails)
+    return checked.rows, checked.errors
+
+
+def parse_board_file(data: bytes, *, groups: dict[str, tuple[int, str]],
+                     existing_emails: set[str]) -> BoardFile:
+    """Validate every row; return the rows, every error found (by line number) and what is
+    left out on purpose. Cells the export neutralised (``'=cmd()``) are restored exactly.
 
     ``groups`` maps a lower-cased group name to (id, name); ``existing_emails`` are the lower-cased
     addresses already in the assessment.
@@ -49,30 +75,36 @@ def parse_board_csv(data: bytes, *, groups: dict[str, tuple[int, str]],
     try:
         text = decode(data)
     except UnicodeDecodeError:
-        return [], [RowError(None, str(_l("The file is not UTF-8 text. Save it as “CSV UTF-8” "
-                                          "and try again.")))]
+        return BoardFile(errors=[RowError(None, str(_l(
+            "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")))])
     reader = dict_reader(text)
     header = reader.fieldnames
     if not header:
-        return [], [RowError(None, str(_l("The file is empty.")))]
+        return BoardFile(errors=[RowError(None, str(_l("The file is empty.")))])
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        return [], [RowError(1, str(_l("Missing column(s): %(columns)s. The first line must name "
-                                       "the columns.", columns=", ".join(missing))))]
-    unknown = [h for h in header if h not in COLUMNS]
-    errors: list[RowError] = []
+        return BoardFile(errors=[RowError(1, str(_l(
+            "Missing column(s): %(columns)s. The first line must name the columns.",
+            columns=", ".join(missing))))])
+    unknown = [h for h in header if h not in COLUMNS and h not in EXPORT_ONLY]
+    result = BoardFile(ignored_columns=[h for h in EXPORT_ONLY if h in header])
+    errors = result.errors
     if unknown:
         errors.append(RowError(1, str(_l("Unknown column(s): %(columns)s.",
                                          columns=", ".join(unknown)))))
-    rows: list[ImportRow] = []
+    rows = result.rows
     seen: dict[str, int] = {}
     for record in reader:
         line = reader.line_num
-        if len(rows) + len(errors) > MAX_ROWS:
+        if len(rows) + len(errors) + len(result.stepped_down_lines) > MAX_ROWS:
             errors.append(RowError(line, str(_l("Too many rows: at most %(n)d.", n=MAX_ROWS))))
             break
-        values = {k: (v or "").strip() for k, v in record.items() if k is not None}
+        values = {k: unneutralise((v or "").strip()) for k, v in record.items()
+                  if k is not None}
         if not any(values.values()):
+            continue
+        if values.get("status", "").lower() == STEPPED_DOWN:
+            result.stepped_down_lines.append(line)
             continue
         row_errors = []
         for column in REQUIRED:
@@ -106,7 +138,7 @@ def parse_board_csv(data: bytes, *, groups: dict[str, tuple[int, str]],
             row_errors.append(_l("Unknown language “%(value)s”: use en, ru or kk.",
                                  value=values["language"]))
         dates = {}
-        for column in ("term_start", "term_end"):
+        for column in ("term_start", "term_end", "appointed_on"):
             try:
                 dates[column] = _date(values.get(column, ""))
             except ValueError:
@@ -115,7 +147,10 @@ def parse_board_csv(data: bytes, *, groups: dict[str, tuple[int, str]],
                 dates[column] = None
         if dates["term_start"] and dates["term_end"] and dates["term_end"] < dates["term_start"]:
             row_errors.append(_l("The term cannot end before it starts."))
-        for column, limit in (("name", 200), ("organisation", 200), ("position", 200)):
+        if dates["appointed_on"] and status == "nominee":
+            row_errors.append(_l("A nominee has not been appointed: leave “appointed_on” empty."))
+        for column, limit in (("name", 200), ("organisation", 200), ("position", 200),
+                              ("notes", 5000)):
             if len(values.get(column, "")) > limit:
                 row_errors.append(_l("“%(column)s” is longer than %(n)d characters.",
                                      column=column, n=limit))
@@ -126,10 +161,11 @@ def parse_board_csv(data: bytes, *, groups: dict[str, tuple[int, str]],
                               group_name=group[1], organisation=values.get("organisation", ""),
                               position=values.get("position", ""), gender=gender, status=status,
                               term_start=dates["term_start"], term_end=dates["term_end"],
-                              language=language))
+                              language=language, appointed_on=dates["appointed_on"],
+                              notes=values.get("notes", "")))
     if not rows and not errors:
         errors.append(RowError(None, str(_l("The file has no rows to import."))))
-    return rows, errors
+    return result
 
 
 def gender_cells(cells: dict, genders, full: bool) -> list:

@@ -83,6 +83,14 @@ def index(assessment):
         team=queries.team_by_role(assessment, [Role.COORDINATOR, Role.RESEARCHER, Role.OBSERVER]))
 
 
+def _history(assessment, membership) -> list:
+    """The member's recorded changes in words (the coordinator's view: personal details too)."""
+    from mab.audit.present import describe
+    events = queries.history(membership)
+    return list(zip(events, describe(events, assessment, hide_uncirculated=False,
+                                     personal=True)))
+
+
 @bp.get("/board/<int:membership_id>")
 @assessment_view(Action.VIEW_TEAM)
 def show(assessment, membership_id):
@@ -90,7 +98,7 @@ def show(assessment, membership_id):
     personal = _manager() or membership.user_id == current_user.id
     return render_template("board/show.html", assessment=assessment, m=membership,
                            personal=personal, manager=_manager(),
-                           history=queries.history(membership) if _manager() else [],
+                           history=_history(assessment, membership) if _manager() else [],
                            step_down=StepDownForm(on=assessment.today()),
                            appoint=AppointForm(on=assessment.today()))
 
@@ -242,15 +250,33 @@ def _parse(assessment, data: bytes):
     existing = set(db.session.scalars(
         db.select(User.email).join(Membership.user)
         .where(Membership.assessment_id == assessment.id)))
-    return csvio.parse_board_csv(data, groups=groups, existing_emails=existing)
+    return csvio.parse_board_file(data, groups=groups, existing_emails=existing)
 
 
-def _import_page(assessment, rows, errors, confirm, form=None, status=200):
+def _import_page(assessment, checked, confirm, form=None, status=200):
+    rows = checked.rows if confirm else []
     return render_template(
         "board/import.html", assessment=assessment, form=form or ImportForm(), rows=rows,
-        errors=errors, confirm=confirm, columns=csvio.COLUMNS,
+        errors=checked.errors, confirm=confirm, columns=csvio.COLUMNS,
+        left_out=_left_out(checked) if confirm else [],
         consequences=_import_consequences(services.import_preview(rows)) if confirm else []
     ), status
+
+
+def _left_out(checked) -> list[str]:
+    """What the preview says is not imported on purpose (a board export imports as it is)."""
+    notes = []
+    if checked.ignored_columns:
+        notes.append(_("Not imported: the column(s) %(columns)s of the board export (a "
+                       "conflict-of-interest declaration is made anew in each assessment; a "
+                       "stepping-down date belongs to the assessment where it happened).",
+                       columns=", ".join(checked.ignored_columns)))
+    if checked.stepped_down_lines:
+        lines = ", ".join(str(n) for n in checked.stepped_down_lines)
+        notes.append(ngettext("Not imported: %(num)d person who stepped down (line %(lines)s).",
+                              "Not imported: %(num)d people who stepped down (lines %(lines)s).",
+                              len(checked.stepped_down_lines), lines=lines))
+    return notes
 
 
 def _import_consequences(preview) -> list[str]:
@@ -276,16 +302,16 @@ def _import_consequences(preview) -> list[str]:
 @assessment_view(Action.MANAGE_BOARD)
 def import_board(assessment):
     form = ImportForm()
-    rows, errors, confirm = [], [], None
+    checked, confirm = csvio.BoardFile(), None
     if form.validate_on_submit():
         data = form.file.data.read()
-        rows, errors = _parse(assessment, data)
-        if not errors:
+        checked = _parse(assessment, data)
+        if not checked.errors:
             payload = base64.b64encode(data).decode("ascii")
             confirm = ConfirmImportForm(payload=payload,
                                         digest=tokens.sign_preview(payload, assessment.id))
-    return _import_page(assessment, rows, errors, confirm, form,
-                        422 if (form.errors or errors) else 200)
+    return _import_page(assessment, checked, confirm, form,
+                        422 if (form.errors or checked.errors) else 200)
 
 
 @bp.post("/board/import/confirm")
@@ -297,18 +323,20 @@ def confirm_import(assessment):
     if not form.validate_on_submit() or not tokens.preview_is_genuine(
             form.payload.data, form.digest.data, assessment.id):
         abort(400)
-    rows, errors = _parse(assessment, base64.b64decode(form.payload.data))
-    if errors:   # the board changed since the preview: show why, import nothing
-        return _import_page(assessment, [], errors, None, status=422)
+    checked = _parse(assessment, base64.b64decode(form.payload.data))
+    rows = checked.rows
+    if checked.errors:   # the board changed since the preview: show why, import nothing
+        return _import_page(assessment, checked, None, status=422)
     if not confirmed():
-        return _import_page(assessment, rows, [], form)
+        return _import_page(assessment, checked, form)
     with flash_errors() as imported:
         for row in rows:
             services.add_board_member(
                 assessment, email=row.email, name=row.name, language=row.language,
                 status=row.status, actor=current_user, gender=row.gender, group_id=row.group_id,
                 organisation=row.organisation, position=row.position,
-                term_start=row.term_start, term_end=row.term_end)
+                term_start=row.term_start, term_end=row.term_end,
+                appointed_on=row.appointed_on, notes=row.notes)
     if not imported:
         return redirect(url_for("board.import_board", slug=assessment.slug))
     flash(_("%(n)d members imported and invited.", n=len(rows)), "success")
