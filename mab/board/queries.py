@@ -75,10 +75,11 @@ def board(assessment: Assessment, *, group_id=None, gender=None, status=None, se
         query = query.where(User.gender == gender)
     if status:
         query = query.where(Membership.board_status == status)
-    if search:
-        pattern = f"%{search.strip().lower()}%"
+    term = search.strip().lower()
+    if term:
+        # Literally: % and _ are what the person typed, not wildcards (autoescape: ESCAPE '/').
         fields = [User.name, Membership.organisation] + ([User.email] if search_emails else [])
-        query = query.where(or_(*(casefold(f).like(pattern) for f in fields)))
+        query = query.where(or_(*(casefold(f).contains(term, autoescape=True) for f in fields)))
     return query.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
