@@ -12,9 +12,10 @@ from wtforms.validators import Length, Optional
 
 from mab.assessments.access import assessment_view
 from mab.audit import queries
+from mab.audit.labels import kind_label
+from mab.audit.present import describe
 from mab.audit.anchor import AnchorError, dump_anchor, load_anchor
 from mab.audit.models import AuditEvent
-from mab.audit.rules import shown_changes
 from mab.audit.services import chain_head, check_against, verify_chain
 from mab.boundary import add_field_error
 from mab.auth.models import User
@@ -71,7 +72,9 @@ def _page(assessment, *, anchor_form=None, anchor=None, anchor_check=None, statu
     form.actor.choices = [(None, _l("Anyone"))] + [(a.id, a.name or a.email) for a in actors]
     types = db.session.scalars(select(AuditEvent.object_type).where(*visible).distinct()
                                .order_by(AuditEvent.object_type)).all()
-    form.object_type.choices = [("", _l("Anything"))] + [(t, t) for t in types]
+    # The values stay the stored class names (the query string); people read the kind's label.
+    form.object_type.choices = [("", _l("Anything"))] + sorted(
+        ((t, str(kind_label(t))) for t in types), key=lambda choice: choice[1].casefold())
     form.validate()
     query = queries.events(assessment, role)
     if form.actor.data and not form.actor.errors:
@@ -91,11 +94,11 @@ def _page(assessment, *, anchor_form=None, anchor=None, anchor_check=None, statu
         chain = {"ok": broken is None, "broken": broken}
     args = {k: v for k, v in request.args.items() if k in form._fields and v}
     personal = can(role, Action.MANAGE_BOARD)
+    hides = queries.hides_uncirculated(role)
+    described = describe(page.items, assessment, hide_uncirculated=hides, personal=personal)
     return render_template("audit/index.html", assessment=assessment, form=form, page=page,
-                           chain=chain, args=args,
-                           partial=queries.hides_uncirculated(role) or not personal,
-                           changes_of=lambda e: shown_changes(e.action, e.changes,
-                                                              personal=personal),
+                           chain=chain, args=args, partial=hides or not personal,
+                           rows=list(zip(page.items, described)),
                            anchor_form=anchor_form or AnchorForm(formdata=None),
                            anchor=anchor, anchor_check=anchor_check,
                            may_anchor=can(role, Action.MANAGE_VALIDATION)), status

@@ -26,7 +26,7 @@ def record_at(monkeypatch, moment, *args, **kwargs):
 
 def shown(response) -> list[str]:
     """The actions listed on the page, newest first."""
-    return re.findall(r"<td><code>([^<]+)</code></td>", response.get_data(as_text=True))
+    return re.findall(r'<td class="event" data-action="([^"]+)"', response.get_data(as_text=True))
 
 
 @pytest.fixture

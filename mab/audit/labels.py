@@ -1,0 +1,262 @@
+"""Plain words for the audit trail: one registry of every recorded action, record kind and
+changed field, in the reader's language (issue 15, item 1).
+
+The codes stay what the chain hashes (``validation.closed``, ``ValidationRound``,
+``appointed_on``); people read a label ("Validation round closed"), a sentence ("Aigerim
+Sadykova closed the validation round on “Policy”, version 2: validated") and each change as
+"Deadline: 18 Dec 2026 → 4 Dec 2026". tests/audit/test_labels.py fails when a service records an
+action, a kind or a field that has no entry here.
+"""
+from flask_babel import lazy_gettext as _l
+
+# action code -> (label, sentence). Sentences take %(actor)s (who did it) and %(record)s (the
+# record in words: “Title”, version 2; a person's name; a meeting's title), and a few take
+# %(detail)s (see DETAILS below).
+ACTIONS = {
+    "account.admin_granted": (_l("Site administrator rights given"),
+                              _l("%(actor)s made %(record)s a site administrator")),
+    "account.comment_emails": (_l("Comment emails changed"),
+                               _l("%(actor)s changed how they receive emails about comments")),
+    "account.disabled": (_l("Account disabled"), _l("%(actor)s disabled the account of %(record)s")),
+    "account.enabled": (_l("Account enabled"), _l("%(actor)s enabled the account of %(record)s")),
+    "account.invitation_accepted": (_l("Invitation accepted"),
+                                    _l("%(actor)s accepted the invitation and set up an account")),
+    "account.password_changed": (_l("Password changed"), _l("%(actor)s changed their password")),
+    "account.password_reset": (_l("Password reset"), _l("%(actor)s set a new password")),
+    "account.profile_updated": (_l("Profile updated"), _l("%(actor)s updated their profile")),
+    "account.reset_requested": (_l("Password reset requested"),
+                                _l("A password reset was requested for %(record)s")),
+    "account.sessions_ended": (_l("Other devices signed out"),
+                               _l("%(actor)s signed out their other devices")),
+    "assessment.created": (_l("Assessment created"),
+                           _l("%(actor)s created the assessment %(record)s")),
+    "board.gender_recorded": (_l("Gender recorded"),
+                              _l("%(actor)s recorded the gender of %(record)s")),
+    "board.member_added": (_l("Board member added"),
+                           _l("%(actor)s added %(record)s to the board")),
+    "board.member_appointed": (_l("Board member appointed"),
+                               _l("%(actor)s appointed %(record)s to the board")),
+    "board.member_stepped_down": (_l("Board member stepped down"),
+                                  _l("%(actor)s recorded that %(record)s stepped down from the "
+                                     "board")),
+    "board.member_updated": (_l("Board member's details changed"),
+                             _l("%(actor)s changed the board details of %(record)s")),
+    "comment.added": (_l("Comment added"), _l("%(actor)s commented on %(record)s")),
+    "comment.disposed": (_l("Response to a comment"),
+                         _l("%(actor)s responded to a comment on %(record)s")),
+    "comment.edited": (_l("Comment edited"), _l("%(actor)s edited a comment on %(record)s")),
+    "comment.replied": (_l("Reply added"), _l("%(actor)s replied to a comment on %(record)s")),
+    "comment.verdict": (_l("View on a response"),
+                        _l("%(actor)s said whether a response on %(record)s satisfies them")),
+    "comment.withdrawn": (_l("Comment withdrawn"),
+                          _l("%(actor)s withdrew a comment on %(record)s")),
+    "demo.seeded": (_l("Demonstration data created"),
+                    _l("%(actor)s filled %(record)s with demonstration data")),
+    "draft.attachment_added": (_l("File attached"), _l("%(actor)s attached the file %(record)s")),
+    "draft.circulated": (_l("Draft circulated"),
+                         _l("%(actor)s circulated %(record)s for comments")),
+    "draft.consultation_ended": (_l("Consultation ended early"),
+                                 _l("%(actor)s ended the consultation on %(record)s early")),
+    "draft.created": (_l("Draft created"), _l("%(actor)s created the draft %(record)s")),
+    "draft.deadline_extended": (_l("Comment deadline extended"),
+                                _l("%(actor)s extended the comment deadline of %(record)s")),
+    "draft.reassigned": (_l("Draft reassigned"),
+                         _l("%(actor)s gave the draft %(record)s to another researcher")),
+    "draft.version_saved": (_l("Version saved"), _l("%(actor)s saved %(record)s")),
+    "draft.version_started": (_l("New version started"), _l("%(actor)s started %(record)s")),
+    "framework.copied": (_l("Framework copied"),
+                         _l("%(actor)s made this assessment's own copy of the framework "
+                            "%(record)s")),
+    "framework.indicators_imported": (_l("Indicators imported"),
+                                      _l("%(actor)s imported indicators into %(record)s")),
+    "framework.scope_set": (_l("Scope of the assessment set"),
+                            _l("%(actor)s set the framework and scope of %(record)s")),
+    "groups.created": (_l("Stakeholder group created"),
+                       _l("%(actor)s created the stakeholder group %(record)s")),
+    "groups.defaults_created": (_l("Default stakeholder groups created"),
+                                _l("%(actor)s created the default stakeholder groups of "
+                                   "%(record)s")),
+    "groups.deleted": (_l("Stakeholder group deleted"),
+                       _l("%(actor)s deleted the stakeholder group %(record)s")),
+    "groups.updated": (_l("Stakeholder group changed"),
+                       _l("%(actor)s changed the stakeholder group %(record)s")),
+    "meeting.attendance": (_l("Attendance recorded"),
+                           _l("%(actor)s recorded who attended %(record)s")),
+    "meeting.cancelled": (_l("Meeting cancelled"), _l("%(actor)s cancelled %(record)s")),
+    "meeting.invitees_changed": (_l("Invitees changed"),
+                                 _l("%(actor)s changed who is invited to %(record)s")),
+    "meeting.minutes_approved": (_l("Minutes approved"),
+                                 _l("%(actor)s recorded the approval of the minutes of "
+                                    "%(record)s")),
+    "meeting.minutes_circulated": (_l("Minutes circulated"),
+                                   _l("%(actor)s circulated the minutes of %(record)s")),
+    "meeting.minutes_saved": (_l("Minutes saved"), _l("%(actor)s saved the minutes of %(record)s")),
+    "meeting.reminded": (_l("Meeting reminder sent"),
+                         _l("%(actor)s sent a reminder of %(record)s")),
+    "meeting.rsvp": (_l("Answer to an invitation"),
+                     _l("%(actor)s answered the invitation to %(record)s: %(detail)s")),
+    "meeting.scheduled": (_l("Meeting scheduled"), _l("%(actor)s scheduled %(record)s")),
+    "meeting.updated": (_l("Meeting changed"), _l("%(actor)s changed %(record)s")),
+    "membership.accepted": (_l("Joined the assessment"),
+                            _l("%(actor)s accepted the invitation to this assessment")),
+    "membership.invitation_resent": (_l("Invitation sent again"),
+                                     _l("%(actor)s sent the invitation of %(record)s again")),
+    "membership.invited": (_l("Person invited"), _l("%(actor)s invited %(record)s")),
+    "policy.updated": (_l("Board balance rules changed"),
+                       _l("%(actor)s changed the board balance rules of %(record)s")),
+    "validation.closed": (_l("Validation round closed"),
+                          _l("%(actor)s closed the validation round on %(record)s: %(detail)s")),
+    "validation.opened": (_l("Validation round opened"),
+                          _l("%(actor)s opened a validation round on %(record)s")),
+    "validation.reminded": (_l("Validation reminder sent"),
+                            _l("%(actor)s reminded the board of the validation round on "
+                               "%(record)s")),
+    "validation.signed": (_l("Decision recorded"),
+                          _l("%(actor)s recorded a decision on %(record)s: %(detail)s")),
+}
+
+UNKNOWN_ACTION = (_l("Recorded change"), _l("%(actor)s made a change to %(record)s"))
+
+# Record kinds: the class names stored as object_type (and the filter's values).
+KINDS = {
+    "Assessment": _l("Assessment"),
+    "Attachment": _l("Attached file"),
+    "Comment": _l("Comment"),
+    "Draft": _l("Draft"),
+    "DraftVersion": _l("Draft version"),
+    "Framework": _l("Framework"),
+    "Invitation": _l("Meeting invitation"),
+    "Meeting": _l("Meeting"),
+    "Membership": _l("Member of the assessment"),
+    "SignOff": _l("Decision on a validation round"),
+    "StakeholderGroup": _l("Stakeholder group"),
+    "User": _l("Account"),
+    "ValidationRound": _l("Validation round"),
+    "system": _l("The system"),
+}
+
+# Changed fields, by the key the services store. (A number as key is a member's id: the roll
+# call of meeting.attendance; it is named by the member.)
+FIELDS = {
+    "action_items": _l("Action items"),
+    "active": _l("Account active"),
+    "added": _l("Invited"),
+    "addressed_in": _l("Addressed in version"),
+    "appointed_on": _l("Appointed on"),
+    "agenda": _l("Agenda"),
+    "approved_in": _l("Approved at the meeting"),
+    "block_id": _l("Paragraph"),
+    "body": _l("Text"),
+    "coi_declaration": _l("Conflict of interest declaration"),
+    "coi_declared_on": _l("Conflict of interest declared on"),
+    "comment_emails": _l("Emails about comments"),
+    "copied_from": _l("Copied from"),
+    "core_only": _l("Core indicators only"),
+    "country": _l("Country"),
+    "created": _l("New account"),
+    "days_left": _l("Days that were left"),
+    "deadline": _l("Deadline"),
+    "decision": _l("Decision"),
+    "decisions": _l("Decisions"),
+    "description": _l("Description"),
+    "disposition": _l("Response"),
+    "draft_id": _l("Draft"),
+    "early": _l("Closed before the deadline"),
+    "email": _l("Email"),
+    "ended": _l("Devices signed out"),
+    "ends_at": _l("Ends"),
+    "filename": _l("File name"),
+    "framework": _l("Framework"),
+    "gender": _l("Gender"),
+    "gender_max_pct": _l("Most of one gender (%)"),
+    "gender_min_pct": _l("Least of one gender (%)"),
+    "group_id": _l("Stakeholder group"),
+    "group_max_pct": _l("Most seats for one group (%)"),
+    "group_min_members": _l("Fewest members per group"),
+    "groups": _l("Groups"),
+    "invitees": _l("Invitees"),
+    "items": _l("Items"),
+    "key": _l("Key"),
+    "kind": _l("Kind of meeting"),
+    "language": _l("Language"),
+    "meeting_id": _l("Meeting"),
+    "membership_id": _l("Member"),
+    "message": _l("Message"),
+    "min_members": _l("Fewest members"),
+    "minutes": _l("Minutes"),
+    "name": _l("Name"),
+    "notes": _l("Notes"),
+    "notified": _l("People told"),
+    "number": _l("Version"),
+    "offset_days": _l("Days before the meeting"),
+    "on": _l("On"),
+    "on_behalf_at_meeting": _l("Recorded at the meeting"),
+    "online_url": _l("Online meeting link"),
+    "organisation": _l("Organisation"),
+    "owner": _l("Researcher in charge"),
+    "parent_id": _l("In reply to comment"),
+    "passed": _l("Validated"),
+    "past": _l("Already held"),
+    "people": _l("People"),
+    "place": _l("Place"),
+    "position": _l("Position"),
+    "quote": _l("Quoted passage"),
+    "reason": _l("Reason"),
+    "recipients": _l("Recipients"),
+    "removed": _l("No longer invited"),
+    "require_dispositions": _l("A response to every comment is required"),
+    "response": _l("Response text"),
+    "result": _l("Result"),
+    "retired": _l("Retired"),
+    "revision": _l("Revision"),
+    "role": _l("Role"),
+    "round_id": _l("Validation round"),
+    "rows_moved": _l("Rows moved"),
+    "rsvp": _l("Answer"),
+    "rule": _l("Validation rule"),
+    "satisfied": _l("Satisfied"),
+    "sent": _l("Sent"),
+    "sequence": _l("Calendar revision"),
+    "sha256": _l("SHA-256"),
+    "size": _l("Size (bytes)"),
+    "slug": _l("Web address"),
+    "starts_at": _l("Starts"),
+    "statement": _l("Statement"),
+    "status": _l("Status"),
+    "subject": _l("Subject"),
+    "supersedes": _l("Replaces an earlier decision"),
+    "term_end": _l("Term ends"),
+    "term_start": _l("Term starts"),
+    "timezone": _l("Time zone"),
+    "title": _l("Title"),
+    "undisclosed_max_pct": _l("Most with gender not disclosed (%)"),
+    "updated": _l("Updated"),
+    "version": _l("Version"),
+    "workshop": _l("Validation workshop"),
+    "workshop_held": _l("Workshop held"),
+    "workshop_unlinked": _l("Workshop no longer linked"),
+    "year": _l("Year"),
+}
+
+# Fields already said by the sentence, or only of use to the technically minded: kept in the
+# "Technical details" of the event, not repeated as change lines.
+TECHNICAL_FIELDS = frozenset({"draft_id", "round_id", "membership_id", "meeting_id", "parent_id",
+                              "rule", "result", "supersedes", "sequence", "number", "version",
+                              "on_behalf_at_meeting", "workshop", "workshop_unlinked",
+                              "block_id"})
+
+
+def action_label(action: str):
+    return ACTIONS.get(action, UNKNOWN_ACTION)[0]
+
+
+def action_sentence(action: str):
+    return ACTIONS.get(action, UNKNOWN_ACTION)[1]
+
+
+def kind_label(kind: str):
+    return KINDS.get(kind, kind)
+
+
+def field_label(field: str):
+    return FIELDS.get(field, field)
