@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from mab import i18n
 from mab.assessments.models import Assessment, Membership
 from mab.assessments.queries import with_person
 from mab.assessments.rules import in_research_team
@@ -296,7 +297,7 @@ def extend_deadline(circulation: Circulation, assessment: Assessment, *, deadlin
                     actor) -> None:
     if deadline is None or deadline <= circulation.deadline:
         raise DomainError(_l("Give a date after the current deadline, %(date)s.",
-                             date=circulation.deadline.isoformat()), field="deadline")
+                             date=i18n.date_filter(circulation.deadline)), field="deadline")
     if deadline < assessment.today():
         raise DomainError(_l("Give a comment deadline today or later."), field="deadline")
     if validation_states(circulation.version.draft).get(circulation.version_id) is not None:

@@ -2,6 +2,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from mab import i18n
 from mab.assessments.access import assessment_view
 from mab.board import queries as board_queries
 from mab.boundary import add_field_error, domain_errors, flash_errors, form_errors
@@ -203,7 +204,7 @@ def extend(assessment, draft_id, number):
             services.extend_deadline(version.circulation, assessment, deadline=form.deadline.data,
                                      actor=current_user)
             flash(_("Comments are now due by %(date)s; the board is told.",
-                    date=form.deadline.data.isoformat()), "success")
+                    date=i18n.date_filter(form.deadline.data)), "success")
             return redirect(url_for("drafts.version", slug=assessment.slug, draft_id=draft.id,
                                     number=number))
     return _page_again(assessment, draft, number, Pending("deadline", form))

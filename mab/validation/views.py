@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import InputRequired, Length
 
+from mab import i18n
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership
 from mab.assessments.queries import with_person
@@ -51,7 +52,7 @@ def _meetings(assessment):
         .where(Meeting.assessment_id == assessment.id)
         .order_by(Meeting.starts_at.desc())).all()
     rows = sorted(rows, key=lambda m: m.kind != MeetingKind.VALIDATION_WORKSHOP)
-    return [(m.id, f"{m.title} ({m.starts_at.date().isoformat()})") for m in rows]
+    return [(m.id, f"{m.title} ({i18n.date_filter(m.starts_at)})") for m in rows]
 
 
 def _candidates(assessment) -> list[tuple[int, str]]:
