@@ -3,7 +3,7 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup, FlaskGroup
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from mab import worker as worker_jobs
@@ -227,38 +227,3 @@ def worker(interval, once, only, limit, reminder_days, reminders_every, digest_a
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _stop)
     worker_jobs.run_forever(chosen, interval, stop)
-
-
-DISTRIBUTION = "mab-advisory-board"   # the name on the package index (pyproject.toml)
-
-
-class _MabCommand(FlaskGroup):
-    """Flask's CLI for this app, with MAB's own commands at the top level (``mab seed-demo``
-    rather than ``flask --app mab.wsgi mab seed-demo``, which keeps working)."""
-
-    def list_commands(self, ctx):
-        return [name for name in super().list_commands(ctx) if name != cli.name]
-
-
-def _create_app():
-    from mab import create_app
-    return create_app()
-
-
-def main(argv=None):
-    """The ``mab`` console script (pyproject.toml): ``mab db upgrade``, ``mab seed-demo``,
-    ``mab worker``, ``mab send-outbox``, ``mab run``, ``mab routes``..."""
-    return command().main(args=argv, prog_name="mab")
-
-
-def command() -> FlaskGroup:
-    group = _MabCommand(name="mab", create_app=_create_app, add_version_option=False,
-                        help="MAB: Flask's commands (db, run, shell, routes) and MAB's own, for "
-                             "the installed app. The settings come from the environment "
-                             "(README, Configuration).")
-    # The app is always MAB's: Flask's --app option would be ignored, so it is not offered.
-    group.params = [param for param in group.params if param.name != "app"]
-    click.version_option(package_name=DISTRIBUTION, prog_name="mab")(group)
-    for name, app_command in cli.commands.items():
-        group.add_command(app_command, name)
-    return group

@@ -105,7 +105,7 @@ def check_the_wheel_holds_what_the_app_needs(wheel):
     assert not [name for name in names if name.endswith(".pyc") or "__pycache__" in name]
     entry_points = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
-    assert "mab = mab.cli:main" in entry_points
+    assert "mab = mab.console:main" in entry_points
 
 
 def _committed(path: str) -> bool:
@@ -218,7 +218,7 @@ def test_a_wheel_from_a_clean_checkout_installs_and_serves_three_languages(
 
 
 def test_the_mab_command_is_flasks_cli_with_the_apps_commands_at_the_top_level(app, runner):
-    from mab.cli import command
+    from mab.console import command
 
     help_text = runner.invoke(cli=command(), args=["--help"]).output
     for name in ("db", "run", "routes", "seed-demo", "worker", "send-outbox", "create-admin",
