@@ -9,6 +9,7 @@ import ast
 import html as html_lib
 import pathlib
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -16,10 +17,12 @@ from sqlalchemy import select
 from mab.assessments.models import Assessment, Membership
 from mab.audit import labels
 from mab.audit.models import AuditEvent
+from mab.audit.services import record_event
 from mab.auth.models import User
 from mab.board import services as board_services
 from mab.extensions import db
 from mab.meetings import services as meeting_services
+from mab.meetings.models import Invitation
 from tests.audit.test_visibility import planted  # noqa: F401  (a fixture with many events)
 from tests.validation.support import close, open_round, sign, world
 
@@ -236,9 +239,10 @@ def test_meeting_attendance_names_the_members(app, closed_round):
     w = closed_round
     from mab.audit.present import describe
     meeting = w.workshop
+    if not meeting.invitations:
+        meeting.invitations.append(Invitation(membership_id=w.m("board_member").id))
+        db.session.commit()
     marks = {i.id: "present" for i in meeting.invitations}
-    if not marks:
-        pytest.skip("the workshop has no invitees")
     meeting_services.record_attendance(meeting, w.assessment, marks,
                                        actor=w.people["coordinator"])
     db.session.commit()
@@ -248,3 +252,35 @@ def test_meeting_attendance_names_the_members(app, closed_round):
     assert d.label == "Attendance recorded"
     assert any(line.text.endswith("→ Present") for line in d.lines)
     assert not any(line.label.isdigit() for line in d.lines)
+    assert any(line.label == "Aigerim Board" for line in d.lines)
+    assert d.sentence.endswith("recorded who attended “Validation workshop”")
+
+
+def test_values_are_formatted_in_the_reader_s_language(app, closed_round):
+    """Dates as dates, booleans as Yes/No, ids as names, enums by their labels: in Russian."""
+    from mab.audit.present import describe
+    w = closed_round
+    member, group = w.m("member2"), w.groups[2]
+    record_event("board.member_updated", member, actor=w.people["coordinator"],
+                 assessment=w.assessment,
+                 changes={"term_end": [date(2026, 12, 18), date(2027, 12, 4)],
+                          "group_id": [member.group_id, group.id],
+                          "coi_declaration": [None, "none"], "require_dispositions": [True, False],
+                          "status": ["nominee", "active"]})
+    db.session.commit()
+    event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    with app.test_request_context("/"):
+        from flask_babel import force_locale
+        with force_locale("ru"):
+            d = describe([event], w.assessment, hide_uncirculated=False, personal=True)[0]
+    lines = {line.label: line.text for line in d.lines}
+    assert d.label != "board.member_updated"      # its Russian comes with the catalogue merge
+    assert "Second Member" in d.sentence and "board." not in d.sentence
+    texts = " | ".join(lines.values())
+    assert "18 дек. 2026\u202fг. → 4 дек. 2027\u202fг." in texts
+    assert "Да → Нет" in texts
+    assert f"→ {group.name}" in texts
+    assert "Кандидат → " in texts
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", texts)
+    # The stored codes stay available for the technically minded.
+    assert '"term_end"' in d.technical and "2027-12-04" in d.technical
