@@ -165,8 +165,9 @@ def test_the_english_log_tells_what_happened_in_sentences(client, login, closed_
     assert re.search(r"closed the validation round on “[^”]+”, version 1: (not )?validated", text)
     assert "recorded a decision on" in text and "Endorse" in text
     assert 'data-action="validation.closed"' in page          # the code, for tests and tools
-    technical = re.search(r'<details class="technical">.*?</details>', page, re.S).group(0)
-    assert "Technical details" in technical and "passed" in technical
+    closed = re.search(r'data-action="validation\.closed".*?</tr>', page, re.S).group(0)
+    technical = re.search(r'<details class="technical">.*?</details>', closed, re.S).group(0)
+    assert "Technical details" in technical and "&#34;passed&#34;" in technical
     for code in ("validation.", "board.", "draft.") + CLASS_NAMES:
         assert code not in text, code
     # The filter lists the kinds in words, its values stay the class names.
