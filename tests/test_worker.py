@@ -2,10 +2,11 @@
 stopping on SIGTERM; ``--once`` for timers. Mail goes to a local aiosmtpd server."""
 import json
 import os
-import select
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, time as clock_time, timedelta, timezone
 from pathlib import Path
@@ -140,22 +141,33 @@ def test_sigterm_stops_the_loop_cleanly(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "mab", "worker", "--interval", "30"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # A thread reads the lines as they come (select() on a buffered pipe can miss a second line
+    # that arrived with the first).
+    lines: queue.Queue = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(t) for t in process.stdout], daemon=True)
+    reader.start()
     seen = []
     try:
         deadline = time.monotonic() + 30
         while not any(line.get("job") == "outbox" for line in seen):
             assert time.monotonic() < deadline, f"no outbox run logged: {seen}"
-            ready, _, _ = select.select([process.stdout], [], [], 1)
-            if ready:
-                text = process.stdout.readline()
-                assert text, f"the worker ended: {seen}"
-                if text.startswith("{"):
-                    seen.append(json.loads(text))
+            try:
+                text = lines.get(timeout=1)
+            except queue.Empty:
+                assert process.poll() is None, f"the worker ended: {seen}"
+                continue
+            if text.startswith("{"):
+                seen.append(json.loads(text))
         process.send_signal(signal.SIGTERM)
-        rest, _ = process.communicate(timeout=15)
+        process.wait(timeout=15)
+        reader.join(timeout=5)
     finally:
         if process.poll() is None:
             process.kill()
+            process.wait()
+        reader.join(timeout=5)
+        process.stdout.close()
+    rest = "".join(lines.get_nowait() for _ in range(lines.qsize()))
     assert process.returncode == 0
     # No tables in this database: each job failed, was logged, and the worker went on.
     assert {line["job"] for line in seen if line.get("outcome") == "error"} >= {"reminders"}
