@@ -37,7 +37,8 @@ def drafts(assessment: Assessment, *, circulated_only: bool, subject: str = "",
     if owner_id:
         query = query.where(Draft.owner_id == owner_id)
     if search:
-        query = query.where(func.lower(Draft.title).like(f"%{search.strip().lower()}%"))
+        query = query.where(func.lower(Draft.title).contains(search.strip().lower(),
+                                                             autoescape=True))
     return query
 
 
