@@ -112,8 +112,9 @@ def seed() -> tuple[bool, list[tuple[str, str]]]:
 
 
 def _meetings(assessment: Assessment, *, coordinator: User) -> None:
-    """A researcher training and the first board meeting in March 2022 (held, with attendance
-    and minutes), and a consultation two weeks from now waiting for answers."""
+    """The Kazakhstan launch: the researcher training on 11 March 2022 and the first board
+    meeting on 29 March 2022, both at 11:00 Almaty time (held, with attendance and
+    minutes), and a consultation two weeks from now waiting for answers."""
     from datetime import datetime, timedelta, timezone
     from zoneinfo import ZoneInfo
 
@@ -145,25 +146,25 @@ def _meetings(assessment: Assessment, *, coordinator: User) -> None:
         return m
 
     training = meeting(MeetingKind.TRAINING, "Researcher training on the ROAM-X indicators",
-                       datetime(2022, 3, 3, 10, tzinfo=almaty), team,
+                       datetime(2022, 3, 11, 11, tzinfo=almaty), team,
                        status=MeetingStatus.HELD, agenda="1. The ROAM-X framework\n2. Sources",
                        minutes="The research team reviewed the indicators and data sources.")
     for invitation in training.invitations:
         invitation.rsvp, invitation.attendance = Rsvp.YES, Attendance.PRESENT
     first = meeting(MeetingKind.BOARD_MEETING, "First meeting of the advisory board",
-                    datetime(2022, 3, 17, 10, tzinfo=almaty), team + board,
+                    datetime(2022, 3, 29, 11, tzinfo=almaty), team + board,
                     status=MeetingStatus.HELD,
                     agenda="1. Welcome\n2. The assessment plan\n3. [Board balance](/a/kz-2022/balance)",
                     minutes="The board adopted its terms of reference and the work plan.",
                     decisions="Adopt the terms of reference\nMeet again for the first drafts",
                     minutes_status=MinutesStatus.CIRCULATED,
-                    minutes_circulated_at=datetime(2022, 3, 21, 9, tzinfo=timezone.utc))
+                    minutes_circulated_at=datetime(2022, 4, 4, 9, tzinfo=timezone.utc))
     for n, invitation in enumerate(first.invitations):
         came = n % 4 != 3
         invitation.rsvp = Rsvp.YES if came else Rsvp.NO
         invitation.attendance = Attendance.PRESENT if came else Attendance.EXCUSED
     first.action_items.append(ActionItem(text="Send the first indicator drafts",
-                                         owner=team[-1], due_on=date(2022, 4, 15)))
+                                         owner=team[-1], due_on=date(2022, 4, 29)))
     soon = datetime.now(almaty).replace(hour=10, minute=0, second=0, microsecond=0)
     upcoming = meeting(MeetingKind.CONSULTATION, "Consultation on the draft findings",
                        soon + timedelta(days=14), team + board,
