@@ -1,10 +1,11 @@
 """Languages, timezones and formatting helpers for templates."""
 from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale, get_timezone, refresh
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -19,15 +20,42 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша
 
 
 def select_locale() -> str:
+    """The page's language: the one chosen in this browser session (the footer's selector, or
+    the ``lang`` of an emailed link), then the account's, then the browser's. A choice made on
+    the sign-in page therefore outlives signing in; saving it to the account is a separate
+    choice (mab.auth.views.set_language)."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
     chosen = session.get("language")
     if chosen in languages:
         return chosen
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def choose_language(language: str) -> None:
+    """This browser session's language from now on, this very page included."""
+    session["language"] = language
+    refresh()   # Flask-Babel keeps the locale it has already selected for this request
+
+
+def follow_link_language() -> None:
+    """An emailed link names the language its email was written in (``?lang=kk``): the page it
+    opens (on GET), and the rest of the session, follow it; an unknown value is ignored. The
+    footer's selector drops ``lang`` from the address it returns to (without_link_language), so
+    a choice made on that page holds."""
+    language = request.args.get("lang")
+    if request.method == "GET" and language in current_app.config["LANGUAGES"]:
+        choose_language(language)
+
+
+def without_link_language(url: str) -> str:
+    """A local address without its ``lang`` query parameter."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def select_timezone() -> str:

@@ -54,6 +54,9 @@ def test_switching_language_as_anonymous_and_as_user(client, login):
     db.session.commit()
     client.post("/language", data={"language": "ru", "next": "/account"})
     db.session.refresh(user)
+    assert user.language == "en"   # the session's language only, unless asked
+    client.post("/language", data={"language": "ru", "remember": "y", "next": "/account"})
+    db.session.refresh(user)
     assert user.language == "ru"
 
 

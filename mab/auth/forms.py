@@ -46,8 +46,9 @@ class NewPasswordMixin:
 
 
 class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
+    # No language field: the account takes the page's language, chosen with the footer's
+    # selector (one selector per page) or named by the emailed link.
     name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=200)])
-    language = SelectField(_l("Language"), choices=language_choices)
 
 
 class ResetRequestForm(FlaskForm):
@@ -89,6 +90,7 @@ class PasswordChangeForm(NewPasswordMixin, FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), choices=language_choices)
+    remember = BooleanField(_l("Also use this language for my emails and future sign-ins"))
     next = HiddenField()
 
 

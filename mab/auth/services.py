@@ -47,7 +47,8 @@ def send_invitation(membership, *, inviter=None) -> str:
     user, assessment = membership.user, membership.assessment
     days = current_app.config["INVITATION_DAYS"]
     token = issue_token(user, TokenPurpose.INVITE, timedelta(days=days), membership=membership)
-    link = external_url("auth.accept_invitation", token=token)
+    # The page opens in the language of this email (queue_email writes it in user.language).
+    link = external_url("auth.accept_invitation", token=token, lang=user.language or "en")
     queue_email(to=user, template="invitation", assessment=assessment, secret=True,
                 subject=_l("Invitation to %(title)s", title=assessment.title),
                 link=link, days=days, role=membership.role, inviter=inviter)
@@ -101,7 +102,7 @@ def request_password_reset(email: str) -> None:
         return
     hours = current_app.config["RESET_HOURS"]
     token = issue_token(user, TokenPurpose.RESET, timedelta(hours=hours))
-    link = external_url("auth.reset_password", token=token)
+    link = external_url("auth.reset_password", token=token, lang=user.language or "en")
     queue_email(to=user, template="password_reset", subject=_l("Reset your MAB password"),
                 link=link, hours=hours, secret=True)
     record_event("account.reset_requested", user, actor=None)
@@ -135,6 +136,14 @@ def update_profile(user: User, *, name: str, language: str, gender, timezone=Non
         user.gender_recorded_by_coordinator = False   # now self-described
     if changes:
         record_event("account.profile_updated", user, actor=user, changes=changes)
+
+
+def set_language(user: User, language: str) -> None:
+    """The account's language (its emails, and its pages after a sign-in without a choice)."""
+    if user.language != language:
+        record_event("account.profile_updated", user, actor=user,
+                     changes={"language": [user.language, language]})
+        user.language = language
 
 
 def set_comment_emails(user: User, value: str) -> None:

@@ -9,10 +9,12 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
+from mab import i18n
 from mab.auth import queries, services, sessions
 from mab.auth.forms import (
     AcceptInvitationForm,
@@ -132,17 +134,23 @@ def logout():
 @bp.post("/language")
 @transactional
 def set_language():
+    """The footer's selector: the language of this browser session (it outlives signing in);
+    saved to the account, for emails and later sign-ins, only when asked."""
     form = LanguageForm()
     if form.validate_on_submit():
-        session["language"] = form.language.data
-        if current_user.is_authenticated:
-            current_user.language = form.language.data
-    return redirect(safe_next(form.next.data) or url_for("assessments.index"))
+        i18n.choose_language(form.language.data)
+        if current_user.is_authenticated and form.remember.data:
+            services.set_language(current_user, form.language.data)
+            flash(_("MAB will use %(language)s for your emails and future sign-ins.",
+                    language=i18n.LANGUAGE_NAMES[form.language.data]), "success")
+    back = safe_next(form.next.data)
+    return redirect(i18n.without_link_language(back) if back else url_for("assessments.index"))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @transactional
 def accept_invitation(token):
+    i18n.follow_link_language()   # the language of the email, the token error page's too
     try:
         row = check_token(token, TokenPurpose.INVITE)
     except TokenError as error:
@@ -150,10 +158,10 @@ def accept_invitation(token):
     user = row.user
     if user.has_account:
         return _join_with_account(row)
-    form = AcceptInvitationForm(name=user.name, language=user.language)
+    form = AcceptInvitationForm(name=user.name)
     if form.validate_on_submit():
         with form_errors(form, "password"):
-            services.accept_invitation(row, name=form.name.data, language=form.language.data,
+            services.accept_invitation(row, name=form.name.data, language=str(get_locale()),
                                        password=form.password.data)
             logout_user()
             _sign_in(user)
@@ -203,6 +211,7 @@ def reset_request():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @transactional
 def reset_password(token):
+    i18n.follow_link_language()
     try:
         row = check_token(token, TokenPurpose.RESET)
     except TokenError as error:
@@ -231,6 +240,7 @@ def update_profile():
     if form.validate_on_submit():
         services.update_profile(current_user, name=form.name.data, language=form.language.data,
                                 gender=form.gender.data or None, timezone=form.timezone.data)
+        i18n.choose_language(form.language.data)   # the account's new language, now
         flash(_("Your details have been saved."), "success")
         return redirect(url_for("auth.account"))
     return _account_page(profile=form)

@@ -135,10 +135,13 @@ class TestInvitation:
         assert link.startswith("/invite/")
         page = client.get(link)
         assert page.status_code == 200 and b"new.member@example.org" in page.data
-        weak = client.post(link, data={"name": "Saule K.", "language": "kk",
+        assert "lang=ru" in link   # the page opens in the language of the email
+        client.post("/language", data={"language": "en", "next": link})   # the footer's choice
+        weak = client.post(link, data={"name": "Saule K.",
                                        "password": "password123", "confirm": "password123"})
         assert weak.status_code == 200 and b"common" in weak.data
         assert b'value="Saule K."' in weak.data   # input kept
+        client.post("/language", data={"language": "kk", "next": link})   # the account's, too
         done = client.post(link, data={"name": "Saule K.", "language": "kk",
                                        "password": "steppe-wind-2022", "confirm": "steppe-wind-2022"})
         assert done.status_code == 302
@@ -147,7 +150,7 @@ class TestInvitation:
         assert client.get("/").headers["Location"].endswith("/a/kz-2022/")   # logged in
 
         client.post("/logout")
-        reused = client.get(link)
+        reused = client.get(link.replace("lang=ru", "lang=en"))   # the page in English
         assert reused.status_code == 400 and b"already been used" in reused.data
 
     def test_expired_invitation(self, client, login):
