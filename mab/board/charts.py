@@ -6,7 +6,9 @@ from mab.board.rules import SUPPRESS_BELOW, Policy, Table
 
 COLOURS = {"woman": "#6a3d9a", "man": "#1f78b4", "another": "#b15928", "undisclosed": "#6b6b6b",
            "hidden": "#bdbdbd"}
-WIDTH = 640
+# Drawn for a phone's width: on a 360 px screen the 12-unit labels stay 12 px or more; wide
+# screens cap the chart's width (.chart in mab.css) so they stay near their drawn size.
+WIDTH = 320
 
 
 def _labels():
@@ -30,8 +32,9 @@ def gender_chart(table: Table, policy: Policy, *, full: bool) -> dict:
         segments.append((key, n))
     if hidden:
         segments.append(("hidden", hidden))
-    height = 96
+    line_h = 18
     bar_y, bar_h, left, span = 28, 32, 10, WIDTH - 20
+    height = bar_y + bar_h + 14 + line_h * max(len(segments), 1)
     parts = []
     x = left
     for key, n in segments:
@@ -45,13 +48,12 @@ def gender_chart(table: Table, policy: Policy, *, full: bool) -> dict:
                      f'stroke="#000" stroke-width="2" stroke-dasharray="4 3"/>'
                      f'<text x="{px:.1f}" y="{bar_y - 12}" text-anchor="middle" font-size="12" '
                      f'fill="#000">{pct} %</text>')
-    legend_x = left
-    for key, n in segments:
+    for i, (key, n) in enumerate(segments):   # one legend line each: no line runs off the chart
         label = f"{labels[key]}: {n}" if key != "hidden" else labels[key]
-        parts.append(f'<rect x="{legend_x}" y="{bar_y + bar_h + 14}" width="12" height="12" '
-                     f'fill="{COLOURS[key]}"/><text x="{legend_x + 16}" y="{bar_y + bar_h + 24}" '
-                     f'font-size="12" fill="#1b1b1b">{escape(label)}</text>')
-        legend_x += 20 + 7 * len(label)
+        y = bar_y + bar_h + 12 + i * line_h
+        parts.append(f'<rect x="{left}" y="{y}" width="12" height="12" '
+                     f'fill="{COLOURS[key]}"/><text x="{left + 18}" y="{y + 11}" '
+                     f'font-size="13" fill="#1b1b1b">{escape(label)}</text>')
     description = "; ".join(
         f"{labels[k]}: {n}" if k != "hidden" else labels[k] for k, n in segments) or _("empty")
     return _svg("gender-chart", _("Seats by gender"), description, WIDTH, height, parts)
@@ -60,28 +62,29 @@ def gender_chart(table: Table, policy: Policy, *, full: bool) -> dict:
 def group_chart(table: Table, policy: Policy) -> dict:
     """Seats per stakeholder group, with the maximum share marked."""
     rows = [(name or _("No group"), total) for name, _cells, total in table.rows]
-    row_h, label_w = 26, 250
-    height = 30 + row_h * max(len(rows), 1)
-    span = WIDTH - label_w - 50
+    # Each group's name above its bar, so that the names keep the chart's whole width.
+    row_h, label_w, top = 38, 10, 22
+    height = top + 4 + row_h * max(len(rows), 1)
+    span = WIDTH - label_w - 40
     biggest = max([t for _n, t in rows] + [1])
     limit = table.total * policy.group_max_pct / 100
     scale_max = max(biggest, limit, 1)
     parts = []
     for i, (name, total) in enumerate(rows):
-        y = 20 + i * row_h
+        y = top + i * row_h
         w = span * total / scale_max
         over = total > limit and table.total
-        short = name if len(name) <= 34 else name[:33] + "…"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" font-size="12" '
+        short = name if len(name) <= 40 else name[:39] + "…"
+        parts.append(f'<text x="{label_w}" y="{y + 12}" font-size="13" '
                      f'fill="#1b1b1b">{escape(short)}</text>'
-                     f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" '
+                     f'<rect x="{label_w}" y="{y + 17}" width="{w:.1f}" height="14" '
                      f'fill="{"#b00020" if over else "#0b5394"}"/>'
-                     f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="12" '
+                     f'<text x="{label_w + w + 6:.1f}" y="{y + 29}" font-size="13" '
                      f'fill="#1b1b1b">{total}</text>')
     lx = label_w + span * limit / scale_max
-    parts.append(f'<line x1="{lx:.1f}" y1="10" x2="{lx:.1f}" y2="{height - 4}" stroke="#000" '
+    parts.append(f'<line x1="{lx:.1f}" y1="16" x2="{lx:.1f}" y2="{height - 4}" stroke="#000" '
                  f'stroke-width="2" stroke-dasharray="4 3"/>'
-                 f'<text x="{lx:.1f}" y="10" text-anchor="middle" font-size="11" fill="#000">'
+                 f'<text x="{lx:.1f}" y="12" text-anchor="middle" font-size="12" fill="#000">'
                  f'{policy.group_max_pct} %</text>')
     description = "; ".join(f"{name}: {total}" for name, total in rows)
     return _svg("group-chart", _("Seats by stakeholder group"), description, WIDTH, height, parts)

@@ -85,7 +85,7 @@ def text_of(response):
 def index_status(client, title="Status draft"):
     html = text_of(client.get(f"{A}/drafts"))
     row = re.search(rf"{title}</a></td>(.*?)</tr>", html, re.DOTALL).group(1)
-    return re.findall(r"<td>([^<]*)</td>", row)[-1]
+    return re.findall(r"<td[^>]*>([^<]*)</td>", row)[-1]
 
 
 def page_status(client, draft, number=None):
