@@ -147,6 +147,7 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     # --- links from emails ----------------------------------------------------------------------
     "GET /rsvp/<token>": (token(*EVERYONE, ids={"token": "rsvp_token"}), bogus()),
     "POST /rsvp/<token>": (token(*EVERYONE, ids={"token": "rsvp_token"}), bogus()),
+    "GET /rsvp/<token>/meeting.ics": (token(*EVERYONE, ids={"token": "rsvp_token"}), bogus()),
     "GET /calendar/<token>.ics": (token(*EVERYONE, ids={"token": "calendar_token"}), bogus()),
 
     # --- assessment home and team ---------------------------------------------------------------

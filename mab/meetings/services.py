@@ -90,14 +90,26 @@ def _calendar_attachment(body: bytes) -> dict:
 
 def _send(meeting: Meeting, invitation: Invitation, template: str, subject, **context) -> None:
     assessment = invitation.membership.assessment
+    language = invitation.membership.user.language or "en"   # queue_email's, the email's
     data = event_data(meeting, assessment, [invitation])
     queue_email(
         to=invitation.membership.user, template=template, subject=subject, assessment=assessment,
         attachments=[_calendar_attachment(ics.invitation(data))],
         meeting=meeting, tz=assessment.timezone,
-        rsvp_link=external_url("meetings.rsvp", token=rsvp_token(invitation)),
+        rsvp_link=external_url("meetings.rsvp", token=rsvp_token(invitation), lang=language),
+        rsvp_links=rsvp_links(invitation, language),
         meeting_link=external_url("meetings.show", slug=assessment.slug, meeting_id=meeting.id),
         **context)
+
+
+def rsvp_links(invitation: Invitation, language: str) -> dict[str, str]:
+    """One answer link per answer, yes, no and maybe (RSVP_LABELS's order): each opens the
+    answer page with that answer chosen and a button to send it; opening one changes nothing.
+    ``lang``: the page opens in the language of the email."""
+    token = rsvp_token(invitation)
+    return {str(answer): external_url("meetings.rsvp", token=token, answer=str(answer),
+                                      lang=language)
+            for answer in (Rsvp.YES, Rsvp.NO, Rsvp.MAYBE)}
 
 
 def _invite(meeting: Meeting, memberships, *, send: bool) -> list[Invitation]:

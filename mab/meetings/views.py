@@ -417,15 +417,31 @@ def attendance_csv(assessment, meeting_id):
 
 # --- without login: RSVP from the email, personal calendar feed --------------------------------
 
-@bp.route("/rsvp/<token>", methods=["GET", "POST"])
-@transactional
-def rsvp(token):
+RSVP_ANSWERS = tuple(str(answer) for answer in Rsvp if answer != Rsvp.PENDING)
+
+
+def _rsvp_invitation(token):
+    """The invitation an emailed answer link names, or the page that refuses it."""
     ids = read_rsvp_token(token)
     invitation = db.session.get(Invitation, ids[0]) if ids else None
     if invitation is None or invitation.meeting_id != ids[1]:
-        return render_template("meetings/rsvp_error.html",
-                               message=_("This answer link is not valid. Check that you copied "
-                                         "all of it, or answer on the meeting page.")), 400
+        return None, (render_template(
+            "meetings/rsvp_error.html", message=_("This answer link is not valid. Check that you "
+                                                  "copied all of it, or answer on the meeting "
+                                                  "page.")), 400)
+    return invitation, None
+
+
+@bp.route("/rsvp/<token>", methods=["GET", "POST"])
+@transactional
+def rsvp(token):
+    """The answer link of an invitation email, without signing in. The email has one link per
+    answer (``?answer=yes``): the page opens with that answer chosen and one button to send it.
+    A GET never changes anything (mail scanners open links); only the button's POST does."""
+    i18n.follow_link_language()
+    invitation, refusal = _rsvp_invitation(token)
+    if refusal:
+        return refusal
     meeting = invitation.meeting
     assessment = invitation.membership.assessment
     if meeting.status == MeetingStatus.CANCELLED:
@@ -434,7 +450,10 @@ def rsvp(token):
     if meeting.starts_at <= utcnow():
         return render_template("meetings/rsvp_error.html", meeting=meeting,
                                message=_("This meeting has started; answers are closed.")), 410
-    form = RsvpForm(answer=str(invitation.rsvp) if invitation.rsvp != Rsvp.PENDING else "yes")
+    proposed = request.args.get("answer")
+    proposed = proposed if proposed in RSVP_ANSWERS else None
+    answered = invitation.rsvp != Rsvp.PENDING
+    form = RsvpForm(answer=proposed or (str(invitation.rsvp) if answered else None))
     if form.validate_on_submit():
         with flash_errors():
             services.record_rsvp(invitation, form.answer.data)
@@ -442,7 +461,22 @@ def rsvp(token):
                   "success")
             return redirect(url_for("meetings.rsvp", token=token))
     return render_template("meetings/rsvp.html", meeting=meeting, invitation=invitation,
-                           assessment=assessment, form=form, token=token)
+                           assessment=assessment, form=form, token=token, proposed=proposed,
+                           agenda=render_markdown(meeting.agenda))
+
+
+@bp.get("/rsvp/<token>/meeting.ics")
+def rsvp_ics(token):
+    """"Add to my calendar" from the answer page: the meeting the link's invitation is for
+    (METHOD:PUBLISH, without attendees nor the organiser's address), no sign-in needed."""
+    invitation, refusal = _rsvp_invitation(token)
+    if refusal:
+        return refusal
+    meeting = invitation.meeting
+    body = ics.publication(services.event_data(meeting, invitation.membership.assessment, [],
+                                               reveal_organizer=False))
+    return Response(body, content_type=CALENDAR_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})
 
 
 @bp.get("/calendar/<token>.ics")

@@ -178,20 +178,26 @@ def test_schedule_invite_answer_roll_call_and_minutes(page, live_server, axe_che
     expect(message.locator("dl.meta")).to_contain_text("meeting.ics")
     for email in NOMINEES + ["observer@example.org"]:
         expect(page.locator("article.message").filter(has_text=email)).to_have_count(0)
-    rsvp_link = link_in_outbox(page, "member01@example.org", "/rsvp/")
-    assert rsvp_link.startswith(f"{base}/rsvp/"), rsvp_link
+    # One answer link per answer (yes / no / maybe), each naming its answer and the language.
+    for answer in ("yes", "no"):
+        expect(message.locator(f"pre a[href*='/rsvp/'][href*='answer={answer}']")).to_have_count(1)
+    maybe_link = link_in_outbox(page, "member01@example.org", "answer=maybe")
+    assert maybe_link.startswith(f"{base}/rsvp/") and maybe_link.endswith("?answer=maybe&lang=en"), \
+        maybe_link
+    rsvp_link = maybe_link.split("?")[0]
     expect(message.locator("pre a[href*='/meetings/']")).to_have_attribute("href", meeting_url)
     axe_check(page)
 
     # 3. The board member answers from the email, without signing in, and changes the answer.
     sign_out(page, base)
-    page.goto(rsvp_link)
+    page.goto(rsvp_link)   # without an answer in the link: nothing chosen
     expect(page.locator("h1")).to_have_text(TITLE)
     expect(page.locator("main")).to_contain_text("Invitation for Nurlan Zhaksybekov.")
     expect(page.locator("main")).to_contain_text("Your answer: No answer yet")
     expect(page.locator(".site-header nav")).to_have_count(0)
-    axe_check(page)
     answers = page.get_by_role("group", name="Will you attend?")
+    expect(answers.locator("input:checked")).to_have_count(0)
+    axe_check(page)
     answers.get_by_label("Yes, I will attend").check()
     page.get_by_role("button", name="Send my answer").click()
     expect(page).to_have_url(rsvp_link)
@@ -200,8 +206,16 @@ def test_schedule_invite_answer_roll_call_and_minutes(page, live_server, axe_che
     expect(page.locator("main")).to_contain_text("Your answer: Yes")
     expect(answers.get_by_label("Yes, I will attend")).to_be_checked()
     axe_check(page)
-    page.goto(rsvp_link)
-    answers.get_by_label("Maybe").check()
+    # After answering: the agenda, the calendar file and the meeting page.
+    expect(page.get_by_role("heading", name="Agenda")).to_be_visible()
+    expect(page.get_by_role("link", name="Add to my calendar (.ics)")).to_have_attribute(
+        "href", rsvp_link.removeprefix(base) + "/meeting.ics")
+    expect(page.get_by_role("link", name="The meeting page (sign-in needed)")).to_have_attribute(
+        "href", meeting_url.removeprefix(base))
+    page.goto(maybe_link)   # the email's "Maybe" link: chosen, not sent until the button
+    expect(answers.get_by_label("Maybe")).to_be_checked()
+    expect(page.locator("main")).to_contain_text("Your answer: Yes")
+    axe_check(page)
     page.get_by_role("button", name="Send my answer").click()
     expect(page.locator(".flashes")).to_contain_text("your answer is saved")
     expect(page.locator("main")).to_contain_text("Your answer: Maybe")
