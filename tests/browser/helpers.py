@@ -17,7 +17,15 @@ def sign_in(page, base_url, email, password=PASSWORD, *, axe_check):
     page.wait_for_load_state("load")
 
 
+def open_menu(page):
+    """On a phone the main menu is a closed disclosure: open it (nothing to do on a wide screen)."""
+    toggle = page.locator(".site-menu > summary")
+    if toggle.is_visible() and page.locator(".site-menu[open]").count() == 0:
+        toggle.click()
+
+
 def sign_out(page, base_url):
+    open_menu(page)
     page.locator(".site-header").get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{base_url}/login")
     expect(page.locator(".flashes")).to_contain_text("You have signed out.")

@@ -296,6 +296,9 @@ def test_create_circulate_review_and_compare(page, new_page, live_server, axe_ch
     assert _page_width(page) <= PHONE["width"], ("diff", _page_width(page))
     axe_check(page)
     page.goto(f"{draft_url}/v/1")
+    # On a phone the version's details wait behind a disclosure, after which the text comes.
+    expect(_meta(page, "SHA-256")).to_be_hidden()
+    page.locator("details.draft-meta > summary").click()
     expect(_meta(page, "SHA-256")).to_be_visible()
     assert _page_width(page) <= PHONE["width"], ("version 1", _page_width(page))
 
