@@ -243,8 +243,9 @@ def show(assessment, meeting_id):
             "mine": mine, "manager": _manager(), "now": utcnow(),
             "agenda": render_markdown(meeting.agenda),
             "can_remind": rules.can_remind(meeting.status),
+            # Nothing chosen until the person answers.
             "rsvp_form": RsvpForm(answer=str(mine.rsvp) if mine and mine.rsvp != Rsvp.PENDING
-                                  else "yes"),
+                                  else None),
             "viewer_tz": current_user.timezone
             if current_user.timezone and current_user.timezone != assessment.timezone else None}
     if data["manager"]:
@@ -292,7 +293,10 @@ def rsvp_in_browser(assessment, meeting_id):
         abort(403)
     form = RsvpForm()
     if not form.validate_on_submit():
-        abort(400)
+        if set(form.errors) != {"answer"}:
+            abort(400)   # a forged or stale form (its CSRF token)
+        flash(_("Choose yes, no or maybe."), "error")   # nothing chosen: nothing changes
+        return redirect(url_for("meetings.show", slug=assessment.slug, meeting_id=meeting.id))
     return _act(assessment, meeting, lambda: services.record_rsvp(
         invitation, form.answer.data, actor=current_user), _("Your answer is saved."))
 

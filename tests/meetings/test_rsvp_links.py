@@ -32,7 +32,7 @@ def base(link) -> str:
 
 
 def checked(page) -> list[str]:
-    return re.findall(r'name="answer" value="(\w+)" checked', text(page))
+    return re.findall(r'name="answer" value="(\w+)"[^>]*\bchecked', text(page))
 
 
 def test_the_email_has_one_link_per_answer(client, app):
@@ -154,3 +154,19 @@ def test_the_page_opens_in_the_language_of_the_email(client, app):
     assert "lang=kk" in link
     page = client.get(link, headers={"Accept-Language": "en"})
     assert '<html lang="kk">' in text(page)
+
+
+def test_the_meeting_page_chooses_nothing_before_an_answer(client, login, app):
+    assessment, people, _groups = setup()
+    meeting = schedule(app, assessment, people)
+    login(people["board_member"])
+    url = f"/a/kz-2022/meetings/{meeting.id}"
+    page = client.get(url)
+    assert "Your answer: <strong>No answer yet</strong>" in text(page)
+    assert checked(page) == []
+    before = state()
+    empty = client.post(f"{url}/rsvp", data={}, follow_redirects=True)
+    assert "Choose yes, no or maybe." in text(empty)
+    assert state() == before
+    client.post(f"{url}/rsvp", data={"answer": "maybe"})
+    assert checked(client.get(url)) == ["maybe"]
