@@ -110,14 +110,16 @@ class _Names:
                     add("Membership", key)
         hidden = None
         if hide_uncirculated:
-            from mab.audit.queries import _uncirculated_objects
-            hidden = _uncirculated_objects(assessment)["Draft"]
+            from mab.audit.queries import _as_text, _uncirculated_objects
+            hidden = _uncirculated_objects(assessment)["Draft"]   # ids as text
 
         def rows(statement, ids):
             return db.session.execute(statement).all() if ids else []
 
         def draft_ok(statement):
-            return statement.where(Draft.id.not_in(hidden)) if hidden is not None else statement
+            if hidden is None:
+                return statement
+            return statement.where(_as_text(Draft.id).not_in(hidden))
 
         a = assessment.id
         self.drafts = {r[0]: r[1] for r in rows(draft_ok(select(Draft.id, Draft.title).where(

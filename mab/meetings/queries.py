@@ -117,7 +117,7 @@ def user_meetings(user_id: int) -> list[tuple[Meeting, Invitation]]:
         .where(Membership.user_id == user_id)
         .options(joinedload(Meeting.organizer),
                  joinedload(Invitation.membership).joinedload(Membership.assessment))
-        .order_by(Meeting.starts_at)).all()
+        .order_by(Meeting.starts_at, Meeting.id)).all()   # a stable order: a stable ETag
 
 
 # What changes a meeting as a calendar shows it (not answers, attendance or minutes).
