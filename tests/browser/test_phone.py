@@ -104,6 +104,8 @@ def _tour(page, base, who, urls, axe_check, *, coordinator, lang="en"):
     if coordinator:
         _visit(page, base, f"{A}/comments", f"{prefix}-matrix", axe_check)
         _visit(page, base, f"{A}/audit", f"{prefix}-audit", axe_check)
+        _visit(page, base, f"{A}/people", f"{prefix}-people", axe_check)
+        assert _within_screen(page.locator("table.stack").bounding_box())   # cards, not a wide table
         _visit(page, base, "/outbox", f"{prefix}-outbox", axe_check)
         _visit(page, base, f"{A}/balance", f"{prefix}-balance", axe_check)
         # Chart labels stay readable: 12 px or more on screen.
