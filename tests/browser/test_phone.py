@@ -113,6 +113,9 @@ def _tour(page, base, who, urls, axe_check, *, coordinator, lang="en"):
             .map(t => t.getBoundingClientRect().height))""")
         assert smallest >= 12, smallest
 
+    _visit(page, base, f"{A}/validation", f"{prefix}-validation", axe_check)
+    assert _within_screen(page.locator("table.stack").bounding_box())
+
     # The month is a list of the days with meetings, Friday to Sunday included.
     _visit(page, base, urls["month"], f"{prefix}-month", axe_check)
     days = page.locator("table.month td.has-meetings")
