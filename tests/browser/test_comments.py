@@ -388,7 +388,7 @@ def test_comment_reply_respond_revise_and_matrix(page, new_page, live_server, ax
 
     # 5. In Russian (the footer's language switch): the version page with a form open.
     researcher.goto(v1)
-    researcher.get_by_label("Language").select_option("ru")
+    researcher.get_by_label("Language", exact=True).select_option("ru")
     researcher.get_by_role("button", name="Change language").click()
     expect(researcher).to_have_url(v1)
     assert html_lang(researcher) == "ru"

@@ -225,7 +225,7 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     # Once in Russian, through the footer's language switch, and back to English (axe-core
     # checks the page in English below, once decisions have come in).
     footer = page.locator("footer")
-    footer.get_by_label("Language").select_option("ru")
+    footer.get_by_label("Language", exact=True).select_option("ru")
     footer.get_by_role("button", name="Change language").click()
     expect(page).to_have_url(round_url)
     expect(page.locator("html")).to_have_attribute("lang", "ru")
