@@ -11,6 +11,7 @@ from mab.drafts.models import Circulation
 from mab.extensions import db
 from mab.notify.models import OutboxMessage
 from mab.validation.models import ValidationRound
+from tests.confirming import confirmation_fields
 from tests.comments.support import comment, dispose
 from tests.validation.support import (
     A,
@@ -64,10 +65,9 @@ def test_opening_during_the_consultation_asks_to_end_it_and_changes_nothing(clie
     # Observer, board member and member2 are told; the two active members are asked to sign.
     assert "3 people the version was circulated to are emailed" in page
     assert "2 active board members are emailed to sign off" in page
-    html = response.get_data(as_text=True)
-    assert 'name="confirm_end" value="1"' in html
-    assert f'name="version_id" value="{w.version.id}"' in html
-    assert "End the consultation now and open the round" in html
+    fields = confirmation_fields(response)
+    assert fields["confirm_end"] == "1" and fields["version_id"] == str(w.version.id)
+    assert "End the consultation now and open the round" in response.get_data(as_text=True)
     assert snapshot(w) == before
 
 
