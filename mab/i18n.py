@@ -59,8 +59,19 @@ def without_link_language(url: str) -> str:
 
 
 def select_timezone() -> str:
+    """The assessment's zone on its pages; elsewhere (the outbox, the account) the person's own
+    zone when they gave one, else UTC. Pages outside an assessment name the zone they use."""
     assessment = g.get("assessment")
-    return assessment.timezone if assessment is not None else "UTC"
+    if assessment is not None:
+        return assessment.timezone
+    if has_request_context() and current_user.is_authenticated and current_user.timezone:
+        return current_user.timezone
+    return "UTC"
+
+
+def timezone_name() -> str:
+    """The zone this page shows times in (its IANA name: "Asia/Almaty", "UTC")."""
+    return str(get_timezone())
 
 
 def is_valid_timezone(name: str) -> bool:

@@ -108,4 +108,5 @@ def register(app: Flask) -> None:
     for name, function in FILTERS.items():
         app.add_template_filter(function, name)
     app.add_template_global(condition_text)
+    app.add_template_global(i18n.timezone_name)
     app.context_processor(page_context)

@@ -3,7 +3,7 @@ from sqlalchemy import select
 from mab.extensions import db
 from mab.notify.models import OutboxMessage
 from mab.templating import linkify
-from tests.factories import make_assessment, make_member, team
+from tests.factories import make_assessment, make_member, make_user, team
 
 
 def add_message(assessment, recipient, body="Open http://localhost/invite/abc to start."):
@@ -60,3 +60,20 @@ def test_linkify_escapes_everything_else():
     html = str(linkify('<script>alert(1)</script> see https://example.org/a?b=1&c=2 "x"'))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert '<a href="https://example.org/a?b=1&amp;c=2">' in html
+
+
+def test_the_outbox_names_the_zone_of_its_times(client, login):
+    """Outside an assessment the page uses the reader's own zone (UTC without one) and says so."""
+    from datetime import datetime, timezone
+
+    admin = make_user(email="admin@example.org", is_site_admin=True)
+    message = add_message(None, "someone@example.org")
+    message.created_at = datetime(2027, 1, 21, 7, 0, tzinfo=timezone.utc)
+    db.session.commit()
+    login(admin)
+    page = client.get("/outbox").get_data(as_text=True)
+    assert "Times are shown in the UTC time zone." in page and "7:00" in page
+    admin.timezone = "Asia/Almaty"
+    db.session.commit()
+    page = client.get("/outbox").get_data(as_text=True)
+    assert "Times are shown in the Asia/Almaty time zone." in page and "12:00" in page
