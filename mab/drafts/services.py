@@ -173,6 +173,21 @@ def check_circulable(version: DraftVersion, assessment: Assessment, deadline) ->
         raise DomainError(_l("Give a comment deadline today or later."), field="deadline")
 
 
+def version_hash(version: DraftVersion) -> str:
+    """The SHA-256 the version has (or would be frozen with): its body and attachments."""
+    return rules.content_hash(version.body, [a.sha256 for a in version.attachments])
+
+
+def consultation_days_left(version: DraftVersion, assessment: Assessment) -> int | None:
+    """Days left in the version's comment period (0 on its last day), None once it is over or
+    the version was never circulated."""
+    if version.circulation is None:
+        return None
+    today = assessment.today()
+    return rules.consultation_days_left(rules.version_status(
+        rules.VersionFacts(circulated=True, deadline=version.circulation.deadline), today), today)
+
+
 @dataclass
 class CirculationPreview:
     """What circulating would do (the confirmation's figures): the hash the version would be
@@ -192,7 +207,7 @@ def circulation_preview(version: DraftVersion, assessment: Assessment,
     people = recipients(assessment)
     observers = sum(1 for m in people if m.role == Role.OBSERVER)
     return CirculationPreview(
-        sha256=rules.content_hash(version.body, [a.sha256 for a in version.attachments]),
+        sha256=version_hash(version),
         board_members=len(people) - observers, observers=observers)
 
 
@@ -201,12 +216,12 @@ def circulate(version: DraftVersion, assessment: Assessment, *, deadline, messag
     """Freeze and send ``version``; ``seen_sha256``, when given, is the hash the confirmation
     showed: a version changed since is not circulated unseen."""
     check_circulable(version, assessment, deadline)
-    if seen_sha256 is not None and seen_sha256 != rules.content_hash(
-            version.body, [a.sha256 for a in version.attachments]):
+    sha256 = version_hash(version)
+    if seen_sha256 is not None and seen_sha256 != sha256:
         raise DomainError(_l("The version changed since the confirmation was shown: check it "
                              "and confirm again."), field="confirm")
     version.frozen_at = utcnow()
-    version.sha256 = rules.content_hash(version.body, [a.sha256 for a in version.attachments])
+    version.sha256 = sha256
     circulation = Circulation(version=version, circulated_by_id=actor.id, deadline=deadline,
                               message=message.strip())
     db.session.add(circulation)
@@ -265,9 +280,7 @@ def end_consultation(version: DraftVersion, assessment: Assessment, *, actor) ->
         raise DomainError(_l("Only a circulated version has a comment period to end."),
                           field="version_id")
     today = assessment.today()
-    status = rules.version_status(rules.VersionFacts(circulated=True,
-                                                     deadline=circulation.deadline), today)
-    days_left = rules.consultation_days_left(status, today)
+    days_left = consultation_days_left(version, assessment)
     if days_left is None:
         raise DomainError(_l("The comment period on this version has already ended."),
                           field="version_id")

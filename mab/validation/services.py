@@ -11,7 +11,6 @@ from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.queries import with_person
 from mab.audit.services import chain_head, record_event
 from mab.comments import queries as comment_queries
-from mab.drafts import rules as draft_rules
 from mab.drafts import services as draft_services
 from mab.drafts.models import DraftVersion
 from mab.errors import DomainError
@@ -133,10 +132,7 @@ def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeti
     without = _without_disposition(version)
     if assessment.require_dispositions and without:
         raise CommentsWithoutDisposition(without, version.number)
-    today = assessment.today()
-    days_left = draft_rules.consultation_days_left(draft_rules.version_status(
-        draft_rules.VersionFacts(circulated=True, deadline=version.circulation.deadline),
-        today), today)
+    days_left = draft_services.consultation_days_left(version, assessment)
     if days_left is not None and not end_consultation:
         raise ConsultationStillOpen(
             title=version.draft.title, number=version.number,
@@ -303,12 +299,11 @@ def close_preview(round_: ValidationRound, assessment: Assessment, groups: dict[
                   members: list[Membership] | None = None) -> ClosePreview:
     members = active_members(assessment) if members is None else members
     result = compute(round_, assessment, groups, members)
-    signed = {s.membership_id for s in round_.signoffs if s.superseded_at is None}
     today = assessment.today()
     state = f"{sorted(m.id for m in members)}|{sorted(s.id for s in round_.signoffs)}"
     return ClosePreview(
         outcome=result, members=members,
-        not_responded=[m for m in members if m.id not in signed],
+        not_responded=_not_responded(round_, members),
         early=rules.closes_early(round_.deadline, today),
         days_early=max((round_.deadline - today).days, 0),
         workshop_held=workshop_held_now(round_.meeting) if round_.meeting else None,
@@ -361,9 +356,13 @@ def close_round(round_: ValidationRound, assessment: Assessment, groups: dict[in
     return result
 
 
-def pending(round_: ValidationRound, assessment: Assessment) -> list[Membership]:
+def _not_responded(round_: ValidationRound, members: list[Membership]) -> list[Membership]:
     signed = {s.membership_id for s in round_.signoffs if s.superseded_at is None}
-    return [m for m in active_members(assessment) if m.id not in signed]
+    return [m for m in members if m.id not in signed]
+
+
+def pending(round_: ValidationRound, assessment: Assessment) -> list[Membership]:
+    return _not_responded(round_, active_members(assessment))
 
 
 def did_not_respond(round_: ValidationRound, assessment: Assessment) -> list[Membership] | None:
