@@ -9,3 +9,4 @@ from mab.framework.models import Framework, FrameworkItem  # noqa: F401
 from mab.meetings.models import ActionItem, Invitation, Meeting, ReminderSent  # noqa: F401
 from mab.notify.models import OutboxMessage  # noqa: F401
 from mab.validation.models import SignOff, ValidationRound  # noqa: F401
+from mab.visits.models import Visit  # noqa: F401

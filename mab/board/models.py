@@ -1,7 +1,7 @@
 """Stakeholder groups; the board fields themselves live on Membership."""
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mab.extensions import db
@@ -32,6 +32,9 @@ class StakeholderGroup(db.Model):
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    # The name in other languages, by locale code ({"ru": ..., "kk": ...}); ``name`` is the
+    # fallback shown when the reader's language has none.
+    names: Mapped[dict] = mapped_column(JSON, default=dict)
     description: Mapped[str] = mapped_column(Text, default="")
     min_members: Mapped[int] = mapped_column(default=1)
     position: Mapped[int] = mapped_column(default=0)

@@ -9,7 +9,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mab.extensions import db
@@ -71,6 +71,9 @@ class FrameworkItem(db.Model):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("framework_items.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(Text)
+    # The title in other languages, by locale code ({"ru": ..., "kk": ...}); ``title`` is the
+    # fallback shown when the reader's language has none.
+    titles: Mapped[dict] = mapped_column(JSON, default=dict)
     core: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
 
