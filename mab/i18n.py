@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel import core as babel_core
 from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_timezone, refresh
@@ -195,3 +196,45 @@ def register(app: Flask) -> None:
             "gender_labels": GENDER_LABELS,
             "status_labels": STATUS_LABELS,
         }
+
+
+# Percentages, the same helper for pages, messages, charts and emails: the locale's own pattern
+# from CLDR via Babel, at most one decimal ("35.7%" in English, "35,7 %" in Russian with a
+# no-break space, "35,7%" in Kazakh).
+def percent(value, digits: int = 1, locale=None) -> str:
+    """``value`` in percent (35.7 for 35.7 %) in the reader's language (or ``locale``'s)."""
+    from decimal import Decimal
+
+    from babel.numbers import parse_pattern
+    locale = babel_core.Locale.parse(str(locale or get_locale()))
+    pattern = parse_pattern(locale.percent_formats[None].pattern)
+    pattern.frac_prec = (0, digits)
+    return pattern.apply(Decimal(str(value)) / 100, locale)
+
+
+# Built-in content in the reader's language (issue 15, item 3): a stakeholder group's ``names``
+# and a framework item's ``titles`` ({"ru": ..., "kk": ...}) beside the stored ``name``/``title``.
+def localized(mapping, fallback: str, locale, languages=()) -> str:
+    """The text in the reader's language (``locale``), else in the assessment's first language
+    (``languages[0]``), else ``fallback`` (the stored name)."""
+    mapping = mapping if isinstance(mapping, dict) else {}
+    for code in (str(locale) if locale else None, *list(languages)[:1]):
+        value = mapping.get(code) if code else None
+        if isinstance(value, str) and value.strip():
+            return value
+    return fallback
+
+
+def display_name(obj, assessment=None) -> str:
+    """A stakeholder group's name or a framework item's title for the reader (the ``localized``
+    filter): in the page's language, else the assessment's first, else the stored one."""
+    if obj is None:
+        return ""
+    if hasattr(obj, "titles"):
+        mapping, fallback = obj.titles, obj.title
+    else:
+        mapping, fallback = obj.names, obj.name
+    if assessment is None and has_request_context():
+        assessment = g.get("assessment")
+    languages = assessment.language_list if assessment is not None else ()
+    return localized(mapping, fallback, get_locale(), languages)

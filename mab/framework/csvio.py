@@ -1,11 +1,16 @@
 """Import of questions and indicators (format of ../shared/roamx/README.md): pure validation."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
 from mab.csvio import RowError, decode, dict_reader
 
 COLUMNS = ["category", "theme", "question_code", "question", "indicator_code", "indicator", "core"]
+# Optional: the question's and the indicator's wording in the interface's languages
+# (question_ru, indicator_kk, ...), shown to readers of that language.
+TITLE_LANGUAGES = ("en", "ru", "kk")
+OPTIONAL_COLUMNS = [f"{column}_{code}" for column in ("question", "indicator")
+                    for code in TITLE_LANGUAGES]
 YES = {"yes", "y", "true", "1", "да", "иә"}
 NO = {"no", "n", "false", "0", "нет", "жоқ", ""}
 
@@ -19,6 +24,13 @@ class IndicatorRow:
     code: str
     title: str
     core: bool
+    question_titles: dict = field(default_factory=dict)   # by language, from question_ru ...
+    titles: dict = field(default_factory=dict)            # by language, from indicator_ru ...
+
+
+def _titles(values: dict, column: str) -> dict:
+    return {code: values[f"{column}_{code}"] for code in TITLE_LANGUAGES
+            if values.get(f"{column}_{code}")}
 
 
 def parse_indicators(data: bytes, *, themes: dict[str, str]) -> tuple[list[IndicatorRow],
@@ -70,7 +82,8 @@ def parse_indicators(data: bytes, *, themes: dict[str, str]) -> tuple[list[Indic
             errors.extend(RowError(line, str(p)) for p in problems)
             continue
         rows.append(IndicatorRow(line, theme, values["question_code"], values["question"], code,
-                                 values["indicator"], core in YES))
+                                 values["indicator"], core in YES,
+                                 _titles(values, "question"), _titles(values, "indicator")))
     if not rows and not errors:
         errors.append(RowError(None, str(_l("The file has no rows to import."))))
     return rows, errors

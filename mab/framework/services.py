@@ -22,7 +22,22 @@ from mab.types import utcnow
 BUILTIN_KEY = "roamx-2018"
 BUILTIN_ATTRIBUTION = (
     "UNESCO, Internet Universality Indicators: a framework for assessing Internet development "
-    "(2019), CC BY-SA 3.0 IGO. Categories and themes of the first edition.")
+    "(2019), CC BY-SA 3.0 IGO. Categories and themes of the first edition; their Russian and "
+    "Kazakh titles translated by the project.")
+# The languages a title may be given in beside the main one: ``<column>_en``, ``_ru``, ``_kk``
+# (the shipped CSV's ``name`` column is English, mab/framework/data/README.md).
+TITLE_LANGUAGES = ("en", "ru", "kk")
+
+
+def titles_of(row: dict, *, english: str | None = None, prefix: str = "name") -> dict:
+    """The titles by language from a CSV row's ``<prefix>_<language>`` columns (and the English
+    one when given); empty columns are left out."""
+    titles = {"en": english} if english else {}
+    for code in TITLE_LANGUAGES:
+        value = (row.get(f"{prefix}_{code}") or "").strip()
+        if value:
+            titles[code] = value
+    return titles
 
 
 def ensure_builtin(session=None) -> Framework:
@@ -45,8 +60,8 @@ def ensure_builtin(session=None) -> Framework:
             continue
         parent = existing.get((ItemKind.CATEGORY, row["parent"])) if row["parent"] else None
         item = FrameworkItem(framework_id=framework.id, kind=kind, code=row["code"],
-                             title=row["name"], parent_id=parent.id if parent else None,
-                             position=position)
+                             title=row["name"], titles=titles_of(row, english=row["name"]),
+                             parent_id=parent.id if parent else None, position=position)
         session.add(item)
         session.flush()
         existing[(kind, row["code"])] = item
@@ -92,6 +107,7 @@ def import_indicators(framework: Framework, rows, *, attribution: str, actor, as
         if question is None:
             question = FrameworkItem(framework_id=framework.id, kind=ItemKind.QUESTION,
                                      code=row.question_code, title=row.question,
+                                     titles=dict(row.question_titles),
                                      parent_id=themes[row.theme_code].id, position=position)
             db.session.add(question)
             db.session.flush()
@@ -99,6 +115,8 @@ def import_indicators(framework: Framework, rows, *, attribution: str, actor, as
         else:
             question.title = row.question
             question.parent_id = themes[row.theme_code].id
+            if row.question_titles:
+                question.titles = {**(question.titles or {}), **row.question_titles}
         indicator = items.get((ItemKind.INDICATOR, row.code))
         if indicator is None:
             indicator = FrameworkItem(framework_id=framework.id, kind=ItemKind.INDICATOR,
@@ -109,6 +127,8 @@ def import_indicators(framework: Framework, rows, *, attribution: str, actor, as
         else:
             updated += 1
         indicator.title, indicator.core, indicator.parent_id = row.title, row.core, question.id
+        if row.titles or indicator.titles is None:
+            indicator.titles = {**(indicator.titles or {}), **row.titles}
     if attribution.strip():
         framework.attribution = attribution.strip()
     db.session.flush()
@@ -198,7 +218,7 @@ def copy_for_assessment(source: Framework, assessment, *, actor) -> Framework:
         if not ready:
             raise RuntimeError(f"framework {source.key}: its items form a cycle")
         copies = [FrameworkItem(framework_id=copy.id, kind=i.kind, code=i.code, title=i.title,
-                                core=i.core, position=i.position,
+                                titles=dict(i.titles or {}), core=i.core, position=i.position,
                                 parent_id=mapping.get(i.parent_id)) for i in ready]
         db.session.add_all(copies)
         db.session.flush()
