@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-test translations extract-messages upgrade seed outbox bench clean
+.PHONY: run test install install-test translations extract-messages upgrade seed outbox bench load clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ test: install-test
 ## BENCH_ARGS="--database-url postgresql+psycopg:///mab_bench" runs it on PostgreSQL.
 bench: install-test
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## Load test: gunicorn (2 workers x 4 threads) on the bench data, 50 simulated board members for
+## 60 s, then every acknowledged write checked in the database (see README).
+## LOAD_ARGS="--users 20 --seconds 30 --database-url postgresql+psycopg:///mab_load".
+load: install-test
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 outbox: install
 	$(FLASK) mab send-outbox
