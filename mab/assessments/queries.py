@@ -1,9 +1,14 @@
 """Reads for the assessment pages, eager loading chosen here."""
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from mab.assessments.models import Assessment, Membership, Role
 from mab.auth.models import User
+from mab.comments.models import Comment
+from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.extensions import db
 from mab.notify.models import OutboxMessage, OutboxStatus
 
@@ -46,3 +51,36 @@ def failed_messages(assessment: Assessment) -> int:
         select(func.count()).select_from(OutboxMessage)
         .where(OutboxMessage.assessment_id == assessment.id,
                OutboxMessage.status == OutboxStatus.FAILED))
+
+
+# The home page's cards (issue 15) -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AwaitingResponse:
+    """A draft with top-level comments still awaiting the research team's response."""
+    draft_id: int
+    title: str
+    owner_id: int | None
+    count: int
+    last_deadline: date | None   # of its latest circulated version
+
+    def consultation_ended(self, today: date) -> bool:
+        return self.last_deadline is not None and self.last_deadline < today
+
+
+def awaiting_response(assessment: Assessment) -> list[AwaitingResponse]:
+    """Per draft, its top-level comments standing without a disposition (one query), the
+    drafts with the most first."""
+    last_deadline = (select(func.max(Circulation.deadline))
+                     .join(DraftVersion, DraftVersion.id == Circulation.version_id)
+                     .where(DraftVersion.draft_id == Draft.id)
+                     .correlate(Draft).scalar_subquery())
+    rows = db.session.execute(
+        select(Draft.id, Draft.title, Draft.owner_id, func.count(Comment.id), last_deadline)
+        .join(Comment, Comment.draft_id == Draft.id)
+        .where(Draft.assessment_id == assessment.id, Comment.assessment_id == assessment.id,
+               Comment.parent_id.is_(None), Comment.disposition.is_(None),
+               Comment.withdrawn_at.is_(None))
+        .group_by(Draft.id, Draft.title, Draft.owner_id)).all()
+    found = [AwaitingResponse(*row) for row in rows]
+    return sorted(found, key=lambda a: (-a.count, a.title.casefold(), a.draft_id))

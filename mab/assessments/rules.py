@@ -1,5 +1,6 @@
 """Pure rules about assessments."""
 import re
+from dataclasses import dataclass
 
 RESEARCH_TEAM = frozenset({"coordinator", "researcher"})
 
@@ -55,3 +56,49 @@ def shown_phase(stored_phase, status_codes) -> str:
             return phase
     stored = str(stored_phase)
     return RESEARCH if stored in WORKFLOW_PHASES.values() else stored
+
+
+# The home page's cards (issue 15): each person's own work first --------------------------------
+
+DECISIONS = "decisions"                   # open rounds awaiting the member's decision
+TO_REVIEW = "to_review"                   # the latest circulated version of drafts in consultation
+MEETINGS_TO_ANSWER = "meetings_to_answer"  # invitations without an answer
+AWAITING_RESPONSE = "awaiting_response"   # comments awaiting the research team's response
+MY_DRAFTS = "my_drafts"                   # the drafts the researcher owns, with their status
+BALANCE = "balance"                       # the board's balance checks
+BLOCKED = "blocked"                       # what holds the work up (coordinator)
+NEWS = "news"                             # new since the last visit
+MEETINGS = "meetings"                     # upcoming meetings
+ROUNDS = "rounds"                         # open validation rounds
+
+
+@dataclass(frozen=True)
+class HomeCards:
+    """The cards of what needs the person now, then those for their information, in order."""
+    needs: tuple[str, ...]
+    info: tuple[str, ...]
+
+    def __contains__(self, card: str) -> bool:
+        return card in self.needs or card in self.info
+
+
+def home_cards(role, *, signs_off: bool) -> HomeCards:
+    """Which cards a role's home page shows, in order: first what the person can act on.
+
+    A board member sees first the rounds awaiting their decision (``signs_off``: an active
+    member), then the drafts to review, then the meetings to answer; the board's balance, which
+    they cannot act on, comes last. A researcher sees the comments awaiting a response, then
+    their drafts. The coordinator sees the balance and what is blocked. An observer sees the
+    drafts to read.
+    """
+    role = str(role)
+    if role == "coordinator":
+        return HomeCards((BALANCE, BLOCKED, AWAITING_RESPONSE), (NEWS, TO_REVIEW, MEETINGS, ROUNDS))
+    if role == "researcher":
+        return HomeCards((AWAITING_RESPONSE, MY_DRAFTS, MEETINGS_TO_ANSWER),
+                         (NEWS, TO_REVIEW, MEETINGS, ROUNDS, BALANCE))
+    if role == "board_member":
+        needs = (DECISIONS,) if signs_off else ()
+        return HomeCards(needs + (TO_REVIEW, MEETINGS_TO_ANSWER),
+                         (NEWS, MEETINGS, ROUNDS, BALANCE))
+    return HomeCards((TO_REVIEW,), (NEWS, MEETINGS, ROUNDS))

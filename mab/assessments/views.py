@@ -4,19 +4,19 @@ from flask_login import current_user, login_required
 
 from mab.assessments import queries, rules, services
 from mab.assessments.access import assessment_view
+from mab.assessments.home import home_page
 from mab.assessments.forms import AssessmentForm, InviteForm
 from mab.assessments.models import Membership, Role
 from mab.auth import services as auth_services
 from mab.boundary import flash_errors, form_errors, transactional
 from mab.forms import CsrfForm
-from mab.board import queries as board_queries
 from mab.drafts import queries as draft_queries
-from mab.validation import queries as validation_queries
 from mab.extensions import db
 from mab.loaders import get_or_404, own_or_404
-from mab.meetings import queries as meeting_queries
 from mab.permissions import Action, can
 from mab.types import utcnow
+from mab.visits import rules as visit_rules
+from mab.visits import services as visit_services
 
 bp = Blueprint("assessments", __name__)
 
@@ -85,19 +85,11 @@ def admin():
 @bp.get("/a/<slug>/")
 @assessment_view(Action.VIEW)
 def home(assessment):
-    needs = {}
-    if can(current_membership_role(), Action.MANAGE_BOARD):
-        needs["pending_invitations"] = queries.pending_invitations(assessment)
-        needs["failed_messages"] = queries.failed_messages(assessment)
-    needs["meetings"] = meeting_queries.next_meetings_for(g.membership, utcnow())
-    needs["to_review"] = draft_queries.to_review(g.membership, assessment.today())
-    statuses = draft_queries.circulated_statuses([assessment])[assessment.id]
-    needs["rounds"] = validation_queries.open_rounds(assessment, g.membership)
-    if can(current_membership_role(), Action.VIEW_BALANCE):
-        needs["balance_failures"] = board_queries.failing_checks(assessment)
-    return render_template("assessments/home.html", assessment=assessment, needs=needs,
-                           statuses=statuses, phase=rules.shown_phase(
-                               assessment.phase, (s.code for s in statuses.values())))
+    """Each role's work first (``rules.home_cards``), and what is new since the last visit."""
+    now = utcnow()
+    visit = visit_services.record_visit(g.membership, visit_rules.HOME, now)
+    return render_template("assessments/home.html",
+                           **home_page(assessment, g.membership, now, visit.since))
 
 
 @bp.get("/a/<slug>/people")

@@ -1,0 +1,45 @@
+"""Recording a member's visit to a place (the home page, a draft).
+
+Bookkeeping of a read, as ``drafts.services.record_view``: a GET never commits
+(``mab.boundary``), so the visit is written in its own short transaction when the request ends
+(``mab.boundary.bookkeeping``), by an upsert that a concurrent view of the same place cannot
+break. A busy database costs the record, never the page.
+"""
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from mab.assessments.models import Membership
+from mab.boundary import bookkeeping
+from mab.extensions import db
+from mab.types import utcnow
+from mab.visits import rules
+from mab.visits.models import Visit
+
+
+def _upsert(session: Session, values: dict) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    statement = insert(Visit).values(**values)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=("membership_id", "place"),
+        set_={"last_at": statement.excluded.last_at,
+              "previous_at": statement.excluded.previous_at}))
+
+
+def record_visit(membership: Membership, place: str,
+                 now: datetime | None = None) -> rules.VisitState:
+    """Note that ``membership`` views ``place`` now; returns the visit's state, whose ``since``
+    is what the page counts "new" from (None on a first visit)."""
+    now = now or utcnow()
+    row = db.session.execute(select(Visit.last_at, Visit.previous_at).where(
+        Visit.membership_id == membership.id, Visit.place == place)).first()
+    state = rules.after_view(row.last_at if row else None, row.previous_at if row else None, now)
+    if state.write:
+        values = {"membership_id": membership.id, "place": place, "last_at": state.last_at,
+                  "previous_at": state.previous_at}
+        bookkeeping(lambda session: _upsert(session, values),
+                    what=f"visit of membership {membership.id} to {place}")
+    return state
