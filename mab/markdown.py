@@ -1,9 +1,11 @@
 """Markdown rendered to HTML that is safe to show: nothing executable survives."""
+import html
+import re
 import threading
 
 import markdown as md
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
@@ -31,3 +33,65 @@ def render_markdown(text: str | None) -> Markup:
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
     return Markup(clean)
+
+
+# The passage a comment quotes, marked in its rendered paragraph --------------------------------
+
+# A tag of the sanitised HTML (attribute values may hold ">"), or the text between two tags.
+_TAG = re.compile(r"""(<(?:[^>"']|"[^"]*"|'[^']*')*>)""")
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
+# Tags that break the line: a passage read across them has a space there (as in
+# mab.comments.rules.plain_text, which decided that the quote is in its paragraph).
+_BREAKS = {"blockquote", "br", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre",
+           "table", "tbody", "td", "th", "thead", "tr", "ul"}
+
+
+def mark_passage(rendered: str, quote: str) -> Markup | None:
+    """``rendered`` (sanitised HTML of one paragraph) with the first occurrence of ``quote``
+    wrapped in ``<mark>``, one per run of text where the passage crosses tags; None when the
+    passage is not there as shown (spaces folded). Only text between tags is changed, and it is
+    escaped again, so nothing the sanitiser removed can come back."""
+    quote = " ".join((quote or "").split())
+    if not quote:
+        return None
+    parts = _TAG.split(str(rendered))          # text, tag, text, tag, ..., text
+    shown: list[str] = []                      # the paragraph as read, spaces folded
+    where: list[tuple[int, int] | None] = []   # for each character: (part, offset) or None
+    texts: dict[int, str] = {}
+    space = True
+    for i, part in enumerate(parts):
+        if i % 2:   # a tag
+            name = _TAG_NAME.match(part)
+            if name and name.group(1).lower() in _BREAKS and not space:
+                shown.append(" ")
+                where.append(None)
+                space = True
+            continue
+        text = texts[i] = html.unescape(part)
+        for j, char in enumerate(text):
+            if char.isspace():
+                if not space:
+                    shown.append(" ")
+                    where.append((i, j))
+                    space = True
+            else:
+                shown.append(char)
+                where.append((i, j))
+                space = False
+    start = "".join(shown).find(quote)
+    if start < 0:
+        return None
+    spans: dict[int, list[int]] = {}
+    for position in where[start:start + len(quote)]:
+        if position is not None:
+            i, j = position
+            span = spans.setdefault(i, [j, j + 1])
+            span[1] = j + 1
+    out = []
+    for i, part in enumerate(parts):
+        if i in spans:
+            text, (a, b) = texts[i], spans[i]
+            out.append(f"{escape(text[:a])}<mark>{escape(text[a:b])}</mark>{escape(text[b:])}")
+        else:
+            out.append(part)
+    return Markup("".join(out))

@@ -52,13 +52,13 @@ def explain(check: Check) -> tuple[str, str]:
         return finding, remedy
     if code == "group_missing":
         return (_("No active member from %(group)s.", group=f["group"]),
-                ngettext("Add a member from %(group)s.", "Add %(num)d members from %(group)s.",
-                         f["add"], group=f["group"]))
+                ngettext("Add %(num)d member from %(group)s.",
+                         "Add %(num)d members from %(group)s.", f["add"], group=f["group"]))
     if code == "group_low":
         return (_("%(group)s has %(count)d active member(s), below its minimum of %(min)d.",
                   group=f["group"], count=f["count"], min=f["min"]),
-                ngettext("Add a member from %(group)s.", "Add %(num)d members from %(group)s.",
-                         f["add"], group=f["group"]))
+                ngettext("Add %(num)d member from %(group)s.",
+                         "Add %(num)d members from %(group)s.", f["add"], group=f["group"]))
     if code == "group_over":
         return (_("%(group)s holds %(pct)s %% of seats, above the %(max)d %% limit.",
                   group=f["group"], pct=pct(f["pct"]), max=f["max_pct"]),

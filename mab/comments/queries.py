@@ -2,6 +2,7 @@
 number of queries whatever the number of comments."""
 from dataclasses import dataclass, field
 
+from flask import has_request_context, request
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,6 +21,7 @@ from mab.extensions import db
 from mab.framework.models import FrameworkItem
 from mab.i18n import RESEARCH_TEAM_LABEL
 from mab.links import absolute_url
+from mab.markdown import mark_passage, render_markdown
 from mab.permissions import Action, can
 
 
@@ -207,7 +209,7 @@ def matrix_csv(assessment: Assessment, filters: MatrixFilters) -> bytes:
         if key not in pages:   # on BASE_URL, never the request's Host header
             pages[key] = absolute_url("drafts.version", slug=assessment.slug,
                                       draft_id=r.draft_id, number=r.version)
-        return f"{pages[key]}#c{r.comment_id}"
+        return f"{pages[key]}?comment={r.comment_id}#c{r.comment_id}"   # opened: quote marked
     return write_csv(matrix_rules.CSV_HEADER, (matrix_rules.csv_cells(
         r, team_label=team, link=link(r)) for r in rows))
 
@@ -220,6 +222,39 @@ class Pending:
     target: str          # "general", a block id, "reply-<id>", "dispose-<id>", "deadline"
     form: object
     errors: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The comment a reader opened (``?comment=<id>``) and its paragraph on this version: the
+    passage it quotes marked in the paragraph's HTML (``html``), or None to mark the paragraph."""
+    comment: Comment
+    block_id: str | None
+    html: object = None
+    quote_missing: bool = False   # it quotes a passage no longer there as written
+
+
+def focus_of(comment_id: int | None, roots: list[Comment], blocks: list[dict]) -> Focus | None:
+    """The opened comment among those shown on the version (a reply opens its thread); any
+    other id, from another draft or assessment, opens nothing."""
+    if comment_id is None:
+        return None
+    root = next((c for c in roots if c.id == comment_id
+                 or any(r.id == comment_id for r in c.replies)), None)
+    if root is None:
+        return None
+    block = next((b for b in blocks if b["id"] == root.block_id), None)
+    if block is None:
+        return Focus(root, None)
+    if not root.quote or root.withdrawn:
+        return Focus(root, root.block_id)
+    marked = mark_passage(render_markdown(block["text"]), root.quote)
+    return Focus(root, root.block_id, marked, quote_missing=marked is None)
+
+
+def opened_comment() -> int | None:
+    """``?comment=<id>`` of the request: the comment whose passage the page marks."""
+    return request.args.get("comment", type=int) if has_request_context() else None
 
 
 def version_context(assessment, membership, draft: Draft, version: DraftVersion,
@@ -283,4 +318,7 @@ def version_context(assessment, membership, draft: Draft, version: DraftVersion,
         "disposition_labels": {k: str(v) for k, v in DISPOSITION_LABELS.items()},
         "membership": membership,
         "current_ids": {b["id"] for b in version.blocks or []},
+        # The numbers in the margin: the same that comments record and the matrix shows.
+        "paragraph_numbers": rules.paragraph_numbers(version.blocks or []),
+        "focus": focus_of(opened_comment(), roots_placed, version.blocks or []),
     }

@@ -102,7 +102,8 @@ def is_team(membership: Membership | None) -> bool:
 
 def comment_link(comment: Comment, assessment: Assessment) -> str:
     return external_url("drafts.version", slug=assessment.slug, draft_id=comment.draft_id,
-                        number=comment.version.number, _anchor=f"c{comment.id}")
+                        number=comment.version.number, comment=comment.id,
+                        _anchor=f"c{comment.id}")
 
 
 def add_comment(version: DraftVersion, assessment: Assessment, author: Membership, *, body: str,

@@ -14,6 +14,8 @@ from flask import (
     request,
     url_for,
 )
+from babel import dates as babel_dates
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -103,7 +105,15 @@ def _month(assessment):
     weeks = pycalendar.Calendar(firstweekday=0).monthdayscalendar(first.year, first.month)
     previous = (first - timedelta(days=1)).replace(day=1)
     return {"first": first, "weeks": weeks, "by_day": by_day, "today": today,
+            "weekdays": weekday_names(),
             "prev": previous.strftime("%Y-%m"), "next": next_first.strftime("%Y-%m")}
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday, abbreviated, from the reader's locale data (CLDR via Babel), never
+    written by hand: "Mon", "Пн", "Дс"; capitalised as column heads."""
+    names = babel_dates.get_day_names("abbreviated", context="stand-alone", locale=get_locale())
+    return [names[day][:1].upper() + names[day][1:] for day in range(7)]
 
 
 # --- scheduling -------------------------------------------------------------------------------

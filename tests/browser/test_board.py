@@ -98,7 +98,7 @@ def test_coordinator_adds_women_until_the_balance_checks_pass(page, live_server,
     expect(government.locator(".check__status")).to_have_text("Not met")
     missing = _check(page, f"No active member from {INDIVIDUALS}.")
     expect(missing).to_have_count(1)
-    expect(missing.locator(".check__remedy")).to_have_text(f"Add a member from {INDIVIDUALS}.")
+    expect(missing.locator(".check__remedy")).to_have_text(f"Add 1 member from {INDIVIDUALS}.")
     # The coordinator sees every figure: charts and table agree.
     expect(_chart_desc(page, "gender-chart")).to_have_text("Women: 3; Men: 9")
     expect(_chart_desc(page, "group-chart")).to_contain_text("Government: 5; ")

@@ -226,7 +226,7 @@ def test_comment_reply_respond_revise_and_matrix(page, new_page, live_server, ax
     expect(thread.locator(".comment__text")).to_have_text(COMMENT)
     expect(thread.get_by_role("link", name=re.compile("Edit"))).to_have_count(0)   # not theirs
     reply_form = thread.locator("details.comment-reply")
-    expect(reply_form.locator("> summary")).to_have_text(f"Reply to the comment by {MEMBER_NAME}")
+    expect(reply_form.locator("> summary")).to_have_text(f"Reply in the thread to the comment by {MEMBER_NAME}")
     reply_form.locator("> summary").focus()
     replier.keyboard.press("Space")   # a summary opens with Space as well as Enter
     expect(reply_form).to_have_attribute("open", "")
@@ -261,7 +261,7 @@ def test_comment_reply_respond_revise_and_matrix(page, new_page, live_server, ax
     researcher.goto(f"{v1}#c{comment_id}")
     thread = researcher.locator(f"#c{comment_id}")
     respond = thread.locator("details.comment-respond")
-    expect(respond.locator("> summary")).to_have_text(f"Respond to the comment by {MEMBER_NAME}")
+    expect(respond.locator("> summary")).to_have_text(f"Record the response to the comment by {MEMBER_NAME}")
     _open(respond)
     expect(respond.get_by_label("Disposition")).to_be_focused()
     axe_check(researcher)
@@ -327,7 +327,7 @@ def test_comment_reply_respond_revise_and_matrix(page, new_page, live_server, ax
     axe_check(researcher)
     # Now the response can say it was addressed in version 2 (from the version 2 page).
     respond = carried.locator("details.comment-respond")
-    expect(respond.locator("> summary")).to_contain_text("Change the response")
+    expect(respond.locator("> summary")).to_contain_text("Change the recorded response")
     _open(respond)
     expect(respond.get_by_label("Disposition")).to_have_value("accepted")
     respond.get_by_label("Addressed in version").select_option(label="Version 2")

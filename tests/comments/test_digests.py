@@ -45,7 +45,7 @@ def pending() -> list[CommentNotice]:
 
 
 def link(w, made) -> str:
-    return f"http://localhost/a/kz-2022/drafts/{w.draft.id}/v/1#c{made.id}"
+    return f"http://localhost/a/kz-2022/drafts/{w.draft.id}/v/1?comment={made.id}#c{made.id}"
 
 
 # --- who is told ----------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_one_digest_per_person_and_assessment(w, runner):
     uzb = next(b for a, b in bodies if a == uz.id)
     assert "Kazakh comment" in kz and "Another Kazakh comment" in kz and "Uzbek" not in kz
     assert "Uzbek comment" in uzb and "Kazakh" not in uzb
-    assert f"/a/uz-2023/drafts/{uz_draft.id}/v/1#c" in uzb
+    assert f"/a/uz-2023/drafts/{uz_draft.id}/v/1?comment=" in uzb
 
 
 def test_a_digest_of_one_notice_still_reads_as_a_digest(w, runner):

@@ -142,7 +142,8 @@ def test_with_the_policy_on_an_open_comment_refuses_the_round_and_links_it(clien
         assert "Every comment must have a disposition before validation" in page
         assert "1 comment(s) on version 1 have none yet" in page
         html = response.get_data(as_text=True)
-        assert f'href="/a/kz-2022/drafts/{w.draft.id}/v/1#c{open_one.id}"' in html
+        assert (f'href="/a/kz-2022/drafts/{w.draft.id}/v/1?comment={open_one.id}'
+                f'#c{open_one.id}"') in html
         assert "Version 1, paragraph 2" in page and "Cite the 2023 survey." in page
         assert f"#c{answered.id}" not in html and f"#c{withdrawn.id}" not in html
         assert f'/a/kz-2022/drafts/{w.draft.id}/responses' in html
@@ -156,7 +157,8 @@ def test_a_comment_carried_from_an_earlier_version_counts(client, login, w):
     login(w.people["coordinator"])
     response = client.post(f"{A}/validation", data=form(w, v2, confirm=True))
     assert response.status_code == 422
-    assert f'/drafts/{w.draft.id}/v/2#c{old.id}"' in response.get_data(as_text=True)
+    assert f'/drafts/{w.draft.id}/v/2?comment={old.id}#c{old.id}"' in response.get_data(
+        as_text=True)
     assert count(ValidationRound) == 0
     dispose(w, fresh(old))
     response = client.post(f"{A}/validation", data=form(w, v2, confirm=True))
