@@ -35,6 +35,7 @@ from mab.loaders import get_or_404
 from mab.framework.models import FrameworkItem, ItemKind
 from mab.markdown import render_markdown
 from mab.permissions import Action, can
+from mab.visits import services as visit_services
 
 bp = Blueprint("drafts", __name__, url_prefix="/a/<slug>")
 
@@ -117,7 +118,8 @@ def version(assessment, draft_id, number):
 def version_page(assessment, draft, number=None):
     """A version with its comments; a board member's or observer's first opening is recorded."""
     context = queries.version_page(assessment, g.membership, draft, number)
-    page = render_template("drafts/show.html", **context)
+    new_since = visit_services.visit_draft(g.membership, draft)   # bookkeeping too (mab.boundary)
+    page = render_template("drafts/show.html", new_since=new_since, **context)
     if g.membership.role in (Role.BOARD_MEMBER, Role.OBSERVER):
         # Bookkeeping in its own short transaction, once the page is built (mab.boundary).
         services.record_view(context["version"], g.membership)

@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 
 from mab.assessments.models import Membership
 from mab.boundary import bookkeeping
+from mab.drafts.models import Draft
 from mab.extensions import db
 from mab.types import utcnow
-from mab.visits import rules
+from mab.visits import queries, rules
 from mab.visits.models import Visit
+from mab.visits.rules import NewSince
 
 
 def _upsert(session: Session, values: dict) -> None:
@@ -43,3 +45,10 @@ def record_visit(membership: Membership, place: str,
         bookkeeping(lambda session: _upsert(session, values),
                     what=f"visit of membership {membership.id} to {place}")
     return state
+
+
+def visit_draft(membership: Membership, draft: Draft) -> NewSince | None:
+    """Record a view of ``draft``'s pages; what others did on it since the member's last visit
+    (None on their first visit)."""
+    state = record_visit(membership, rules.draft_place(draft.id))
+    return queries.on_draft(membership, draft, state.since)

@@ -27,6 +27,10 @@ BODY_V2 = ("Internet use grew fast in **2021**.\n\n"
            "A new paragraph on affordability.")
 
 
+# Bookkeeping of a read (a first opening, a visit) is written once, not a cost that grows.
+BOOKKEEPING = ("INSERT INTO version_views", "INSERT INTO visits")
+
+
 @pytest.fixture
 def w(app):
     w = world(other=False)
@@ -114,7 +118,7 @@ def measure(client, login, user, urls):
                 response = client.get(url)
             assert response.status_code == 200, (name, response.status_code)
             counts[name, visit] = len([s for s in statements
-                                       if not s.startswith("INSERT INTO version_views")])
+                                       if not s.startswith(BOOKKEEPING)])
     return counts
 
 
