@@ -30,6 +30,7 @@ def create_app(config_class=None) -> Flask:
 
     from mab import i18n, models  # noqa: F401  (models: the whole schema for Alembic)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(HERE / "migrations"))
     csrf.init_app(app)
@@ -86,15 +87,32 @@ def _ensure_secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = path.read_text().strip()
 
 
+def _engine_options(config) -> dict:
+    """The engine's options with the wait for a lock (``DATABASE_BUSY_TIMEOUT_MS``): SQLite's
+    busy timeout (the driver's ``timeout``), PostgreSQL's ``lock_timeout``. A wait that outlasts
+    it becomes the 503 "busy" page (mab.errors), never a 500."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    wait_ms = int(config.get("DATABASE_BUSY_TIMEOUT_MS") or 0)
+    connect_args = dict(options.get("connect_args") or {})
+    if url.startswith("sqlite"):
+        connect_args.setdefault("timeout", wait_ms / 1000)
+    elif url.startswith("postgresql") and wait_ms:
+        given = connect_args.get("options", "")
+        if "lock_timeout" not in given:
+            connect_args["options"] = f"{given} -c lock_timeout={wait_ms}".strip()
+    options["connect_args"] = connect_args
+    return options
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """Foreign keys on, WAL for concurrent readers, and a wait instead of 'database is locked'."""
+    """Foreign keys on and WAL for concurrent readers (the busy timeout: ``_engine_options``)."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode")
     if cursor.fetchone()[0] != "memory":
         cursor.execute("PRAGMA journal_mode=WAL")

@@ -31,17 +31,30 @@ flushed survives::
 Bookkeeping that a page may write while it is read ("who opened this version", a session's
 "last seen") goes through :func:`bookkeeping`: its own short transaction, apart from the
 request's, whose failure is logged and never turns the read into an error.
+
+Faults (issue 17):
+
+- on SQLite a write request takes the write lock first (``BEGIN IMMEDIATE``, :func:`begin_write`):
+  it waits its turn (``DATABASE_BUSY_TIMEOUT_MS``) instead of reading, then failing to upgrade
+  its read lock when another writer went first; a lock that outlasts the wait becomes the 503
+  "busy" page that keeps the person's text (mab.errors);
+- a read (GET, HEAD) that meets a connection dropped by a database restart is run once more, on
+  a fresh connection (:class:`RetryReads`);
+- a file written for a row that is then not stored (the request rolls back) is removed
+  (:func:`remove_on_rollback`).
 """
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 
 from flask import flash, g, has_request_context, request
+from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from mab.errors import DomainError
+from mab.errors import RETRY_KEY, DomainError
 from mab.extensions import db
 
 log = logging.getLogger(__name__)
@@ -58,6 +71,8 @@ def transactional(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         try:
+            if request.method not in READ_METHODS:
+                begin_write()
             response = view(*args, **kwargs)
             if request.method not in READ_METHODS:
                 db.session.commit()
@@ -68,6 +83,19 @@ def transactional(view):
 
     wrapped.__boundary__ = True
     return wrapped
+
+
+def begin_write() -> None:
+    """SQLite: start the request's transaction with ``BEGIN IMMEDIATE``, so a write request holds
+    the write lock from its first statement (waiting up to the busy timeout for it). A deferred
+    transaction that has read cannot wait for a writer that committed meanwhile: SQLite refuses
+    its upgrade at once ("database is locked"), whatever the timeout. PostgreSQL needs nothing."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.driver_connection
+    if not raw.in_transaction:   # the session may already have written (a test's own flush)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Outcome:
@@ -154,14 +182,86 @@ def _finish_request(exc=None) -> None:
     pending = g.pop("_bookkeeping", None)
     if not pending:
         return
-    db.session.rollback()   # the request's work is committed or dropped by now: free its connection
+    try:   # the request's work is committed or dropped by now: free its connection
+        db.session.rollback()
+    except Exception:   # noqa: BLE001 - a dead connection: the bookkeeping takes another
+        log.warning("Rollback before bookkeeping failed", exc_info=True)
     for write, what in pending:
         _run(write, what)
 
 
 def register(app) -> None:
-    """Run the bookkeeping a request queued when it ends."""
+    """Run the bookkeeping a request queued when it ends; run a read once more after a dropped
+    connection; remove the files of rows that were not stored."""
     app.teardown_request(_finish_request)
+    app.wsgi_app = RetryReads(app.wsgi_app)
+    _listen_for_files()
+
+
+# --- a read after a database restart ------------------------------------------------------------
+
+class RetryReads:
+    """WSGI middleware: a GET or HEAD whose connection was dropped under it (the database
+    restarted: the pooled connection is dead) runs once more, from the start, on a fresh
+    connection. Reads change nothing, so running one twice is safe; a write is never repeated
+    (its person gets the 503 page with their text, see mab.errors)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD", "GET") not in {"GET", "HEAD"}:
+            return self.wsgi_app(environ, start_response)
+        first = dict(environ)
+        first[RETRY_KEY] = "first"
+        started = []
+
+        def hold(status, headers, exc_info=None):
+            started[:] = [status, headers, exc_info]
+            return lambda data: None   # MAB never writes through write()
+
+        body = self.wsgi_app(first, hold)
+        if first.get(RETRY_KEY) != "again":
+            start_response(*started)
+            return body
+        if hasattr(body, "close"):
+            body.close()
+        log.warning("A read met a dropped database connection; running it once more")
+        environ[RETRY_KEY] = "retried"
+        return self.wsgi_app(environ, start_response)
+
+
+# --- files of rows that were not stored --------------------------------------------------------
+
+FILES_KEY = "mab.files_if_rolled_back"
+
+
+def remove_on_rollback(path: Path, session: Session | None = None) -> None:
+    """Remove ``path`` if the transaction that stores its row is rolled back (a refusal, a
+    database error, a failed commit); keep it once committed."""
+    (session or db.session()).info.setdefault(FILES_KEY, []).append(Path(path))
+
+
+def _forget_files(session) -> None:
+    session.info.pop(FILES_KEY, None)
+
+
+def _remove_files(session, transaction) -> None:
+    """The outermost transaction ended (after_commit has taken its files): rolled back, or
+    closed without a commit."""
+    if transaction.parent is not None:
+        return
+    for path in session.info.pop(FILES_KEY, []):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.warning("Could not remove %s, whose row was not stored", path, exc_info=True)
+
+
+def _listen_for_files() -> None:
+    if not event.contains(Session, "after_commit", _forget_files):
+        event.listen(Session, "after_commit", _forget_files)
+        event.listen(Session, "after_transaction_end", _remove_files)
 
 
 def insert_if_absent(session: Session, model, values: dict, *, unique: tuple[str, ...]) -> None:

@@ -48,7 +48,14 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'mab.sqlite'}")
+    # A pooled connection is checked before use (one that died with a database restart is
+    # replaced), and a read that meets a dropped connection is run once more (mab.boundary).
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # How long a write waits for a lock held by another request before the person is told "MAB
+    # is busy, your text is kept: send again" (503): SQLite's busy timeout, PostgreSQL's
+    # lock_timeout. 10 s outlasts a burst of writers (a write holds SQLite's lock for well under a
+    # second) and stays far below gunicorn's 30 s worker timeout and a proxy's read timeout.
+    DATABASE_BUSY_TIMEOUT_MS = _int("DATABASE_BUSY_TIMEOUT_MS", 10_000)
 
     # Outgoing mail. Without MAIL_SERVER messages wait in the outbox (see /outbox).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

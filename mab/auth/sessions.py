@@ -88,6 +88,16 @@ def touch(row: UserSession, *, user_agent: str = "") -> bool:
     return True
 
 
+def note_sign_in(user: User) -> None:
+    """Record ``last_login_at``, best-effort: bookkeeping in its own short transaction when the
+    request ends, so a busy or read-only database never fails a sign-in because of it (the
+    session's own row is the one write a sign-in needs: it is what signing out ends)."""
+    query = update(User).where(User.id == user.id).values(last_login_at=utcnow())
+    bookkeeping(lambda session: session.execute(
+        query, execution_options={"synchronize_session": False}),
+        what=f"last sign-in of user {user.id}")
+
+
 def end_session(row: UserSession) -> None:
     if row.ended_at is None:
         row.ended_at = utcnow()

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.queries import with_person
 from mab.audit.services import record_event
-from mab.boundary import bookkeeping, insert_if_absent
+from mab.boundary import bookkeeping, insert_if_absent, remove_on_rollback
 from mab.drafts import rules
 from mab.drafts.files import check_upload
 from mab.drafts.models import (
@@ -24,7 +24,7 @@ from mab.drafts.models import (
     VersionView,
 )
 from mab.drafts.paragraphs import assign_ids, split_blocks
-from mab.errors import DomainError
+from mab.errors import DomainError, StorageError
 from mab.extensions import db
 from mab.loaders import in_assessment
 from mab.framework.models import FrameworkItem, ItemKind
@@ -135,9 +135,7 @@ def add_attachment(version: DraftVersion, assessment: Assessment, *, filename: s
     name, content_type = check_upload(filename, data,
                                       max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"])
     key = secrets.token_hex(16)
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / key[:2]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / key).write_bytes(data)
+    store_file(Path(current_app.config["UPLOAD_FOLDER"]) / key[:2] / key, data)
     attachment = Attachment(version=version, filename=name, content_type=content_type,
                             size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                             storage_key=key, uploaded_by_id=actor.id)
@@ -146,6 +144,20 @@ def add_attachment(version: DraftVersion, assessment: Assessment, *, filename: s
     record_event("draft.attachment_added", attachment, actor=actor, assessment=assessment,
                  changes={"filename": name, "size": len(data), "sha256": attachment.sha256})
     return attachment
+
+
+def store_file(path: Path, data: bytes) -> None:
+    """Write an upload, removed again if its row is not stored (the request rolls back); an
+    upload folder that cannot be written to is a :class:`StorageError` (the 503 page)."""
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()   # the file belongs to the transaction that stores its row
+    remove_on_rollback(path, session)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as error:   # a part written is removed with the rollback
+        raise StorageError(f"{path}: {error}") from error
 
 
 def attachment_path(attachment: Attachment) -> Path:
