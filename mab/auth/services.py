@@ -38,8 +38,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None
-    user.last_login_at = utcnow()
-    return user
+    return user   # last_login_at: sessions.note_sign_in, best-effort
 
 
 def send_invitation(membership, *, inviter=None) -> str:

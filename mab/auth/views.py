@@ -98,6 +98,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             _sign_in(user, remember=form.remember.data)
+            sessions.note_sign_in(user)   # best-effort: never fails the sign-in
             return redirect(safe_next(form.next.data) or url_for("assessments.index"))
         error = _("The email or password is not correct.")
     return render_template("auth/login.html", form=form, error=error)
