@@ -25,9 +25,9 @@ def news_card(client):
 
 def since_line(client, w):
     html = client.get(w.url).get_data(as_text=True)
-    if 'class="new-since"' not in html:
+    if 'class="flash new-since"' not in html:
         return None
-    return html.split('class="new-since" role="status">')[1].split("</p>")[0]
+    return html.split('class="flash new-since" role="status">')[1].split("</p>")[0]
 
 
 def test_the_home_page_counts_what_others_did_since_the_last_visit(client, login, w):
@@ -51,7 +51,7 @@ def test_the_home_page_counts_what_others_did_since_the_last_visit(client, login
     # write nothing).
     end_visit(w, "board_member", "home", timedelta(minutes=2))
     card = news_card(client)
-    assert "1 new comment, 1 reply, 1 response" in card
+    assert "1 new comment, 1 new reply, 1 new response" in card
 
     # The next visit counts from the end of this one: nothing new any more.
     end_visit(w, "board_member", "home")
@@ -88,12 +88,12 @@ def test_the_draft_page_says_what_is_new_on_that_draft(client, login, w):
     reply(w, first, "member2")
     dispose(w, second, "coordinator")
     dispose(w, first, "researcher")                                  # mine: not counted
-    assert since_line(client, w) == "Since your last visit: 3 new comments, 1 reply, 1 response."
+    assert since_line(client, w) == "Since your last visit: 3 new comments, 1 new reply, 1 new response."
     # Another draft's comments are not counted on this one.
     other = make_draft(w.assessment, w.people["researcher"], "Other text.", title="Other draft")
     circulate(other, w.assessment, w.people["researcher"])
     comment(w, "member2", "Elsewhere.", version=other.versions[0])
-    assert since_line(client, w) == "Since your last visit: 3 new comments, 1 reply, 1 response."
+    assert since_line(client, w) == "Since your last visit: 3 new comments, 1 new reply, 1 new response."
     # The home page's visit and the draft's are apart: reading the draft resets only its own.
     end_visit(w, "researcher", f"draft:{w.draft.id}")
     assert since_line(client, w) == "Nothing new since your last visit."
