@@ -233,7 +233,7 @@ def display_name(obj, assessment=None) -> str:
     if hasattr(obj, "titles"):
         mapping, fallback = obj.titles, obj.title
     else:
-        mapping, fallback = obj.names, obj.name
+        mapping, fallback = getattr(obj, "names", None), obj.name
     if assessment is None and has_request_context():
         assessment = g.get("assessment")
     languages = assessment.language_list if assessment is not None else ()

@@ -77,6 +77,11 @@ FILTERS = {
     "time": i18n.time_filter,
     "interval": i18n.interval_filter,
     "version_status": version_status,
+    # A stakeholder group's name or a framework item's title in the reader's language, else
+    # the assessment's first, else the stored one (mab/i18n.py); a percentage in the locale's
+    # style ("35.7%", "35,7 %").
+    "localized": i18n.display_name,
+    "percent": i18n.percent,
 }
 
 

@@ -21,7 +21,7 @@ from mab.assessments.models import BOARD_STATUS_LABELS, ROLE_LABELS, Membership
 from mab.audit import labels
 from mab.audit.rules import shown_changes
 from mab.auth.models import GENDER_LABELS, User
-from mab.board.models import StakeholderGroup
+from mab.board.models import DEFAULT_GROUP_NAMES, StakeholderGroup
 from mab.comments.models import DISPOSITION_LABELS, Comment
 from mab.drafts.models import SUBJECT_LABELS, Draft, DraftVersion
 from mab.extensions import db
@@ -150,8 +150,10 @@ class _Names:
         self.users = {r[0]: r[1] or r[2] for r in rows(
             select(User.id, User.name, User.email).where(User.id.in_(want["User"])),
             want["User"])}
-        self.groups = {r[0]: r[1] for r in rows(
-            select(StakeholderGroup.id, StakeholderGroup.name).where(
+        # Each group in the reader's language (else the assessment's first, else its name).
+        locale, languages = get_locale(), assessment.language_list
+        self.groups = {r[0]: i18n.localized(r[2], r[1], locale, languages) for r in rows(
+            select(StakeholderGroup.id, StakeholderGroup.name, StakeholderGroup.names).where(
                 StakeholderGroup.assessment_id == a,
                 StakeholderGroup.id.in_(want["StakeholderGroup"])), want["StakeholderGroup"])}
         self.frameworks = {r[0]: r[1] for r in rows(
@@ -202,9 +204,10 @@ class _Names:
         if kind == "User":
             return self._get(self.users, oid) or _("an account")
         if kind == "StakeholderGroup":
+            # The group as the reader knows it today; a deleted one by the name recorded.
             name = changes.get("name")
             name = name[-1] if isinstance(name, list) else name
-            return _quoted(name or self._get(self.groups, oid) or "…")
+            return _quoted(self._get(self.groups, oid) or name or "…")
         if kind == "Assessment":
             return _quoted(self.assessment.title)
         if kind == "Framework":
@@ -233,6 +236,8 @@ class _Names:
             return self.meeting(value)
         if key == "group_id":
             return self._get(self.groups, value) or "—"
+        if key == "groups" and value in DEFAULT_GROUP_NAMES:   # the default groups created
+            return i18n.localized(DEFAULT_GROUP_NAMES[value], value, get_locale())
         if key == "framework":
             return _quoted(self._get(self.frameworks, value) or value)
         if isinstance(value, (int, float)):

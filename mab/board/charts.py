@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from mab.board.rules import SUPPRESS_BELOW, Policy, Table
+from mab.i18n import percent
 
 COLOURS = {"woman": "#6a3d9a", "man": "#1f78b4", "another": "#b15928", "undisclosed": "#6b6b6b",
            "hidden": "#bdbdbd"}
@@ -47,7 +48,7 @@ def gender_chart(table: Table, policy: Policy, *, full: bool) -> dict:
         parts.append(f'<line x1="{px:.1f}" y1="{bar_y - 8}" x2="{px:.1f}" y2="{bar_y + bar_h + 8}" '
                      f'stroke="#000" stroke-width="2" stroke-dasharray="4 3"/>'
                      f'<text x="{px:.1f}" y="{bar_y - 12}" text-anchor="middle" font-size="12" '
-                     f'fill="#000">{pct} %</text>')
+                     f'fill="#000">{percent(pct)}</text>')
     for i, (key, n) in enumerate(segments):   # one legend line each: no line runs off the chart
         label = f"{labels[key]}: {n}" if key != "hidden" else labels[key]
         y = bar_y + bar_h + 12 + i * line_h
@@ -85,7 +86,7 @@ def group_chart(table: Table, policy: Policy) -> dict:
     parts.append(f'<line x1="{lx:.1f}" y1="16" x2="{lx:.1f}" y2="{height - 4}" stroke="#000" '
                  f'stroke-width="2" stroke-dasharray="4 3"/>'
                  f'<text x="{lx:.1f}" y="12" text-anchor="middle" font-size="12" fill="#000">'
-                 f'{policy.group_max_pct} %</text>')
+                 f'{percent(policy.group_max_pct)}</text>')
     description = "; ".join(f"{name}: {total}" for name, total in rows)
     return _svg("group-chart", _("Seats by stakeholder group"), description, WIDTH, height, parts)
 

@@ -21,7 +21,7 @@ from wtforms.validators import (
 )
 
 from mab.forms import choices, int_or_none
-from mab.i18n import GENDER_LABELS, LANGUAGE_NAMES
+from mab.i18n import GENDER_LABELS, LANGUAGE_NAMES, display_name
 
 
 
@@ -44,7 +44,8 @@ class BoardMemberFields:
     def set_choices(self, groups, current=None):
         """Retired groups are offered only as the member's ``current`` (saved) group."""
         self.group_id.choices = choices([("", _l("Choose a group"))] +
-                                        [(g.id, g.name) for g in groups if not g.retired or
+                                        [(g.id, display_name(g)) for g in groups
+                                         if not g.retired or
                                          g.id == current])
         self.gender.choices = choices([("", _l("Not recorded")), *GENDER_LABELS.items()])
         return self
@@ -84,6 +85,34 @@ class GroupForm(FlaskForm):
     position = IntegerField(_l("Order"), default=10,
                             validators=[InputRequired(), NumberRange(min=0, max=1000)])
     retired = BooleanField(_l("Retired (kept in the record, no longer counted)"))
+
+    def language_fields(self) -> list:
+        """The group's name in each language (name_en, name_ru, ...), in a fixed order."""
+        return [self[f"name_{code}"] for code in NAME_LABELS if f"name_{code}" in self]
+
+    def names(self) -> dict[str, str]:
+        """What was submitted for each language shown ({code: text}; empty: remove it)."""
+        return {f.name.removeprefix("name_"): (f.data or "").strip()
+                for f in self.language_fields()}
+
+
+# The label of a group's name in each language of the interface.
+NAME_LABELS = {"en": _l("Name in English"), "ru": _l("Name in Russian"),
+               "kk": _l("Name in Kazakh")}
+
+
+def group_form(languages, group=None, **kwargs) -> GroupForm:
+    """The group form with one name field per language: the assessment's ``languages`` and any
+    language the group already has a name in (so that none is kept out of sight)."""
+    stored = dict(group.names or {}) if group is not None else {}
+    shown = [code for code in NAME_LABELS if code in languages or code in stored]
+    fields = {f"name_{code}": StringField(NAME_LABELS[code], validators=[Length(max=120)],
+                                          description=_l("Shown to readers in this language; "
+                                                         "empty: the main name is shown."))
+              for code in shown}
+    form_class = type("GroupFormWithNames", (GroupForm,), fields)
+    values = {f"name_{code}": stored.get(code, "") for code in shown}
+    return form_class(obj=group, **values, **kwargs)
 
 
 class PolicyForm(FlaskForm):

@@ -12,6 +12,7 @@ from mab.auth.models import User
 from mab.board import rules
 from mab.board.models import StakeholderGroup
 from mab.extensions import db
+from mab.i18n import display_name
 
 SORTS = {
     "name": (User.name, User.email),
@@ -128,8 +129,10 @@ def research_team_genders(assessment: Assessment) -> list[rules.Seat]:
 
 
 def rule_groups(assessment: Assessment) -> list[rules.Group]:
-    return [rules.Group(g.id, g.name, g.min_members) for g in groups(assessment)
-            if not g.retired]
+    """The groups that count, each named in the reader's language (what the balance checks, the
+    charts and the tables built from them show)."""
+    return [rules.Group(g.id, display_name(g, assessment), g.min_members)
+            for g in groups(assessment) if not g.retired]
 
 
 def today_in(assessment: Assessment) -> date:

@@ -178,6 +178,30 @@ def balance_checks(seats, groups, policy: Policy) -> list[Check]:
     return gender_checks(seats, policy) + group_checks(seats, groups, policy)
 
 
+def merged_names(stored: dict | None, submitted: dict, *, old_name: str | None,
+                 new_name: str) -> dict:
+    """A group's names by language after an edit: each submitted language set (stripped), or
+    removed when empty; the others kept. A name still equal to the old main name follows the
+    main name when it is renamed (the default groups carry their English name in ``names``)."""
+    names = dict(stored or {})
+    for code, value in submitted.items():
+        value = (value or "").strip()
+        if value:
+            names[code] = value
+        else:
+            names.pop(code, None)
+    if old_name is not None and old_name != new_name:
+        names = {code: new_name if value == old_name else value for code, value in names.items()}
+    return names
+
+
+def names_changes(before: dict | None, after: dict) -> dict:
+    """The audit's change lines for the names: {"name_ru": [before, after], ...}."""
+    before = before or {}
+    return {f"name_{code}": [before.get(code), after.get(code)]
+            for code in sorted(set(before) | set(after)) if before.get(code) != after.get(code)}
+
+
 @dataclass
 class Table:
     """Group × gender counts with totals; ``suppressed`` cells (< 3 people) hide their number."""

@@ -16,6 +16,7 @@ from mab.board.models import StakeholderGroup
 from mab.board.queries import casefold, seat_of
 from mab.errors import DomainError
 from mab.extensions import db
+from mab.i18n import display_name
 from mab.loaders import get_scoped
 from mab.validation.models import ValidationRound
 
@@ -141,7 +142,8 @@ def step_down_preview(membership: Membership, on: date) -> StepDownPreview:
     open_rounds = [(r, any(s.membership_id == membership.id and s.superseded_at is None
                            for s in r.signoffs)) for r in rounds]
     return StepDownPreview(
-        serving=rules.serving_on(mine, on), group_name=group.name if group else None,
+        serving=rules.serving_on(mine, on),
+        group_name=display_name(group, assessment) if group else None,
         group_active=sum(1 for s in after_board if s.group_id == membership.group_id),
         group_min=group.min_members if group else 0,
         new_problems=[c for key, c in now.items() if key not in was],
@@ -161,7 +163,10 @@ def step_down(membership: Membership, on: date, *, actor, reason: str = "") -> N
 
 
 def save_group(assessment: Assessment, group: StakeholderGroup | None, *, actor, name,
-               description, min_members, position, retired=False) -> StakeholderGroup:
+               description, min_members, position, retired=False,
+               names: dict | None = None) -> StakeholderGroup:
+    """``names``: the name in each language shown on the form ({code: text}, empty removes it);
+    languages not given keep their name."""
     name = name.strip()
     clash = db.session.scalar(select(StakeholderGroup.id).where(
         StakeholderGroup.assessment_id == assessment.id, casefold(StakeholderGroup.name) == name.lower(),
@@ -170,11 +175,17 @@ def save_group(assessment: Assessment, group: StakeholderGroup | None, *, actor,
         raise DomainError(_l("A group with this name exists already."), field="name")
     created = group is None
     if created:
-        group = StakeholderGroup(assessment_id=assessment.id)
+        group = StakeholderGroup(assessment_id=assessment.id, names={})
         db.session.add(group)
+    before = dict(group.names or {})
+    after = rules.merged_names(before, names or {}, old_name=None if created else group.name,
+                               new_name=name)
     changes = _apply(group, {"name": name, "description": description.strip(),
                              "min_members": min_members, "position": position,
                              "retired": retired})
+    if after != before:
+        group.names = after
+        changes.update(rules.names_changes(before, after))
     db.session.flush()
     record_event("groups.created" if created else "groups.updated", group, actor=actor,
                  assessment=assessment, changes=changes)
@@ -187,7 +198,8 @@ def check_deletable(group: StakeholderGroup) -> None:
                                 .where(Membership.group_id == group.id))
     if members:
         raise DomainError(_l("“%(name)s” has %(n)d member(s) and cannot be deleted. Rename it, or "
-                             "retire it so it no longer counts.", name=group.name, n=members))
+                             "retire it so it no longer counts.", name=display_name(group),
+                             n=members))
 
 
 def delete_group(group: StakeholderGroup, *, actor) -> None:

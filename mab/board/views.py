@@ -25,11 +25,11 @@ from mab.board.forms import (
     BalanceForm,
     ConfirmImportForm,
     EditMemberForm,
-    GroupForm,
     ImportForm,
     NewMemberForm,
     PolicyForm,
     StepDownForm,
+    group_form,
 )
 from mab.board.models import StakeholderGroup
 from mab.boundary import flash_errors, form_errors
@@ -39,6 +39,7 @@ from mab.downloads import csv_response
 from mab.comments import participation
 from mab.comments import queries as comment_queries
 from mab.extensions import db
+from mab.i18n import display_name
 from mab.loaders import get_or_404
 from mab.permissions import Action, can
 
@@ -348,7 +349,7 @@ def confirm_import(assessment):
 @bp.route("/groups", methods=["GET", "POST"])
 @assessment_view(Action.VIEW_TEAM)
 def groups(assessment):
-    form = GroupForm()
+    form = group_form(assessment.language_list)
     if request.method == "POST":
         if not _manager():
             abort(403)
@@ -363,7 +364,7 @@ def groups(assessment):
 def _group_fields(form) -> dict:
     return {"name": form.name.data, "description": form.description.data or "",
             "min_members": form.min_members.data, "position": form.position.data,
-            "retired": form.retired.data}
+            "retired": form.retired.data, "names": form.names()}
 
 
 def _groups_page(assessment, form, editing=None):
@@ -378,7 +379,7 @@ def _groups_page(assessment, form, editing=None):
 @assessment_view(Action.MANAGE_BOARD)
 def edit_group(assessment, group_id):
     group = _group(assessment, group_id)
-    form = GroupForm(obj=group)
+    form = group_form(assessment.language_list, group)
     if form.validate_on_submit():
         with form_errors(form, "name"):
             services.save_group(assessment, group, actor=current_user, **_group_fields(form))
@@ -402,14 +403,16 @@ def delete_group(assessment, group_id):
             services.delete_group(group, actor=current_user)
             flash(_("The group has been deleted."), "success")
         return redirect(back)
-    lines = [_("“%(name)s” has no members: it is deleted for good.", name=group.name)]
+    lines = [_("“%(name)s” has no members: it is deleted for good.",
+               name=display_name(group, assessment))]
     if not group.retired and group.min_members:
         lines.append(ngettext("The balance will no longer ask for %(num)d member of this group.",
                               "The balance will no longer ask for %(num)d members of this group.",
                               group.min_members))
     lines.append(_("The audit log keeps its name."))
     return confirm_page(
-        title=_("Delete the group “%(name)s”?", name=group.name), assessment=assessment,
+        title=_("Delete the group “%(name)s”?", name=display_name(group, assessment)),
+        assessment=assessment,
         consequences=lines,
         action=url_for("board.delete_group", slug=assessment.slug, group_id=group.id),
         confirm_label=_("Delete the group"), back_url=back)
@@ -446,7 +449,8 @@ def _balance(assessment):
     checks = rules.balance_checks(board, groups, policy)
     # Retired groups no longer count, but members still in one are shown under its name.
     seated = {s.group_id for s in board}
-    shown_groups = groups + [rules.Group(g.id, g.name, 0) for g in queries.groups(assessment)
+    shown_groups = groups + [rules.Group(g.id, display_name(g, assessment), 0)
+                             for g in queries.groups(assessment)
                              if g.retired and g.id in seated]
     table = rules.group_gender_table(board, shown_groups)
     research = queries.research_team_genders(assessment)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mab.assessments.rules import in_research_team, speaks_for
+from mab.i18n import display_name
 
 @dataclass(frozen=True)
 class Row:
@@ -43,7 +44,8 @@ def rows_of(results) -> list[Row]:
 
 def row_of(comment, *, replies: int = 0) -> Row:
     author = comment.author
-    group = author.group.name if author is not None and author.group is not None else None
+    group = display_name(author.group) if author is not None and author.group is not None \
+        else None
     return Row(
         comment_id=comment.id, draft_id=comment.draft_id, draft_title=comment.draft.title,
         version=comment.version.number,

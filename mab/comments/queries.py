@@ -84,7 +84,8 @@ def matrix(assessment: Assessment, filters: MatrixFilters) -> Select:
              .join(Comment.draft).join(Comment.version)
              .options(joinedload(Comment.author).options(
                           load_only(Membership.role, Membership.group_id),
-                          joinedload(Membership.group).load_only(StakeholderGroup.name)),
+                          joinedload(Membership.group).load_only(StakeholderGroup.name,
+                                                                StakeholderGroup.names)),
                       joinedload(Comment.draft).load_only(Draft.title),
                       joinedload(Comment.version).load_only(DraftVersion.number),
                       joinedload(Comment.addressed_in).load_only(DraftVersion.number))

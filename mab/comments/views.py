@@ -263,7 +263,7 @@ def _matrix_filters(assessment) -> tuple[MatrixForm, queries.MatrixFilters]:
     form.draft.choices = [(None, _("All drafts"))] + [
         (draft_id, title) for draft_id, title in queries.drafts_with_comments(assessment)]
     form.group.choices = [(None, _("All groups"))] + [
-        (grp.id, grp.name) for grp in board_queries.groups(assessment)]
+        (grp.id, i18n.display_name(grp, assessment)) for grp in board_queries.groups(assessment)]
     form.validate()
     draft_ids = {c[0] for c in form.draft.choices}
     group_ids = {c[0] for c in form.group.choices}

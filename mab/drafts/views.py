@@ -66,7 +66,8 @@ def _items(assessment):
     rows = db.session.scalars(select(FrameworkItem).where(
         FrameworkItem.framework_id == assessment.framework_id)
         .order_by(FrameworkItem.position, FrameworkItem.code)).all()
-    return [(None, "—")] + [(i.id, f"{i.code} · {i.title[:90]}") for i in rows
+    return [(None, "—")] + [(i.id, f"{i.code} · {i18n.display_name(i, assessment)[:90]}")
+                            for i in rows
                             if not assessment.core_only or i.kind != ItemKind.INDICATOR or i.core]
 
 

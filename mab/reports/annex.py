@@ -14,6 +14,7 @@ from mab.board.explain import explain
 from mab.comments.models import Comment
 from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.extensions import db
+from mab.i18n import display_name
 from mab.meetings import queries as meeting_queries
 from mab.meetings.models import Meeting, MeetingStatus
 from mab.validation import queries as validation_queries
@@ -49,7 +50,7 @@ def board_section(assessment: Assessment, on: date) -> dict:
     seats = [board_queries.seat_of(m) for m in serving]
     policy = board_rules.Policy.of(assessment)
     checks = board_rules.balance_checks(seats, groups, policy)
-    names = {g.id: g.name for g in board_queries.groups(assessment)}
+    names = {g.id: display_name(g, assessment) for g in board_queries.groups(assessment)}
     serving.sort(key=lambda m: (names.get(m.group_id, "~"), m.user.display_name.lower()))
     return {"on": on, "members": serving, "group_names": names,
             "table": board_rules.group_gender_table(seats, groups),

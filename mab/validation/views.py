@@ -327,6 +327,7 @@ def _by_group(rows, membership_of, groups) -> list[tuple]:
     by_group: dict = {}
     for row in sorted(rows, key=lambda r: membership_of(r).user.display_name.lower()):
         by_group.setdefault(membership_of(row).group_id, []).append(row)
-    ordered = [(grp.name, by_group.pop(grp.id)) for grp in groups if grp.id in by_group]
+    ordered = [(i18n.display_name(grp), by_group.pop(grp.id)) for grp in groups
+               if grp.id in by_group]
     return ordered + [(None, rows) for rows in by_group.values()]
 

@@ -281,7 +281,7 @@ def test_values_are_formatted_in_the_reader_s_language(app, closed_round):
     texts = " | ".join(lines.values())
     assert "18 дек. 2026\u202fг. → 4 дек. 2027\u202fг." in texts
     assert "Да → Нет" in texts
-    assert f"→ {group.name}" in texts
+    assert f"→ {group.names.get('ru', group.name)}" in texts   # the group in Russian
     assert "Кандидат → " in texts
     assert not re.search(r"\d{4}-\d{2}-\d{2}", texts)
     # The stored codes stay available for the technically minded.

@@ -51,8 +51,8 @@ MISSING = ("Media and journalists, National IGF community, Private sector, Techn
            "UN agencies and intergovernmental organisations")
 # Each condition as its text content: the status for screen readers, the mark, the figures.
 CONDITIONS = [
-    "Not met:✗ Responded: 3 of 12 active members (25 %, needs 50 %).",
-    "Met:✓ Endorsed: 2 of 3 responses (67 %, needs 67 %), 1 with reservations; 1 objected.",
+    "Not met:✗ Responded: 3 of 12 active members (25%, needs 50%).",
+    "Met:✓ Endorsed: 2 of 3 responses (67%, needs 67%), 1 with reservations; 1 objected.",
     f"Not met:✗ Groups responding: 3 of 8. Missing: {MISSING}.",
 ]
 

@@ -122,8 +122,8 @@ def test_validation_rounds_with_their_outcome(client, login, w):
     validation = section(client.get(f"{A}/annex"), 4)
     assert "Policy findings, version 1" in validation and w.version.sha256 in validation
     assert "Validated · closed" in validation
-    assert "Responded: 2 of 3 active members (67 %, needs 50 %)." in validation
-    assert "Endorsed: 2 of 2 responses (100 %, needs 67 %), 1 with reservations; 0 objected." \
+    assert "Responded: 2 of 3 active members (67%, needs 50%)." in validation
+    assert "Endorsed: 2 of 2 responses (100%, needs 67%), 1 with reservations; 0 objected." \
         in validation
     assert "Endorse: 1 · with reservations: 1 · object: 0" in validation
     assert "Recommendations, version 1" in validation and "Round open, sign-offs due by" \

@@ -179,7 +179,7 @@ def test_the_confirmation_names_figures_deadline_and_who_has_not_responded(clien
     assert response.status_code == 200
     text = text_of(response)
     assert "The outcome if you close now Not validated" in text
-    assert "Responded: 1 of 2 active members (50 %, needs 50 %)." in text
+    assert "Responded: 1 of 2 active members (50%, needs 50%)." in text
     assert "Groups responding: 1 of 2. Missing: Academia." in text
     assert "Closing now is 7 days early." in text
     assert "1 active member has not responded" in text

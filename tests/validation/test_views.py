@@ -271,8 +271,8 @@ def test_changing_a_decision_supersedes_the_old_one_with_history_shown(client, l
     # Counted once, as an endorsement, in the coordinator's live outcome.
     login(w.people["coordinator"])
     live = text_of(client.get(url(round_)))
-    assert "Responded: 1 of 2 active members (50 %, needs 50 %)." in live
-    assert "Endorsed: 1 of 1 responses (100 %, needs 67 %), 0 with reservations; 0 objected." \
+    assert "Responded: 1 of 2 active members (50%, needs 50%)." in live
+    assert "Endorsed: 1 of 1 responses (100%, needs 67%), 0 with reservations; 0 objected." \
         in live
 
 
@@ -347,8 +347,8 @@ def test_closing_before_any_response_says_why_it_failed(client, login, w):
     response = client.post(url(round_, "/close"), data=CLOSE_EARLY, follow_redirects=True)
     html = text_of(response)
     assert "The round is closed: the version is not validated." in html
-    assert "Responded: 0 of 2 active members (0 %, needs 50 %)." in html
-    assert "Endorsed: no response, so no endorsement (needs 67 % of the responses)." in html
+    assert "Responded: 0 of 2 active members (0%, needs 50%)." in html
+    assert "Endorsed: no response, so no endorsement (needs 67% of the responses)." in html
     assert "Groups responding: 0 of 2. Missing: Academia, Government." in html
     assert fresh(round_).passed is False
     assert "Close the round" not in html
@@ -383,7 +383,7 @@ def test_the_closed_result_does_not_move_with_the_board(client, login, w):
     close(w, round_)
     login(w.people["coordinator"])
     before = text_of(client.get(url(round_, "/certificate")))
-    assert "Responded: 2 of 2 active members (100 %, needs 50 %)." in before
+    assert "Responded: 2 of 2 active members (100%, needs 50%)." in before
     # The board grows and a signatory steps down after closing.
     for n in range(4):
         add_board_member(w.assessment, f"later{n}@example.org", w.groups[3])
@@ -391,8 +391,8 @@ def test_the_closed_result_does_not_move_with_the_board(client, login, w):
     db.session.commit()
     for page in (url(round_), url(round_, "/certificate")):
         html = text_of(client.get(page))
-        assert "Responded: 2 of 2 active members (100 %, needs 50 %)." in html
-        assert "Endorsed: 1 of 2 responses (50 %, needs 67 %), 0 with reservations; 1 objected." \
+        assert "Responded: 2 of 2 active members (100%, needs 50%)." in html
+        assert "Endorsed: 1 of 2 responses (50%, needs 67%), 0 with reservations; 1 objected." \
             in html
     # And later sign-offs are impossible.
     login(w.people["board_member"])
@@ -526,8 +526,8 @@ def test_the_certificate_lists_signatories_by_group_with_hash_and_figures(client
     assert "Second Member, KazNU: Object" in html and "Rural data is missing." in html
     # did not respond: not a signatory, listed under "Did not respond"
     assert html.index("Did not respond") < html.index("Bolat Third")
-    assert "Responded: 2 of 3 active members (67 %, needs 50 %)." in html
-    assert "Endorsed: 1 of 2 responses (50 %, needs 67 %), 1 with reservations; 1 objected." \
+    assert "Responded: 2 of 3 active members (67%, needs 50%)." in html
+    assert "Endorsed: 1 of 2 responses (50%, needs 67%), 1 with reservations; 1 objected." \
         in html
     assert "Groups responding: 2 of 2." in html
 
