@@ -41,12 +41,16 @@ def between(assessment: Assessment, start: datetime, end: datetime) -> list[Meet
 
 
 def answer_counts(meeting_ids) -> dict[int, dict[str, int]]:
+    """Per meeting: invited, answered yes, recorded present, and with attendance recorded."""
     rows = db.session.execute(
         select(Invitation.meeting_id, func.count(),
-               func.sum(case((Invitation.rsvp == Rsvp.YES, 1), else_=0)))
+               func.sum(case((Invitation.rsvp == Rsvp.YES, 1), else_=0)),
+               func.sum(case((Invitation.attendance == Attendance.PRESENT, 1), else_=0)),
+               func.count(Invitation.attendance))
         .where(Invitation.meeting_id.in_(list(meeting_ids))).group_by(Invitation.meeting_id)).all()
-    return {meeting_id: {"invited": invited, "yes": int(yes or 0)}
-            for meeting_id, invited, yes in rows}
+    return {meeting_id: {"invited": invited, "yes": int(yes or 0), "present": int(present or 0),
+                         "recorded": recorded}
+            for meeting_id, invited, yes, present, recorded in rows}
 
 
 def my_invitations(membership: Membership, meeting_ids) -> dict[int, Invitation]:

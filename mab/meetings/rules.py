@@ -67,6 +67,8 @@ class BoardAttendance:
     present_table: Table
     expected_gaps: Gaps | None    # None when no board member is invited
     quorum: Quorum
+    invited: int = 0              # board members serving that day who are invited
+    answered: int = 0             # ... of whom have answered (yes, no or maybe)
 
 
 def board_attendance(invitees: list[Invitee], board: list[Seat], groups, day: date, *,
@@ -89,7 +91,28 @@ def board_attendance(invitees: list[Invitee], board: list[Seat], groups, day: da
         present_table=group_gender_table(present, groups),
         expected_gaps=attendance_gaps(expected, staffed) if invitees else None,
         quorum=quorum(present, active, [g.id for g in groups], members_pct=members_pct,
-                      groups_pct=groups_pct))
+                      groups_pct=groups_pct),
+        invited=len(serving), answered=sum(1 for i in serving if str(i.rsvp) != "pending"))
+
+
+# What the meeting page says about who of the board is expected.
+NONE_INVITED, NO_ANSWERS, GAPS = "none_invited", "no_answers", "gaps"
+
+
+def expected_notice(*, upcoming: bool, invited: int, answered: int,
+                    gaps: Gaps | None) -> str | None:
+    """Nothing once the meeting is past (the roll call and quorum speak then); a neutral note
+    while no board member is invited or none has answered (every group would be "missing"
+    right after scheduling); the warning about missing groups or genders once answers are in."""
+    if not upcoming:
+        return None
+    if invited == 0:
+        return NONE_INVITED
+    if answered == 0:
+        return NO_ANSWERS
+    if gaps is not None and (gaps.missing_groups or gaps.missing_genders):
+        return GAPS
+    return None
 
 
 def rsvp_open(starts_at: datetime, now: datetime, cancelled: bool) -> bool:

@@ -729,12 +729,22 @@ def test_the_expected_attendance_names_a_missing_group_and_gender(client, login,
 
 
 def test_nobody_expected_yet(client, login, app):
+    """Right after scheduling nobody has answered: a neutral note, not a warning that every
+    group is missing (issue 15 item 9)."""
     assessment, people, _groups = setup()
     meeting = schedule(app, assessment, people)
     login(people["coordinator"])
     page = text(client.get(f"{A}/meetings/{meeting.id}"))
+    assert "1 board member is invited and has not answered yet." in page
+    assert "No one expected from" not in page and "is expected." not in page
+    assert "flash--error" not in client.get(f"{A}/meetings/{meeting.id}").get_data(as_text=True)
+    # Once the one member says no, the warning names what is missing.
+    invitation_of(meeting, people["board_member"]).rsvp = Rsvp.NO
+    db.session.commit()
+    page = text(client.get(f"{A}/meetings/{meeting.id}"))
     assert "No one expected from: Government." in page
     assert "No woman is expected." in page and "No man is expected." in page
+    assert "has not answered yet" not in page
 
 
 def test_quorum_with_its_figures_after_the_roll_call(client, login, app):
