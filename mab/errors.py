@@ -155,8 +155,8 @@ def _database_error(error):
     if kind == "unavailable" and getattr(error, "connection_invalidated", False) \
             and _retry_read():
         return "", 503   # thrown away: the read runs once more (boundary.RetryReads)
-    log.warning("Database fault (%s) answered with 503: %s", kind, error.__class__.__name__,
-                exc_info=kind != "busy")
+    log.warning("Database fault (%s) answered with 503: %s", kind,
+                str(getattr(error, "orig", None) or error).strip().splitlines()[0][:300])
     return fault_page(kind)
 
 
@@ -206,7 +206,10 @@ def kept_form() -> dict:
     texts = [f for f in fields if f["kind"] == "text"]
     for number, field in enumerate(texts, start=1):
         field["number"], field["count"] = number, len(texts)
-    return {"action": request.url, "fields": fields, "files": files}
+    action = request.script_root + request.path   # the same address, never the Host header's
+    if request.query_string:
+        action += "?" + request.query_string.decode("latin-1")
+    return {"action": action, "fields": fields, "files": files}
 
 
 # --- rendering that survives a database that is down --------------------------------------------

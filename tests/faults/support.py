@@ -102,7 +102,7 @@ def kept_fields(html: str) -> dict:
     fields = {}
     for name, value in re.findall(r'<textarea [^>]*name="([^"]+)"[^>]*>(.*?)</textarea>',
                                   form.group(2), re.S):
-        fields[unescape(name)] = ("textarea", unescape(value))
+        fields[unescape(name)] = ("textarea", unescape(value.removeprefix("\n")))
     for tag in re.findall(r"<input [^>]*>", form.group(2)):
         name = re.search(r'name="([^"]*)"', tag).group(1)
         value = re.search(r'value="([^"]*)"', tag)
