@@ -91,9 +91,10 @@ class GroupForm(FlaskForm):
         return [self[f"name_{code}"] for code in NAME_LABELS if f"name_{code}" in self]
 
     def names(self) -> dict[str, str]:
-        """What was submitted for each language shown ({code: text}; empty: remove it)."""
+        """What was submitted for each language shown ({code: text}; empty: remove it). A field
+        left out of the request (not an empty one) keeps the stored name."""
         return {f.name.removeprefix("name_"): (f.data or "").strip()
-                for f in self.language_fields()}
+                for f in self.language_fields() if f.raw_data}
 
 
 # The label of a group's name in each language of the interface.
