@@ -73,11 +73,12 @@ def member_links(response):
 
 def balance_rows(response):
     """{row name: [cell texts]} of the balance table; '<3' cells read as '&lt;3'."""
-    table = re.search(r'<table class="balance-table">(.*?)</table>', text(response), re.S).group(1)
+    table = re.search(r'<table class="balance-table[^"]*">(.*?)</table>', text(response),
+                      re.S).group(1)
     rows = {}
-    for name, cells in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table, re.S):
+    for name, cells in re.findall(r'<th scope="row"[^>]*>(.*?)</th>(.*?)</tr>', table, re.S):
         rows[name.strip()] = [re.sub(r"<[^>]+>", "", c).strip()
-                              for c in re.findall(r'<td class="num">(.*?)</td>', cells, re.S)]
+                              for c in re.findall(r'<td class="num"[^>]*>(.*?)</td>', cells, re.S)]
     return rows
 
 
@@ -548,7 +549,7 @@ class TestGroups:
         assert page.status_code == 200
         body = text(page)
         assert "National IGF community" in body
-        assert re.search(r"Academia.*?</td>\s*<td>1</td>\s*<td>2</td>", body, re.S)
+        assert re.search(r"Academia.*?</td>\s*<td[^>]*>1</td>\s*<td[^>]*>2</td>", body, re.S)
         editable = f'href="/a/kz-2022/groups/{groups["Academia"].id}"' in body
         assert editable == (role == "coordinator")
         assert ("Add a group" in body) == (role == "coordinator")

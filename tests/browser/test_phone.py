@@ -183,3 +183,34 @@ def test_the_demo_on_a_phone_in_russian(new_page, live_server, axe_check):
     assert html_lang(page) == "ru"
     expect(page.locator("main h2").first).to_have_text(CYRILLIC)
     _tour(page, live_server, "coordinator", urls, axe_check, coordinator=True, lang="ru")
+
+
+def test_balance_groups_and_framework_pages_on_a_phone(new_page, live_server, axe_check):
+    """Issue 15 items 3 and 5: the balance page's group tables, the groups page and the
+    indicator catalogue fit a 360 px screen as cards, in English, Russian and Kazakh, with the
+    groups and the ROAM-X themes named in the page's language."""
+    _demo()
+    names = {"en": ("Government", "Rights"), "ru": ("Правительство", "Права"),
+             "kk": ("Үкімет", "Құқықтар")}
+    for lang, (government, rights) in names.items():
+        db.session.execute(update(User).values(language=lang))
+        db.session.commit()
+        db.session.remove()
+        page = new_page(viewport=PHONE, has_touch=True, is_mobile=True)
+        sign_in(page, live_server, COORDINATOR, DEMO_PASSWORD, axe_check=lambda page: None)
+        assert html_lang(page) == lang
+        _visit(page, live_server, f"{A}/balance", f"{lang}-coordinator-balance-cards", axe_check)
+        table = page.locator("table.balance-table.stack").first
+        assert _within_screen(table.bounding_box()), table.bounding_box()
+        first_row = table.locator("tbody tr").first
+        assert _within_screen(first_row.locator("td").last.bounding_box())
+        expect(table).to_contain_text(government)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        table.screenshot(path=str(SHOTS / f"{lang}-coordinator-balance-table.png"))
+        _visit(page, live_server, f"{A}/groups", f"{lang}-coordinator-groups", axe_check)
+        cards = page.locator("table.stack")
+        assert _within_screen(cards.bounding_box()), cards.bounding_box()
+        expect(cards).to_contain_text(government)
+        _visit(page, live_server, f"{A}/framework", f"{lang}-coordinator-framework", axe_check)
+        expect(page.locator("main h2").filter(has_text=rights).first).to_be_visible()
+        page.close()

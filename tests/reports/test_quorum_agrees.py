@@ -18,7 +18,7 @@ def present_figures(html, caption):
     """The quorum sentence's figures and the totals row of the table with this caption."""
     (quorum,) = QUORUM.findall(html)
     table = html[html.index(f">{caption}</caption>"):]
-    totals = re.findall(r'<td class="num">(\d+)</td>', TOTAL.search(table).group(1))
+    totals = re.findall(r'<td class="num"[^>]*>(\d+)</td>', TOTAL.search(table).group(1))
     return tuple(int(n) for n in quorum), [int(n) for n in totals]
 
 
