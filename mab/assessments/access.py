@@ -1,7 +1,7 @@
 """Loading an assessment for a request and checking the member's right to act in it."""
 from functools import wraps
 
-from flask import abort, g
+from flask import abort, g, session
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -54,3 +54,28 @@ def require(action: Action) -> None:
     membership = g.get("membership")
     if membership is None or not can(membership.role, action):
         abort(403)
+
+
+MENU_KEY = "menu_assessment"
+
+
+def menu_context(slug: str | None) -> Membership | None:
+    """Pages outside an assessment (the outbox, the account) keep the menu of the assessment
+    the reader came from: ``?a=<slug>`` (the menu's links carry it, and the session remembers
+    it), else their only assessment. Only one they are a member of: any other slug is ignored
+    and says nothing about that assessment. Sets ``g.membership`` (for ``can()`` in the menu)
+    and ``g.menu_assessment``, not ``g.assessment``: these pages keep the reader's own time zone
+    (mab.i18n.select_timezone)."""
+    if not current_user.is_authenticated:
+        return None
+    membership = membership_for(current_user, slug) if slug else None
+    if membership is not None:
+        session[MENU_KEY] = slug
+    elif session.get(MENU_KEY):
+        membership = membership_for(current_user, session[MENU_KEY])
+    if membership is None:
+        accepted = current_user.active_memberships
+        membership = accepted[0] if len(accepted) == 1 else None
+    if membership is not None:
+        g.membership, g.menu_assessment = membership, membership.assessment
+    return membership

@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from mab import i18n
+from mab.assessments.access import menu_context
 from mab.auth import queries, services, sessions
 from mab.auth.forms import (
     AcceptInvitationForm,
@@ -313,6 +314,7 @@ def _account_page(profile=None, password=None, notifications=None):
     status = 200 if not (profile.errors or password.errors or notifications.errors) else 422
     devices = [(row, sessions.describe_device(row.user_agent))
                for row in sessions.live_sessions(current_user)]
+    menu_context(request.args.get("a"))   # the menu of the assessment the reader came from
     return render_template("auth/account.html", profile=profile, password=password,
                            notifications=notifications, devices=devices), status
 

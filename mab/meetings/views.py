@@ -276,7 +276,8 @@ def _expected(assessment, meeting, invitations):
     upcoming = meeting.status == MeetingStatus.SCHEDULED and meeting.starts_at > utcnow()
     return {"expected_table": figures.expected_table, "expected_gaps": figures.expected_gaps,
             "present_table": figures.present_table, "quorum": figures.quorum,
-            "board_invited": figures.invited, "board_unanswered": figures.invited - figures.answered,
+            "board_invited": figures.invited,
+            "board_unanswered": figures.invited - figures.answered,
             "expected_notice": rules.expected_notice(
                 upcoming=upcoming, invited=figures.invited, answered=figures.answered,
                 gaps=figures.expected_gaps)}

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from mab.assessments.access import menu_context
 from mab.assessments.models import Assessment, Role
 from mab.boundary import flash_errors, transactional
 from mab.extensions import db
@@ -52,6 +53,7 @@ def outbox():
     titles = dict(db.session.execute(
         select(Assessment.id, Assessment.title)
         .where(Assessment.id.in_({m.assessment_id for m in page.items if m.assessment_id}))).all())
+    menu_context(request.args.get("a"))   # the menu of the assessment the reader came from
     return render_template("notify/outbox.html", page=page, status=status, titles=titles,
                            statuses=list(OutboxStatus), secrets_shown=_secrets_shown())
 
