@@ -34,10 +34,9 @@ request's, whose failure is logged and never turns the read into an error.
 
 Faults (issue 17):
 
-- on SQLite a write request takes the write lock first (``BEGIN IMMEDIATE``, :func:`begin_write`):
-  it waits its turn (``DATABASE_BUSY_TIMEOUT_MS``) instead of reading, then failing to upgrade
-  its read lock when another writer went first; a lock that outlasts the wait becomes the 503
-  "busy" page that keeps the person's text (mab.errors);
+- on SQLite a write request takes the write lock first (``BEGIN IMMEDIATE``, :func:`begin_write`)
+  and waits its turn for it (``DATABASE_BUSY_TIMEOUT_MS``) before it reads anything; a lock that
+  outlasts the wait becomes the 503 "busy" page that keeps the person's text (mab.errors);
 - a read (GET, HEAD) that meets a connection dropped by a database restart is run once more, on
   a fresh connection (:class:`RetryReads`);
 - a file written for a row that is then not stored (the request rolls back) is removed
@@ -86,10 +85,13 @@ def transactional(view):
 
 
 def begin_write() -> None:
-    """SQLite: start the request's transaction with ``BEGIN IMMEDIATE``, so a write request holds
-    the write lock from its first statement (waiting up to the busy timeout for it). A deferred
-    transaction that has read cannot wait for a writer that committed meanwhile: SQLite refuses
-    its upgrade at once ("database is locked"), whatever the timeout. PostgreSQL needs nothing."""
+    """SQLite: start a write request's transaction with ``BEGIN IMMEDIATE``. It waits its turn
+    for the write lock (up to the busy timeout) before the view reads anything, so what the view
+    checks and what it writes are one serialized unit, and a request that must wait does so
+    before doing any work. Without it Python's sqlite3 begins a deferred transaction at the
+    first INSERT or UPDATE, after the view's checks ran outside any transaction; and a deferred
+    transaction that has read is refused its upgrade at once ("database is locked", whatever the
+    timeout) when another writer committed meanwhile. PostgreSQL needs nothing."""
     connection = db.session.connection()
     if connection.dialect.name != "sqlite":
         return
