@@ -247,7 +247,12 @@ def export(assessment):
 
 
 def _parse(assessment, data: bytes):
-    groups = {g.name.lower(): (g.id, g.name) for g in queries.groups(assessment) if not g.retired}
+    # A group is found by its name or by its name in any language ("Правительство").
+    groups = {}
+    for g in queries.groups(assessment):
+        if not g.retired:
+            for name in [*(g.names or {}).values(), g.name]:
+                groups[name.lower()] = (g.id, display_name(g, assessment))
     existing = set(db.session.scalars(
         db.select(User.email).join(Membership.user)
         .where(Membership.assessment_id == assessment.id)))

@@ -301,3 +301,21 @@ def test_the_board_list_loads_the_names_without_a_query_per_row(client, login, a
     db.session.commit()
     assert queries_for(f"{A}/board") == first
 
+
+
+def test_the_board_import_finds_a_group_by_its_name_in_any_language(client, login):
+    import io
+    assessment, people, groups = reader_board("ru")
+    login(people["coordinator"])
+    data = ("email,name,group\n"
+            "aigerim@gov.kz,Айгерим,правительство\n"
+            "bolat@ngo.kz,Болат,Академиялық қауымдастық\n"
+            "dana@ngo.kz,Дана,Civil society\n").encode()
+    preview = client.post(f"{A}/board/import", data={"file": (io.BytesIO(data), "board.csv")},
+                          content_type="multipart/form-data")
+    assert preview.status_code == 200
+    body = page_text(preview)
+    assert "Unknown stakeholder group" not in body and "Айгерим" in body
+    # The preview names the groups in the reader's language.
+    assert "Правительство" in body and "Академическое сообщество" in body
+    assert "Гражданское общество" in body and "Government" not in body
