@@ -1,0 +1,80 @@
+"""Issue 15, tests: each role's main pages at 360 px and 1280 px, in English, Russian and Kazakh.
+
+For the coordinator, a researcher and a board member of the demo: their home page, the board,
+the comment matrix (where their role may see it), the meetings and a circulated draft. Each page
+answers in the reader's language (``<html lang>``, a Cyrillic heading in Russian and Kazakh, none
+of the default group names in English), scrolls nothing sideways, and axe-core finds no
+violation. Screenshots of the phone views go to test-results/roles/ (git-ignored).
+"""
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select, update
+
+from mab.auth.models import User
+from mab.board.models import DEFAULT_GROUPS
+from mab.demo import DEMO_PASSWORD, seed
+from mab.drafts.models import Draft, DraftVersion
+from mab.extensions import db
+from tests.browser.helpers import CYRILLIC, html_lang, sign_in
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "roles"
+A = "/a/kz-2022"
+PEOPLE = {"coordinator": "coordinator@example.org",
+          "researcher": "researcher@example.org",
+          "member": "member09@example.org"}
+SCREENS = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "height": 800}}
+
+
+def _demo(language):
+    seed()
+    db.session.execute(update(User).values(language=language))
+    db.session.commit()
+    version = db.session.scalar(select(DraftVersion).join(Draft)
+                                .where(DraftVersion.frozen_at.is_not(None))
+                                .order_by(DraftVersion.id))
+    draft = f"{A}/drafts/{version.draft_id}/v/{version.number}"
+    db.session.remove()
+    return draft
+
+
+def _pages(role, draft):
+    pages = {"home": f"{A}/", "board": f"{A}/board", "meetings": f"{A}/meetings",
+             "draft": draft}
+    if role != "member":   # the comment matrix is an export: board members have none
+        pages["matrix"] = f"{A}/comments"
+    return pages
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_each_roles_pages(new_page, live_server, axe_check, lang, screen):
+    draft = _demo(lang)
+    viewport = SCREENS[screen]
+    phone = screen == "phone"
+    for role, email in PEOPLE.items():
+        page = new_page(viewport=viewport, has_touch=phone, is_mobile=phone)
+        sign_in(page, live_server, email, DEMO_PASSWORD, axe_check=lambda page: None)
+        expect(page).to_have_url(f"{live_server}{A}/")
+        for name, path in _pages(role, draft).items():
+            where = (lang, screen, role, name)
+            response = page.goto(f"{live_server}{path}")
+            assert response.status == 200, where
+            assert html_lang(page) == lang, where
+            headings = " ".join(page.locator("main h1, main h2, main h3").all_text_contents())
+            menu = page.locator("nav.site-nav").text_content()
+            if lang == "en":
+                assert not CYRILLIC.search(menu), (where, menu)
+            else:
+                assert CYRILLIC.search(menu) and CYRILLIC.search(headings), (where, headings)
+                text = page.locator("main").inner_text()
+                english = [group for group in DEFAULT_GROUPS if group in text]
+                assert not english, (where, english)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= viewport["width"], (where, width)
+            axe_check(page)
+            if phone:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"{lang}-{role}-{name}.png"), full_page=True)
+        page.close()
