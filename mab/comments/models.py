@@ -47,6 +47,8 @@ class Comment(db.Model):
         Index("ix_comments_assessment_created", "assessment_id", "created_at"),
         # Participation counts each member's comments that stand (not withdrawn).
         Index("ix_comments_author_withdrawn", "author_id", "withdrawn_at"),
+        # An assessment's comments by author (participation, balance): one assessment's rows only.
+        Index("ix_comments_assessment_author", "assessment_id", "author_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +63,9 @@ class Comment(db.Model):
     paragraph: Mapped[int | None]
     quote: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text)
+    # ``body`` rendered by mab.markdown when saved (sanitised HTML); empty: not rendered yet
+    # (``flask mab rerender-markdown`` fills it; pages render the Markdown meanwhile).
+    body_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -68,6 +73,7 @@ class Comment(db.Model):
 
     disposition: Mapped[Disposition | None] = mapped_column(str_enum(Disposition, "disposition"))
     response: Mapped[str] = mapped_column(Text, default="")
+    response_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     addressed_in_id: Mapped[int | None] = mapped_column(
         ForeignKey("draft_versions.id", ondelete="SET NULL"))
     disposed_by_id: Mapped[int | None] = mapped_column(
