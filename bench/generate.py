@@ -625,6 +625,12 @@ def add_comments(assessment: Assessment, counts: dict) -> dict:
                     for n, r in enumerate(replies)]
     revision_rows = [{**{k: v for k, v in r.items() if k != "root"},
                       "comment_id": roots[r["root"]]["id"]} for r in revisions]
+    # As the app stores them (mab.comments.services): Markdown rendered once, when saved.
+    from mab.markdown import render_markdown
+    for row in rows:
+        row["body_html"] = str(render_markdown(row["body"]))
+        row["response_html"] = str(render_markdown(row["response"])) if row.get("response") \
+            else ""
     # Core executemany: one statement per batch (the ORM's bulk insert splits it row by row).
     for table, table_rows in ((Comment.__table__, rows[:len(roots)]),
                               (Comment.__table__, rows[len(roots):]),

@@ -57,6 +57,22 @@ def seed_demo(if_empty):
         click.echo(f"  {email:<28} {label}")
 
 
+@cli.command("rerender-markdown")
+@click.option("--only-empty", is_flag=True,
+              help="Only comments whose HTML is not stored yet (saved before it was kept).")
+def rerender_markdown(only_empty):
+    """Render the Markdown of every comment and response again and store the HTML: after an
+    upgrade that changes the renderer (mab/markdown.py), or to fill rows saved before it was
+    stored. Pages show the stored HTML; a row without it is rendered on each view."""
+    from mab.comments.services import rerender_batch
+
+    changed, last = 0, 0
+    while (batch := rerender_batch(last, only_empty=only_empty)) is not None:
+        db.session.commit()   # one batch at a time: a large install is not held in one transaction
+        last, changed = batch[0], changed + batch[1]
+    click.echo(f"{changed} comment(s) stored with newly rendered HTML.")
+
+
 @cli.command("send-outbox")
 @click.option("--limit", default=200, show_default=True, help="At most this many messages.")
 def send_outbox(limit):

@@ -95,3 +95,25 @@ def mark_passage(rendered: str, quote: str) -> Markup | None:
         else:
             out.append(part)
     return Markup("".join(out))
+
+
+def stored_or_rendered(stored: str | None, text: str | None) -> Markup:
+    """HTML kept when the text was saved (rendered and sanitised by :func:`render_markdown`
+    then), else the text rendered now: a row saved before the HTML was kept, until ``flask mab
+    rerender-markdown`` fills it."""
+    if stored:
+        return Markup(stored)   # sanitised when it was stored; never user input as such
+    return render_markdown(text) if text else Markup("")
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def excerpt(rendered: str, limit: int = 120) -> str:
+    """The first words of sanitised HTML as plain text (tags dropped, spaces folded), cut at a
+    word before ``limit`` characters with an ellipsis: a folded comment's first line."""
+    text = " ".join(html.unescape(_TAGS.sub(" ", str(rendered))).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(",;:.") + "…"

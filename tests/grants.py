@@ -239,11 +239,13 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "POST /a/<slug>/drafts/<int:draft_id>/v/<int:number>/deadline": a(C),        # EXTEND_DEADLINE
     "GET /a/<slug>/drafts/<int:draft_id>/responses": a(C, R),           # DISPOSE_COMMENTS
     "POST /a/<slug>/drafts/<int:draft_id>/responses": a(C, R),          # DISPOSE_COMMENTS
+    "GET /a/<slug>/comments/<int:comment_id>/replies": a(C, R, B),      # COMMENT (no-JS form)
     "POST /a/<slug>/comments/<int:comment_id>/replies": a(C, R, B),     # COMMENT
     "GET /a/<slug>/comments/<int:comment_id>/edit": a(B),               # COMMENT, author only
     "POST /a/<slug>/comments/<int:comment_id>/edit": a(B),              # COMMENT, author only
     "POST /a/<slug>/comments/<int:comment_id>/withdraw": a(B),          # COMMENT, author only
     "POST /a/<slug>/comments/<int:comment_id>/verdict": a(B),           # COMMENT, author only
+    "GET /a/<slug>/comments/<int:comment_id>/disposition": a(C, R),     # DISPOSE (no-JS form)
     "POST /a/<slug>/comments/<int:comment_id>/disposition": a(C, R),    # DISPOSE_COMMENTS
     "GET /a/<slug>/comments": a(C, R, O),                               # EXPORT
     "GET /a/<slug>/comments.csv": a(C, R, O),                           # EXPORT

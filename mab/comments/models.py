@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from flask_babel import lazy_gettext as _l
 
+from mab import markdown
 from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
 
@@ -101,6 +102,25 @@ class Comment(db.Model):
     @property
     def is_reply(self) -> bool:
         return self.parent_id is not None
+
+    # What pages show: the HTML stored when the text was saved (mab.comments.services).
+    @property
+    def body_shown(self):
+        return markdown.stored_or_rendered(self.body_html, self.body)
+
+    @property
+    def response_shown(self):
+        return markdown.stored_or_rendered(self.response_html, self.response)
+
+    @property
+    def excerpt(self) -> str:
+        return markdown.excerpt(self.body_shown)
+
+    def render(self) -> None:
+        """Keep the Markdown of the body and the response rendered (sanitised) with them."""
+        self.body_html = str(markdown.render_markdown(self.body))
+        self.response_html = str(markdown.render_markdown(self.response)) if self.response \
+            else ""
 
 
 class CommentRevision(db.Model):

@@ -258,9 +258,40 @@ def opened_comment() -> int | None:
     return request.args.get("comment", type=int) if has_request_context() else None
 
 
+# Threads shown whole on a version page, in the order of the page (the first screen or so);
+# the others show their first line and open on demand (the page stays light at 500 comments).
+FULL_THREADS = 12
+
+
+def full_threads(placement, blocks: list[dict], *, opened: list[int | None]) -> set[int]:
+    """The ids of the threads shown whole: the first FULL_THREADS in the page's order (by
+    paragraph as the text runs), and those ``opened`` (the one a link opened, the one whose form
+    came back refused)."""
+    order = [p for b in blocks for p in placement.by_block.get(b["id"], [])]
+    order += [*placement.general, *placement.removed]
+    return {p.comment.id for p in order[:FULL_THREADS]} | {i for i in opened if i is not None}
+
+
+def placed_of(placement, comment_id: int):
+    """The placed top-level comment ``comment_id`` on the version, or None."""
+    return next((p for p in (*(x for xs in placement.by_block.values() for x in xs),
+                             *placement.general, *placement.removed)
+                 if p.comment.id == comment_id), None)
+
+
+def _target_thread(target: str | None) -> int | None:
+    """The comment a form target names ("reply-12", "dispose-12"), else None."""
+    kind, _, number = (target or "").partition("-")
+    return int(number) if kind in ("reply", "dispose") and number.isdigit() else None
+
+
 def version_context(assessment, membership, draft: Draft, version: DraftVersion,
-                    pending: Pending | None = None) -> dict:
-    """What show.html needs to show and take comments on ``version`` (a fixed number of queries)."""
+                    pending: Pending | None = None, here: str | None = None) -> dict:
+    """What show.html needs to show and take comments on ``version`` (a fixed number of queries).
+
+    The response and reply forms are on the page once each (``shared_forms``), moved by a script
+    into the thread being answered; ``here`` ("dispose-<id>", "reply-<id>"), or the target of a
+    ``pending`` form that failed, is a form rendered in its thread on the server."""
     today = assessment.today()
     roots = threads(draft, version)
     placement = rules.place(roots, {v.id: v.blocks or [] for v in draft.versions},
@@ -290,6 +321,9 @@ def version_context(assessment, membership, draft: Draft, version: DraftVersion,
 
     roots_placed = [p.comment for p in (*placement.general, *placement.removed,
                                         *(x for xs in placement.by_block.values() for x in xs))]
+    focus = focus_of(opened_comment(), roots_placed, version.blocks or [])
+    if pending is not None and here is None:
+        here = pending.target
     may_dispose = can(role, Action.DISPOSE_COMMENTS)
     may_extend = can(role, Action.EXTEND_DEADLINE) and version.circulation is not None
     shown_forms = {"deadline"} if may_extend else set()
@@ -321,5 +355,12 @@ def version_context(assessment, membership, draft: Draft, version: DraftVersion,
         "current_ids": {b["id"] for b in version.blocks or []},
         # The numbers in the margin: the same that comments record and the matrix shows.
         "paragraph_numbers": rules.paragraph_numbers(version.blocks or []),
-        "focus": focus_of(opened_comment(), roots_placed, version.blocks or []),
+        "focus": focus,
+        "here": here,
+        "shown_forms_here": shown_forms,
+        "full_threads": full_threads(placement, version.blocks or [], opened=[
+            focus.comment.id if focus else None, _target_thread(here)]),
+        # The one response form and the one reply form the script moves into a thread.
+        "shared_forms": {kind for kind in ("dispose", "reply")
+                         if any(t.startswith(kind + "-") for t in shown_forms)},
     }

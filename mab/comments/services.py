@@ -2,7 +2,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from mab import i18n
@@ -131,6 +131,7 @@ def add_comment(version: DraftVersion, assessment: Assessment, author: Membershi
     comment = Comment(assessment_id=assessment.id, draft_id=version.draft_id, version=version,
                       block_id=block_id, paragraph=paragraph, quote=quote, body=body,
                       author=author)
+    comment.render()
     db.session.add(comment)
     db.session.flush()
     record_event("comment.added", comment, actor=author.user, assessment=assessment,
@@ -153,6 +154,7 @@ def reply(parent: Comment, assessment: Assessment, author: Membership, *, body: 
                       version_id=root.version_id, parent=root, block_id=root.block_id,
                       paragraph=root.paragraph, quote="",
                       body=body, author=author)
+    comment.render()
     db.session.add(comment)
     db.session.flush()
     record_event("comment.replied", comment, actor=author.user, assessment=assessment,
@@ -205,6 +207,7 @@ def edit(comment: Comment, assessment: Assessment, author: Membership, *, body: 
     if new_quote != comment.quote:
         changes["quote"] = [comment.quote, new_quote]
     comment.body, comment.quote, comment.edited_at = body, new_quote, utcnow()
+    comment.render()
     record_event("comment.edited", comment, actor=author.user, assessment=assessment,
                  changes=changes)
     return comment
@@ -250,6 +253,7 @@ def dispose(comment: Comment, assessment: Assessment, researcher: Membership, *,
     first = comment.disposition is None
     comment.disposition, comment.response, comment.addressed_in = disposition, response, addressed_in
     comment.disposed_by, comment.disposed_at = researcher, utcnow()
+    comment.render()
     if not first:
         comment.satisfied = comment.satisfied_at = None   # a new response asks for a new view
     record_event("comment.disposed", comment, actor=researcher.user, assessment=assessment,
@@ -379,3 +383,30 @@ def send_digests() -> int:
         _send(batch, batch[0].user, assessments[assessment_id])
     return len(batches)
 
+
+
+# Stored HTML ---------------------------------------------------------------------------------
+
+def rerender_batch(after_id: int, limit: int = 500, *,
+                   only_empty: bool = False) -> tuple[int, int] | None:
+    """Render again the Markdown of up to ``limit`` comments with an id above ``after_id`` (the
+    renderer changed, or rows saved before the HTML was kept): (the last id done, how many
+    changed), or None when there is none left. Loads only the columns it needs; the caller commits each batch."""
+    query = (select(Comment.id, Comment.body, Comment.response, Comment.body_html,
+                    Comment.response_html)
+             .where(Comment.id > after_id).order_by(Comment.id).limit(limit))
+    rows = db.session.execute(query).all()
+    if not rows:
+        return None
+    changes = []
+    for row in rows:
+        body_html = str(render_markdown(row.body))
+        response_html = str(render_markdown(row.response)) if row.response else ""
+        if only_empty and row.body_html and (row.response_html or not row.response):
+            continue
+        if (body_html, response_html) != (row.body_html, row.response_html):
+            changes.append({"id": row.id, "body_html": body_html,
+                            "response_html": response_html})
+    if changes:
+        db.session.execute(update(Comment), changes)
+    return rows[-1].id, len(changes)

@@ -58,7 +58,7 @@ def _draft_version(assessment, draft_id, number) -> tuple[Draft, DraftVersion]:
 def _viewed_number(comment: Comment) -> int:
     """The version page the form was on (carried comments show on later versions too)."""
     try:
-        number = int(request.form.get("v", ""))
+        number = int(request.values.get("v", ""))
     except ValueError:
         return comment.version.number
     numbers = {v.number for v in comment.draft.versions}
@@ -96,12 +96,30 @@ def create(assessment, draft_id, number):
     return _page_again(assessment, draft, number, Pending(target, form))
 
 
-@bp.post("/comments/<int:comment_id>/replies")
+def _thread_page(assessment, root: Comment, kind: str, number: int):
+    """The thread of ``root`` as on version ``number``, with its response form (``kind``
+    "dispose") or reply form rendered in it: where a thread's "Record the response" or "Reply
+    in the thread" leads without the page's script (which moves the page's one form instead)."""
+    draft = root.draft
+    version = draft_queries.version_or_404(draft, number, g.membership.role)
+    here = f"{kind}-{root.id}"
+    context = queries.version_context(assessment, g.membership, draft, version, here=here)
+    placed = queries.placed_of(context["placement"], root.id)
+    if placed is None:
+        abort(404)
+    return render_template("comments/thread.html", assessment=assessment, draft=draft,
+                           version=version, placed=placed, kind=kind,
+                           form_shown=here in context["shown_forms_here"], **context)
+
+
+@bp.route("/comments/<int:comment_id>/replies", methods=["GET", "POST"])
 @assessment_view(Action.COMMENT)
 def reply(assessment, comment_id):
     parent = _comment(assessment, comment_id)
     root = parent.parent or parent
     number = _viewed_number(root)
+    if request.method == "GET":
+        return _thread_page(assessment, root, "reply", number)
     form = ReplyForm()
     target = f"reply-{root.id}"
     if form.validate_on_submit():
@@ -150,11 +168,15 @@ def withdraw(assessment, comment_id):
     return _back_to(assessment, comment)
 
 
-@bp.post("/comments/<int:comment_id>/disposition")
+@bp.route("/comments/<int:comment_id>/disposition", methods=["GET", "POST"])
 @assessment_view(Action.DISPOSE_COMMENTS)
 def dispose(assessment, comment_id):
     comment = _comment(assessment, comment_id)
     number = _viewed_number(comment)
+    if request.method == "GET":
+        if comment.parent_id is not None:
+            abort(404)   # replies have no response of their own
+        return _thread_page(assessment, comment, "dispose", number)
     form = DispositionForm()
     form.addressed_in.choices = [(None, "—")] + [
         (v.id, str(v.number)) for v in comment.draft.versions if v.number > comment.version.number]

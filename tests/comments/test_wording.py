@@ -112,9 +112,13 @@ def test_the_team_sees_each_action_once_in_one_row_under_the_thread(client, logi
             f"Record the response to the comment by {name(w)}",
             f"Reply in the thread to the comment by {name(w)}"]
         assert summaries(thread).count(f"Record the response to the comment by {name(w)}") == 1
-        # the recorded response and the reply each say what they are
-        assert "it is shown under the comment and in the comment-resolution matrix" in actions
-        assert "It does not record the team's response." in actions
+    # the recorded response and the reply each say what they are, in the page's one response
+    # form and one reply form (moved into the thread being answered)
+    shared = html[html.index('id="shared-forms"'):]
+    assert html.count("it is shown under the comment and in the comment-resolution matrix") == 1
+    assert "it is shown under the comment and in the comment-resolution matrix" in shared
+    assert html.count("It does not record the team's response.") == 1
+    assert "It does not record the team's response." in shared
     # the actions come after the replies
     thread = article(html, made.id)
     assert thread.index("A question back.") < thread.index('class="comment__actions"')
