@@ -166,19 +166,26 @@ class Voice:
     comments: int
 
 
+def board_voices_query(assessment: Assessment, draft_id: int | None = None) -> Select:
+    """:func:`board_voices` as a query: the assessment's board members with their standing
+    comments counted among the assessment's comments only (an index range of
+    ix_comments_assessment_author, never a scan of other assessments' comments)."""
+    counted = (select(Comment.author_id, func.count(Comment.id).label("comments"))
+               .where(Comment.assessment_id == assessment.id, Comment.withdrawn_at.is_(None)))
+    if draft_id:
+        counted = counted.where(Comment.draft_id == draft_id)
+    counted = counted.group_by(Comment.author_id).subquery("counted")
+    return (select(Membership.id, User.name, User.email, Membership.group_id, User.gender,
+                   Membership.board_status, func.coalesce(counted.c.comments, 0))
+            .join(Membership.user).outerjoin(counted, counted.c.author_id == Membership.id)
+            .where(Membership.assessment_id == assessment.id,
+                   Membership.role == Role.BOARD_MEMBER)
+            .order_by(User.name, User.email))
+
+
 def board_voices(assessment: Assessment, draft_id: int | None = None) -> list[Voice]:
     """Every board member who is active or commented, with their comment count (one query)."""
-    counted = and_(Comment.author_id == Membership.id, Comment.withdrawn_at.is_(None))
-    if draft_id:
-        counted = and_(counted, Comment.draft_id == draft_id)
-    rows = db.session.execute(
-        select(Membership.id, User.name, User.email, Membership.group_id, User.gender,
-               Membership.board_status, func.count(Comment.id))
-        .join(Membership.user).outerjoin(Comment, counted)
-        .where(Membership.assessment_id == assessment.id, Membership.role == Role.BOARD_MEMBER)
-        .group_by(Membership.id, User.name, User.email, Membership.group_id, User.gender,
-                  Membership.board_status)
-        .order_by(User.name, User.email)).all()
+    rows = db.session.execute(board_voices_query(assessment, draft_id)).all()
     return [Voice(r[0], r[1] or r[2], r[3], str(r[4]) if r[4] else None, r[6]) for r in rows
             if r[5] == BoardStatus.ACTIVE or r[6]]
 
