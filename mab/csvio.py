@@ -1,10 +1,11 @@
 """CSV reading and writing shared by the features: pure functions over bytes and plain values.
 
-No Flask here: a download is made of these bytes by :func:`mab.downloads.csv_response`. Each
-feature keeps its own columns and row checks (``board.csvio``, ``framework.csvio``).
+No Flask here: a download is made of these bytes (or of :func:`iter_csv`'s chunks, streamed)
+by :func:`mab.downloads.csv_response`. Each feature keeps its own columns and row checks (``board.csvio``, ``framework.csvio``).
 """
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,12 +31,37 @@ def dict_reader(text: str) -> csv.DictReader:
 
 def write_csv(header: list[str], rows) -> bytes:
     """UTF-8 with a BOM and CRLF line ends: Excel and LibreOffice open Cyrillic text correctly."""
+    return b"".join(iter_csv(header, rows))
+
+
+CHUNK_ROWS = 500   # rows per chunk of iter_csv: a few tens of KB
+
+
+def iter_csv(header: list[str], rows, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """The bytes of :func:`write_csv` in chunks, as ``rows`` (any iterable, read lazily) come:
+    the BOM and the header first, then ``chunk_rows`` lines at a time, so a download starts at
+    once and never holds the whole file."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow(header)
+    yield _take(buffer)
+    pending = 0
     for row in rows:
         writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        pending += 1
+        if pending >= chunk_rows:
+            yield _take(buffer)
+            pending = 0
+    if pending:
+        yield _take(buffer)
+
+
+def _take(buffer: io.StringIO) -> bytes:
+    data = buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    return data
 
 
 FORMULA_START = ("=", "+", "-", "@")

@@ -34,7 +34,7 @@ from mab.board.forms import (
 from mab.board.models import StakeholderGroup
 from mab.boundary import flash_errors, form_errors
 from mab.confirmation import confirm_page, confirmed
-from mab.csvio import write_csv
+from mab.csvio import iter_csv
 from mab.downloads import csv_response
 from mab.comments import participation
 from mab.comments import queries as comment_queries
@@ -241,7 +241,7 @@ def export(assessment):
             row[1:1] = [m.user.email, m.user.gender or "", m.user.language]
             row += [m.notes]
         rows.append([str(v) if isinstance(v, BoardStatus) else v for v in row])
-    return csv_response(write_csv(header, rows), f"{assessment.slug}-board.csv")
+    return csv_response(iter_csv(header, rows), f"{assessment.slug}-board.csv")
 
 
 
@@ -486,6 +486,6 @@ def balance_csv(assessment):
     header = ["group", *table.genders, "total"]
     rows = csvio.table_rows(table, full)
     rows.append(["total", *csvio.gender_cells(table.totals, table.genders, full), table.total])
-    return csv_response(write_csv(header, rows),
+    return csv_response(iter_csv(header, rows),
                          f"{assessment.slug}-balance-{data['on'].isoformat()}.csv")
 

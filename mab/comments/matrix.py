@@ -27,6 +27,8 @@ class Row:
     addressed_in: int | None
     satisfied: bool | None
     replies: int
+    comment_html: str | None = None   # the print view's: the comment and response as HTML
+    response_html: str | None = None
 
     @property
     def by_research_team(self) -> bool:

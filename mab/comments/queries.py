@@ -1,10 +1,11 @@
 """Reads for comments: a version's threads, the matrix and participation, each in a fixed
 number of queries whatever the number of comments."""
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask import has_request_context, request
-from sqlalchemy import Select, and_, exists, func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
@@ -16,12 +17,12 @@ from mab.comments import rules, services
 from mab.comments.forms import DISPOSITION_LABELS, DeadlineForm
 from mab.comments.models import Comment, CommentRevision, Disposition
 from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
-from mab.csvio import write_csv
+from mab.csvio import iter_csv
 from mab.extensions import db
 from mab.framework.models import FrameworkItem
-from mab.i18n import RESEARCH_TEAM_LABEL
+from mab.i18n import RESEARCH_TEAM_LABEL, display_name
 from mab.links import absolute_url
-from mab.markdown import mark_passage, render_markdown
+from mab.markdown import mark_passage, render_markdown, stored_or_rendered
 from mab.permissions import Action, can
 
 
@@ -89,8 +90,16 @@ def matrix(assessment: Assessment, filters: MatrixFilters) -> Select:
                       joinedload(Comment.draft).load_only(Draft.title),
                       joinedload(Comment.version).load_only(DraftVersion.number),
                       joinedload(Comment.addressed_in).load_only(DraftVersion.number))
-             .order_by(Draft.title, Draft.id, DraftVersion.number, Comment.paragraph.nulls_first(),
-                       Comment.created_at, Comment.id))
+             .order_by(*MATRIX_ORDER))
+    return _filtered(query, filters)
+
+
+# The matrix's order: by draft, version, paragraph (the whole draft first), then time.
+MATRIX_ORDER = (Draft.title, Draft.id, DraftVersion.number, Comment.paragraph.nulls_first(),
+                Comment.created_at, Comment.id)
+
+
+def _filtered(query: Select, filters: MatrixFilters) -> Select:
     if filters.draft_id:
         query = query.where(Comment.draft_id == filters.draft_id)
     if filters.group_id:
@@ -100,6 +109,69 @@ def matrix(assessment: Assessment, filters: MatrixFilters) -> Select:
     elif filters.disposition in set(Disposition):
         query = query.where(Comment.disposition == filters.disposition)
     return query
+
+
+def matrix_count(assessment: Assessment, filters: MatrixFilters) -> int:
+    """How many rows the matrix has under ``filters`` (the print view's caption)."""
+    return db.session.scalar(_filtered(
+        select(func.count(Comment.id)).where(Comment.assessment_id == assessment.id,
+                                             Comment.parent_id.is_(None)), filters))
+
+
+STREAM_BATCH = 1000   # rows fetched at a time by matrix_rows
+
+
+def matrix_rows(assessment: Assessment, filters: MatrixFilters, *,
+                html: bool = False) -> Iterator[matrix_rules.Row]:
+    """The matrix's rows one by one, as the database hands them over: one query of the columns a
+    row shows (no ORM objects), fetched ``STREAM_BATCH`` at a time (a server-side cursor on
+    PostgreSQL), so an export of any size starts at once and holds one batch in memory.
+    ``html``: each row also carries its comment and response as HTML (kept when they were
+    saved; rendered now for a row saved before that), for the print view."""
+    author = aliased(Membership)
+    addressed = aliased(DraftVersion)
+    names = {grp.id: display_name(grp, assessment)   # in the reader's language
+             for grp in db.session.scalars(select(StakeholderGroup).where(
+                 StakeholderGroup.assessment_id == assessment.id))}
+    columns = [Comment.id, Comment.draft_id, Draft.title, DraftVersion.number, Comment.paragraph,
+               Comment.block_id, Comment.quote, Comment.body, Comment.withdrawn_at,
+               author.role, author.group_id, Comment.created_at, Comment.disposition,
+               Comment.response, addressed.number, Comment.satisfied,
+               _replies_count().label("replies")]
+    if html:
+        columns += [Comment.body_html, Comment.response_html]
+    query = _filtered(
+        select(*columns)
+        .join(Draft, Draft.id == Comment.draft_id)
+        .join(DraftVersion, DraftVersion.id == Comment.version_id)
+        .outerjoin(author, author.id == Comment.author_id)
+        .outerjoin(addressed, addressed.id == Comment.addressed_in_id)
+        .where(Comment.assessment_id == assessment.id, Comment.parent_id.is_(None))
+        .order_by(*MATRIX_ORDER), filters)
+    return _matrix_rows(query.execution_options(yield_per=STREAM_BATCH), names, html)
+
+
+def _matrix_rows(query: Select, names: dict[int, str], html: bool) -> Iterator[matrix_rules.Row]:
+    """The rows of :func:`matrix_rows`'s query, which is built (with the group names) before
+    the first row is asked for: the stream reads nothing of the view's objects."""
+    for row in db.session.execute(query):
+        group_id = row[10]
+        withdrawn = row.withdrawn_at is not None
+        extra = {}
+        if html:
+            extra = {"comment_html": None if withdrawn else stored_or_rendered(row.body_html,
+                                                                               row.body),
+                     "response_html": stored_or_rendered(row.response_html, row.response)}
+        yield matrix_rules.Row(
+            comment_id=row.id, draft_id=row.draft_id, draft_title=row.title, version=row[3],
+            paragraph=row.paragraph, block_id=row.block_id, quote=row.quote or "",
+            comment="" if withdrawn else row.body, withdrawn=withdrawn,
+            group=names.get(group_id) if group_id is not None else None,
+            commenter_role=str(row.role) if row.role is not None else "",
+            date=row.created_at,
+            disposition=str(row.disposition) if row.disposition else None,
+            response=row.response or "", addressed_in=row[14], satisfied=row.satisfied,
+            replies=row.replies, **extra)
 
 
 def reply_counts(comment_ids: list[int]) -> dict[int, int]:
@@ -206,20 +278,20 @@ def silent_indicators(assessment: Assessment) -> list[tuple[Draft, FrameworkItem
         .order_by(FrameworkItem.position, FrameworkItem.code)).all()
 
 
-def matrix_csv(assessment: Assessment, filters: MatrixFilters) -> bytes:
-    """The comment-resolution matrix as CSV, each row linking to its comment on BASE_URL."""
-    rows = matrix_rules.rows_of(db.session.execute(matrix(assessment, filters)).all())
-    team = str(RESEARCH_TEAM_LABEL)
+def matrix_csv(assessment: Assessment, filters: MatrixFilters) -> Iterator[bytes]:
+    """The comment-resolution matrix as CSV, each row linking to its comment on BASE_URL: chunks
+    of bytes, written as the rows come from the database (:func:`matrix_rows`)."""
+    team, slug = str(RESEARCH_TEAM_LABEL), assessment.slug   # now: the rows come later
     pages: dict[tuple[int, int], str] = {}   # one link built per version, not per row
 
     def link(r) -> str:
         key = (r.draft_id, r.version)
         if key not in pages:   # on BASE_URL, never the request's Host header
-            pages[key] = absolute_url("drafts.version", slug=assessment.slug,
+            pages[key] = absolute_url("drafts.version", slug=slug,
                                       draft_id=r.draft_id, number=r.version)
         return f"{pages[key]}?comment={r.comment_id}#c{r.comment_id}"   # opened: quote marked
-    return write_csv(matrix_rules.CSV_HEADER, (matrix_rules.csv_cells(
-        r, team_label=team, link=link(r)) for r in rows))
+    return iter_csv(matrix_rules.CSV_HEADER, (matrix_rules.csv_cells(
+        r, team_label=team, link=link(r)) for r in matrix_rows(assessment, filters)))
 
 
 # The comments part of a version page -----------------------------------------------------

@@ -22,7 +22,7 @@ from mab.comments.models import Comment
 from mab.comments.queries import Pending
 from mab.drafts import queries as draft_queries
 from mab.drafts.models import Draft, DraftVersion
-from mab.downloads import csv_response
+from mab.downloads import csv_response, html_response
 from mab.extensions import db
 from mab.loaders import get_or_404
 from mab.forms import CsrfForm
@@ -299,18 +299,21 @@ def _matrix_filters(assessment) -> tuple[MatrixForm, queries.MatrixFilters]:
 @assessment_view(Action.EXPORT)
 def matrix(assessment):
     form, filters = _matrix_filters(assessment)
-    printing = request.args.get("print") == "1"
-    query = queries.matrix(assessment, filters)
-    if printing:
-        rows, page = matrix_rules.rows_of(db.session.execute(query).all()), None
-    else:
-        # paginate() yields the first column only: the page's reply counts come in one small
-        # query, rather than running the whole sorted query a second time.
-        page = db.paginate(query.with_only_columns(Comment), per_page=MATRIX_PER_PAGE,
-                           error_out=False)
-        replies = queries.reply_counts([comment.id for comment in page.items])
-        rows = matrix_rules.rows_of((comment, replies.get(comment.id, 0)) for comment in page.items)
-    return render_template("comments/print.html" if printing else "comments/matrix.html",
+    if request.args.get("print") == "1":
+        # Every row, for paper: streamed as the rows come from the database (the screen's
+        # pages below are for reading).
+        return html_response(
+            "comments/print.html", assessment=assessment, filters=filters,
+            count=queries.matrix_count(assessment, filters),
+            rows=queries.matrix_rows(assessment, filters, html=True),
+            disposition_labels=DISPOSITION_LABELS)
+    # paginate() yields the first column only: the page's reply counts come in one small
+    # query, rather than running the whole sorted query a second time.
+    page = db.paginate(queries.matrix(assessment, filters).with_only_columns(Comment),
+                       per_page=MATRIX_PER_PAGE, error_out=False)
+    replies = queries.reply_counts([comment.id for comment in page.items])
+    rows = matrix_rules.rows_of((comment, replies.get(comment.id, 0)) for comment in page.items)
+    return render_template("comments/matrix.html",
                            assessment=assessment, form=form, filters=filters, rows=rows,
                            page=page, disposition_labels=DISPOSITION_LABELS,
                            open_count=queries.open_count(assessment))

@@ -23,7 +23,7 @@ from flask_login import current_user, login_required
 from mab.assessments.access import assessment_view
 from mab.assessments.models import Membership
 from mab.auth.models import User
-from mab.csvio import write_csv
+from mab.csvio import iter_csv
 from mab.downloads import csv_response
 from mab import i18n
 from mab.boundary import flash_errors, form_errors, transactional
@@ -430,7 +430,7 @@ def attendance_csv(assessment, meeting_id):
              i.membership.group.name if i.membership.group else "", i.membership.organisation,
              i.membership.user.gender or "", i.rsvp, i.attendance or ""]
             for i in sorted(meeting.invitations, key=lambda i: i.membership.user.display_name)]
-    data = write_csv(["name", "role", "group", "organisation", "gender", "rsvp", "attendance"],
+    data = iter_csv(["name", "role", "group", "organisation", "gender", "rsvp", "attendance"],
                      [[str(v) for v in row] for row in rows])
     return csv_response(data, f"meeting-{meeting.id}-attendance.csv")
 

@@ -1,8 +1,7 @@
-import io
-import zipfile
+from collections.abc import Iterator
 from datetime import date
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask_babel import force_locale
 from markupsafe import Markup
 
@@ -10,10 +9,12 @@ from mab.assessments.access import assessment_view
 from mab.board import rules as board_rules
 from mab.board.csvio import table_rows
 from mab.csvio import write_csv
+from mab.downloads import zip_response
 from mab.comments import queries as comment_queries
 from mab.comments.forms import DISPOSITION_LABELS
 from mab.permissions import Action, can
 from mab.reports import annex as annex_data
+from mab.reports.archive import zip_stream
 from mab.validation import rules as validation_rules
 from mab.validation.explain import condition_text
 
@@ -55,17 +56,15 @@ def annex_zip(assessment):
     on = _on(assessment)
     full = can(g.membership.role, Action.VIEW_BALANCE_PERSONAL)
     with force_locale(_language(assessment)):
-        data = annex_data.build(assessment, on)
-        files = _csv_files(assessment, data, full)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(f"{assessment.slug}-annex/{name}", content)
-    return Response(buffer.getvalue(), mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{assessment.slug}-annex-{on.isoformat()}.zip"'})
+        files = _csv_files(assessment, annex_data.build(assessment, on), full)
+    # Compressed and sent member by member; the comment matrix is read as it is written.
+    return zip_response(zip_stream(files.items(), folder=f"{assessment.slug}-annex"),
+                        f"{assessment.slug}-annex-{on.isoformat()}.zip")
 
 
-def _csv_files(assessment, data, full) -> dict[str, bytes]:
+def _csv_files(assessment, data, full) -> dict[str, bytes | Iterator[bytes]]:
+    """The annex's CSV files, made now (in the annex's language); the comment matrix, by far the
+    largest, as chunks whose rows are read while the archive is sent."""
     board = data["board"]
     genders = list(board_rules.Table.genders)
     files = {

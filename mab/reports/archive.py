@@ -1,0 +1,57 @@
+"""A ZIP archive written as a stream of bytes: each member compressed and handed on in chunks
+as it is written, so the first bytes leave before the last file is even read (no Flask here).
+
+``zipfile`` writes to a sink that cannot seek: it then puts each member's sizes and CRC in a
+data descriptor after the member, which every unzip tool reads.
+"""
+import io
+import time
+import zipfile
+from collections.abc import Iterable, Iterator
+
+CHUNK_BYTES = 64 * 1024
+
+
+class _Sink(io.RawIOBase):
+    """Collects what zipfile writes until it is taken; cannot seek (tell() fails, so zipfile
+    keeps its own count)."""
+
+    def __init__(self):
+        super().__init__()
+        self._chunks: list[bytes] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._chunks.append(bytes(data))
+        self.size += len(data)
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        self.size = 0
+        return data
+
+
+def zip_stream(files: Iterable[tuple[str, bytes | Iterable[bytes]]], *, folder: str = "",
+               chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """The bytes of a deflated ZIP of ``files`` -- (name, content) pairs, the content whole or
+    as chunks -- in pieces of about ``chunk_bytes``, member by member."""
+    sink = _Sink()
+    prefix = f"{folder}/" if folder else ""
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files:
+            info = zipfile.ZipInfo(prefix + name, date_time=time.localtime()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16   # as ZipFile.writestr gives: -rw-------
+            with archive.open(info, "w", force_zip64=False) as member:
+                for piece in ([content] if isinstance(content, bytes | bytearray) else content):
+                    member.write(piece)
+                    if sink.size >= chunk_bytes:
+                        yield sink.take()
+            if sink.size >= chunk_bytes:
+                yield sink.take()
+    yield sink.take()   # the last member's end and the central directory
