@@ -37,9 +37,10 @@ class _Sink(io.RawIOBase):
 
 
 def zip_stream(files: Iterable[tuple[str, bytes | Iterable[bytes]]], *, folder: str = "",
-               chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
+               chunk_bytes: int | None = None) -> Iterator[bytes]:
     """The bytes of a deflated ZIP of ``files`` -- (name, content) pairs, the content whole or
     as chunks -- in pieces of about ``chunk_bytes``, member by member."""
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
     sink = _Sink()
     prefix = f"{folder}/" if folder else ""
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
