@@ -368,7 +368,8 @@ def test_comment_reply_respond_revise_and_matrix(page, new_page, live_server, ax
     line = next(x for x in csv_text.splitlines() if COMMENT in x)
     assert f"{TITLE},1,1,{QUOTE},{COMMENT},Government," in line, line
     assert f",accepted,{RESPONSE},2,,1,," in line, line
-    assert line.endswith(f"{SLUG}/drafts/{draft_id}/v/1#c{comment_id}"), line
+    assert line.endswith(   # opened, the link marks the quoted passage
+        f"{SLUG}/drafts/{draft_id}/v/1?comment={comment_id}#c{comment_id}"), line
     researcher.get_by_role("link", name="Print view").click()
     expect(researcher).to_have_url(f"{base}{SLUG}/comments?print=1")
     printed = researcher.locator("table.matrix tbody tr").filter(has_text=COMMENT)
@@ -400,7 +401,7 @@ def test_comment_reply_respond_revise_and_matrix(page, new_page, live_server, ax
     axe_check(researcher)
     researcher.goto(f"{base}{SLUG}/comments")
     assert html_lang(researcher) == "ru"
-    expect(researcher.locator("h1")).to_have_text("Матрица учёта комментариев")
+    expect(researcher.locator("h1")).to_have_text("Таблица учёта комментариев")
     assert CYRILLIC.search(researcher.locator("table.matrix thead").inner_text())
     axe_check(researcher)
 
@@ -443,3 +444,76 @@ def test_comment_and_reply_by_touch_on_a_phone(new_page, live_server, axe_check)
     thread.get_by_role("button", name="Post reply").tap()
     thread = phone.locator("#p2 article.comment").filter(has_text="Tapped on a phone.")
     expect(thread.locator(".replies")).to_contain_text("And a reply, tapped too.")
+
+
+def test_one_response_form_moves_to_the_thread_answered(page, live_server, axe_check):
+    """Issue 17 item 5: a busy draft carries one response form; "Record the response" under a
+    thread brings it there, and a folded thread (past the first screen) opens in place."""
+    from mab.assessments.models import Membership
+    from mab.comments import queries
+    from mab.drafts.models import DraftVersion
+    from mab.markdown import render_markdown
+    from mab.types import utcnow
+
+    base = live_server
+    draft_id = _demo()
+    version = db.session.scalar(select(DraftVersion).where(
+        DraftVersion.draft_id == draft_id, DraftVersion.number == 1))
+    author = db.session.scalar(select(Membership).join(Membership.user).where(
+        User.email == REPLIER, Membership.assessment_id == version.draft.assessment_id))
+    bodies = [f"Busy comment {n} on the whole draft." for n in range(queries.FULL_THREADS + 3)]
+    db.session.execute(Comment.__table__.insert(), [
+        {"assessment_id": author.assessment_id, "draft_id": draft_id, "version_id": version.id,
+         "quote": "", "body": body, "body_html": str(render_markdown(body)), "response": "",
+         "response_html": "", "author_id": author.id, "created_at": utcnow()}
+        for body in bodies])
+    db.session.commit()
+    last = db.session.scalar(select(Comment.id).where(Comment.body == bodies[-1]))
+    first = db.session.scalar(select(Comment.id).where(
+        Comment.draft_id == draft_id, Comment.block_id == "p2").order_by(Comment.id))
+    db.session.remove()
+
+    sign_in(page, base, RESEARCHER, DEMO_PASSWORD, axe_check=axe_check)
+    v1 = f"{base}{SLUG}/drafts/{draft_id}/v/1"
+    page.goto(v1)
+    forms = page.locator("form[data-kind='dispose']")
+    expect(forms).to_have_count(1)
+    expect(page.locator("#shared-forms")).to_be_hidden()
+    thread = page.locator(f"#c{first}")
+    respond = thread.locator("details.comment-respond")
+    _open(respond)
+    expect(respond.locator("form[data-kind='dispose']")).to_have_count(1)   # moved here
+    expect(forms).to_have_count(1)
+    expect(respond.get_by_label("Disposition")).to_be_focused()
+    expect(respond.get_by_role("link", name="Open the response form")).to_be_hidden()
+    axe_check(page)
+
+    # A folded thread opens in place, and the form follows to it; the first thread closes.
+    folded = page.locator(f"#c{last}")
+    expect(folded).to_have_class(re.compile("comment--folded"))
+    folded.get_by_role("link", name=re.compile("^Busy comment")).click()
+    expect(page.locator(f"#c{last}")).not_to_have_class(re.compile("comment--folded"))
+    expect(page).to_have_url(v1)                 # no page load
+    other = page.locator(f"#c{last} details.comment-respond")
+    _open(other)
+    expect(other.locator("form[data-kind='dispose']")).to_have_count(1)
+    expect(respond).not_to_have_attribute("open", "")
+    expect(forms).to_have_count(1)
+    axe_check(page)
+
+    # Back to the first thread: the form comes back, and records its response.
+    _open(respond)
+    respond.get_by_label("Disposition").select_option(label="Noted")
+    respond.get_by_label("Response to the commenter").fill("Noted for the next version.")
+    respond.get_by_role("button", name="Save the response").click()
+    expect(page).to_have_url(f"{v1}#c{first}")
+    expect(page.locator(".flashes")).to_contain_text(
+        "The response is saved and the commenter is told.")
+    expect(thread.locator(".comment__response h4")).to_have_text("Response: Noted")
+    expect(thread.locator(".comment__response")).to_contain_text("Noted for the next version.")
+    # Changing it: the one form comes filled with the recorded response.
+    _open(thread.locator("details.comment-respond"))
+    expect(thread.get_by_label("Disposition")).to_have_value("noted")
+    expect(thread.get_by_label("Response to the commenter")).to_have_value(
+        "Noted for the next version.")
+    axe_check(page)

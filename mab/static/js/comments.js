@@ -106,6 +106,11 @@
     });
   });
 
+  // An opener opened before this script ran gets its form now.
+  document.querySelectorAll("details[data-form][open]").forEach(function (details) {
+    if (!details.querySelector("form")) bring(details);
+  });
+
   // A form sent back with an error: take the reader to it (the page opens at its top).
   var refused = document.querySelector("details[open] [aria-invalid=true]") ||
     document.querySelector("details[open] .error-summary ~ * textarea, details[open] .error-summary ~ * select");
