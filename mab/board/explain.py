@@ -57,8 +57,9 @@ def explain(check: Check) -> tuple[str, str]:
                 ngettext("Add %(num)d member from %(group)s.",
                          "Add %(num)d members from %(group)s.", f["add"], group=f["group"]))
     if code == "group_low":
-        return (_("%(group)s has %(count)d active member(s), below its minimum of %(min)d.",
-                  group=f["group"], count=f["count"], min=f["min"]),
+        return (ngettext("%(group)s has %(num)d active member, below its minimum of %(min)d.",
+                         "%(group)s has %(num)d active members, below its minimum of %(min)d.",
+                         f["count"], group=f["group"], min=f["min"]),
                 ngettext("Add %(num)d member from %(group)s.",
                          "Add %(num)d members from %(group)s.", f["add"], group=f["group"]))
     if code == "group_over":

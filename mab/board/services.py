@@ -3,6 +3,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from mab.auth.models import User, normalise_email
@@ -197,9 +198,11 @@ def check_deletable(group: StakeholderGroup) -> None:
     members = db.session.scalar(select(func.count()).select_from(Membership)
                                 .where(Membership.group_id == group.id))
     if members:
-        raise DomainError(_l("“%(name)s” has %(n)d member(s) and cannot be deleted. Rename it, or "
-                             "retire it so it no longer counts.", name=display_name(group),
-                             n=members))
+        raise DomainError(ngettext(
+            "“%(name)s” has %(num)d member and cannot be deleted. Rename it, or retire it so it "
+            "no longer counts.",
+            "“%(name)s” has %(num)d members and cannot be deleted. Rename it, or retire it so it "
+            "no longer counts.", members, name=display_name(group)))
 
 
 def delete_group(group: StakeholderGroup, *, actor) -> None:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -68,10 +69,13 @@ class CommentsWithoutDisposition(DomainError):
     """The policy wants every comment answered before validation, and some are not."""
 
     def __init__(self, comments: list[OpenComment], number: int):
-        super().__init__(_l("Every comment must have a disposition before validation (the "
-                            "assessment's policy), and %(n)d comment(s) on version %(v)d have "
-                            "none yet: the research team responds to them first.",
-                            n=len(comments), v=number), field="version_id")
+        super().__init__(ngettext(
+            "Every comment must have a disposition before validation (the assessment's policy), "
+            "and %(num)d comment on version %(v)d has none yet: the research team responds to it "
+            "first.",
+            "Every comment must have a disposition before validation (the assessment's policy), "
+            "and %(num)d comments on version %(v)d have none yet: the research team responds to "
+            "them first.", len(comments), v=number), field="version_id")
         self.comments = comments
 
 

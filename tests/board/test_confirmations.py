@@ -172,7 +172,7 @@ class TestDeleteGroup:
         for data in ({}, {"confirm": "1"}):
             response = client.post(f"{A}/groups/{groups['Government'].id}/delete", data=data,
                                    follow_redirects=True)
-            assert "“Government” has 1 member(s) and cannot be deleted." in page(response)
+            assert "“Government” has 1 member and cannot be deleted." in page(response)
             assert 'class="card confirm"' not in page(response)
         assert snapshot() == before
 

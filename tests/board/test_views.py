@@ -620,7 +620,7 @@ class TestGroups:
         assert f"/groups/{groups['Academia'].id}/delete" in page
         response = client.post(f"{A}/groups/{group.id}/delete", follow_redirects=True)
         assert response.status_code == 200
-        assert ("“Government” has 1 member(s) and cannot be deleted. Rename it, or retire it so "
+        assert ("“Government” has 1 member and cannot be deleted. Rename it, or retire it so "
                 "it no longer counts.") in text(response)
         assert db.session.get(StakeholderGroup, group.id) is not None
         assert "groups.deleted" not in actions()

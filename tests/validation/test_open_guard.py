@@ -140,7 +140,7 @@ def test_with_the_policy_on_an_open_comment_refuses_the_round_and_links_it(clien
         assert response.status_code == 422
         page = text_of(response)
         assert "Every comment must have a disposition before validation" in page
-        assert "1 comment(s) on version 1 have none yet" in page
+        assert "1 comment on version 1 has none yet" in page
         html = response.get_data(as_text=True)
         assert (f'href="/a/kz-2022/drafts/{w.draft.id}/v/1?comment={open_one.id}'
                 f'#c{open_one.id}"') in html
