@@ -70,7 +70,7 @@ def rerender_markdown(only_empty):
     while (batch := rerender_batch(last, only_empty=only_empty)) is not None:
         db.session.commit()   # one batch at a time: a large install is not held in one transaction
         last, changed = batch[0], changed + batch[1]
-    click.echo(f"{changed} comment(s) stored with newly rendered HTML.")
+    click.echo(f"Comments stored with newly rendered HTML: {changed}.")
 
 
 @cli.command("send-outbox")

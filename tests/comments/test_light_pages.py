@@ -239,9 +239,9 @@ def test_the_cli_renders_every_comment_again(app, w):
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["mab", "rerender-markdown"])
     assert result.exit_code == 0, result.output
-    assert "2 comment(s)" in result.output
+    assert "Comments stored with newly rendered HTML: 2." in result.output
     assert fresh(made).body_html == "<p>Some <em>text</em>.</p>"
     assert fresh(made).response_html == "<p>An <strong>answer</strong>.</p>"
     assert fresh(other).body_html == "<p>More.</p>"
     again = app.test_cli_runner().invoke(args=["mab", "rerender-markdown"])
-    assert "0 comment(s)" in again.output    # safe to run twice
+    assert "newly rendered HTML: 0." in again.output    # safe to run twice
