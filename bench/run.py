@@ -28,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -38,7 +39,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
-from bench.generate import SIZES, generate
+from bench.generate import COMPANIONS, DEFAULT_SIZES, SIZES, generate
 from mab.config import TestConfig
 from mab import create_app
 from mab.auth.models import User
@@ -58,6 +59,7 @@ class Page:
     path: str                    # placeholders: {slug} and the ids the generator's steps return
     same_queries: bool = False   # must make as many SQL queries at every size
     user: str = "coordinator_id"   # who is signed in: a user id the generator returns
+    target_ms: float | None = None   # a streamed export's limit at national-large (issue 17)
 
 
 # Every measured page, in one place: a later feature appends its own.
@@ -97,9 +99,11 @@ PAGES = [
          same_queries=True, user="board_user_id"),
     Page("comment matrix", "/a/{slug}/comments", same_queries=True),
     Page("comment matrix, open", "/a/{slug}/comments?disposition=open", same_queries=True),
-    Page("comment matrix CSV", "/a/{slug}/comments.csv", same_queries=True),
+    Page("comment matrix CSV", "/a/{slug}/comments.csv", same_queries=True, target_ms=500),
     Page("comment matrix of a draft, print", "/a/{slug}/comments?print=1&draft={comments_draft_id}",
          same_queries=True),
+    Page("comment matrix, print of all rows", "/a/{slug}/comments?print=1", same_queries=True,
+         target_ms=2000),
     Page("participation", "/a/{slug}/participation", same_queries=True),
     Page("validation rounds", "/a/{slug}/validation", same_queries=True),
     Page("open round (coordinator)", "/a/{slug}/validation/{open_round_id}", same_queries=True),
@@ -107,8 +111,12 @@ PAGES = [
     Page("certificate", "/a/{slug}/validation/{closed_round_id}/certificate", same_queries=True),
     Page("audit log", "/a/{slug}/audit", same_queries=True),
     Page("annex", "/a/{slug}/annex", same_queries=True),
-    Page("annex ZIP", "/a/{slug}/annex.zip", same_queries=True),
+    Page("annex ZIP", "/a/{slug}/annex.zip", same_queries=True, target_ms=1000),
 ]
+
+# The streamed exports' limits (issue 17): each page's target_ms at TARGET_SIZE; at LARGE_SIZE
+# at most GROWTH times its TARGET_SIZE time and never over CEILING_MS.
+TARGET_SIZE, LARGE_SIZE, GROWTH, CEILING_MS = "national-large", "xl", 8, 10_000
 
 
 USERS = {"coordinator_id": "coordinator", "researcher_user_id": "researcher",
@@ -168,19 +176,45 @@ class QueryCounter:
 
 
 def timed_get(client, counter: QueryCounter, path: str,
-              size: str) -> tuple[float, int, int, float]:
-    """(seconds, SQL statements, body bytes, CPU seconds) of one GET; anything but a 200 ends the
-    run. The CPU time of the process (the test client, the app and SQLite all run in it) stays
-    the same when other programs keep the machine busy; the elapsed time does not."""
+              size: str) -> tuple[float, int, int, float, float]:
+    """(seconds, SQL statements, body bytes, CPU seconds, seconds to the first byte) of one GET,
+    the body read whole as a browser would (a streamed response is produced while it is read);
+    anything but a 200 ends the run. The CPU time of the process (the test client, the app and
+    SQLite all run in it) stays the same when other programs keep the machine busy; the
+    elapsed time does not."""
     counter.count, counter.on = 0, True
     start, cpu = time.perf_counter(), time.process_time()
-    response = client.get(path)
+    response = client.get(path, buffered=False)
+    first, size_read, body = None, 0, []
+    try:
+        for chunk in response.response:
+            if chunk and first is None:
+                first = time.perf_counter() - start
+            size_read += len(chunk)
+            if response.status_code != 200:
+                body.append(chunk)
+    finally:
+        response.close()
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     counter.on = False
     if response.status_code != 200:
         sys.exit(f"bench: GET {path} ({size}) answered {response.status_code}, not 200:\n"
-                 f"{response.get_data(as_text=True)[:500]}")
-    return elapsed, counter.count, len(response.data), cpu
+                 f"{b''.join(body)[:500].decode(errors='replace')}")
+    return elapsed, counter.count, size_read, cpu, first if first is not None else elapsed
+
+
+def peak_memory(client, path: str) -> int:
+    """The most memory (bytes, Python's allocations) one GET held at once, its body read whole;
+    measured apart, as tracing slows everything down."""
+    tracemalloc.start()
+    try:
+        response = client.get(path, buffered=False)
+        for _chunk in response.response:
+            pass
+        response.close()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def measure(app, dataset, pages, *, warmup: int, repeat: int) -> dict:
@@ -217,9 +251,14 @@ def measure(app, dataset, pages, *, warmup: int, repeat: int) -> dict:
             "median_ms": round(statistics.median(times), 2),
             "median_cpu_ms": round(statistics.median(s[3] * 1000 for s in samples[page.name]), 2),
             "min_ms": round(min(times), 2), "max_ms": round(max(times), 2),
+            "first_byte_ms": round(statistics.median(s[4] * 1000 for s in samples[page.name]),
+                                   2),
             "bytes": samples[page.name][-1][2],
             **({"queries_varied": queries} if len(queries) > 1 else {}),
         }
+        if page.target_ms is not None:
+            results[page.name]["peak_memory_kb"] = round(
+                peak_memory(clients[page.user], paths[page.name]) / 1024)
     return results
 
 
@@ -229,6 +268,9 @@ def run_size(size: str, url: str | None, workdir: Path, *, warmup: int, repeat: 
     started = time.perf_counter()
     with app.app_context():
         fresh_schema()
+        for other in COMPANIONS.get(size, []):   # other assessments in the same database
+            generate(other)
+            db.session.remove()
         dataset = generate(size)
         db.session.remove()
     generated_s = time.perf_counter() - started
@@ -286,11 +328,51 @@ def checks(sizes: list[str], runs: dict) -> list[dict]:
     return found
 
 
+def time_checks(sizes: list[str], runs: dict) -> list[dict]:
+    """The streamed exports' limits: ``target_ms`` at TARGET_SIZE; at LARGE_SIZE at most GROWTH
+    times that size's own time and never over CEILING_MS (medians of whole responses)."""
+    found = []
+    for page in PAGES:
+        if page.target_ms is None:
+            continue
+        if TARGET_SIZE in sizes:
+            ms = runs[TARGET_SIZE]["pages"][page.name]["median_ms"]
+            found.append({"page": page.name, "size": TARGET_SIZE, "median_ms": ms,
+                          "limit_ms": page.target_ms, "ok": ms <= page.target_ms})
+        if LARGE_SIZE in sizes:
+            ms = runs[LARGE_SIZE]["pages"][page.name]["median_ms"]
+            limit = CEILING_MS
+            if TARGET_SIZE in sizes:
+                limit = min(limit, GROWTH * runs[TARGET_SIZE]["pages"][page.name]["median_ms"])
+            found.append({"page": page.name, "size": LARGE_SIZE, "median_ms": ms,
+                          "limit_ms": round(limit, 1), "ok": ms <= limit})
+    return found
+
+
+def stream_table(sizes: list[str], runs: dict) -> str:
+    """The streamed exports: first byte, whole response and peak memory at each size."""
+    header = ["export"] + [f"{what} {s}" for s in sizes
+                           for what in ("first byte ms", "total ms", "peak MB")]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for page in PAGES:
+        if page.target_ms is None:
+            continue
+        cells = []
+        for s in sizes:
+            r = runs[s]["pages"][page.name]
+            cells += [f"{r['first_byte_ms']:.1f}", f"{r['median_ms']:.1f}",
+                      f"{r.get('peak_memory_kb', 0) / 1024:.1f}"]
+        lines.append("| " + " | ".join([shown_page(page)] + cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", help="a throwaway database (PostgreSQL, e.g. "
                         "$TEST_POSTGRES_URL); default: a temporary SQLite file per size")
-    parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
+    parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=DEFAULT_SIZES,
+                        help=f"default: {' '.join(DEFAULT_SIZES)}; xl (several assessments in "
+                        "one database, ~7x national-large) is opt-in: it takes minutes to make")
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests first")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
@@ -306,6 +388,7 @@ def main(argv=None) -> int:
     runtime = time.perf_counter() - started
 
     found = checks(args.sizes, runs)
+    timed = time_checks(args.sizes, runs)
     report = {
         "environment": environment(url),
         "settings": {"warmup": args.warmup, "repeat": args.repeat},
@@ -317,7 +400,8 @@ def main(argv=None) -> int:
                    "same_queries": p.same_queries,
                    "results": {s: runs[s]["pages"][p.name] for s in args.sizes}} for p in PAGES],
         "checks": found,
-        "ok": all(c["ok"] for c in found),
+        "time_checks": timed,
+        "ok": all(c["ok"] for c in found + timed),
         "runtime_s": round(runtime, 1),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -325,6 +409,8 @@ def main(argv=None) -> int:
 
     print()
     print(table(args.sizes, runs))
+    print()
+    print(stream_table(args.sizes, runs))
     print()
     for size in args.sizes:
         for name, figures in runs[size]["pages"].items():
@@ -341,7 +427,11 @@ def main(argv=None) -> int:
         figures = ", ".join(f"{n} on {s}" for s, n in c["queries"].items())
         print(f"FAIL: the {c['page']} ({c['path']}) must make as many SQL queries at every "
               f"size, but made {figures}: a query per row has crept in.", file=sys.stderr)
-    return 1 if failed else 0
+    slow = [c for c in timed if not c["ok"]]
+    for c in slow:
+        print(f"FAIL: the {c['page']} took {c['median_ms']:.0f} ms at {c['size']}; the limit "
+              f"is {c['limit_ms']:.0f} ms.", file=sys.stderr)
+    return 1 if failed or slow else 0
 
 
 if __name__ == "__main__":

@@ -48,7 +48,11 @@ def iter_csv(header: list[str], rows, *, chunk_rows: int = CHUNK_ROWS) -> Iterat
     yield _take(buffer)
     pending = 0
     for row in rows:
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+        # An empty text, one starting with a letter or digit, a count: their own safe cells (the
+        # common cases, taken without a call: a matrix has a few hundred thousand cells).
+        writer.writerow([v if (type(v) is str and (not v or v[:1].isalnum()))
+                         or (type(v) is int and v >= 0) else
+                         "" if v is None else safe_cell(v) for v in row])
         pending += 1
         if pending >= chunk_rows:
             yield _take(buffer)
@@ -71,6 +75,8 @@ def needs_quote(text: str) -> bool:
     """Whether ``safe_cell`` prefixes ``text`` with an apostrophe: it starts with = + - @, with a
     tab or carriage return, or with white space followed by = + - @ -- or it is such a text
     behind apostrophes of its own (``'=1`` becomes ``''=1``, so the import can tell the two)."""
+    if text[:1].isalnum():   # most cells: a letter or digit first can start no formula
+        return False
     core = text.lstrip("'")
     return core[:1] in ("\t", "\r") or core.lstrip()[:1] in FORMULA_START
 

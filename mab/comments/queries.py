@@ -134,7 +134,8 @@ def matrix_rows(assessment: Assessment, filters: MatrixFilters, *,
              for grp in db.session.scalars(select(StakeholderGroup).where(
                  StakeholderGroup.assessment_id == assessment.id))}
     columns = [Comment.id, Comment.draft_id, Draft.title, DraftVersion.number, Comment.paragraph,
-               Comment.block_id, Comment.quote, Comment.body, Comment.withdrawn_at,
+               Comment.block_id, Comment.quote, Comment.body,
+               Comment.withdrawn_at.is_not(None).label("withdrawn"),
                author.role, author.group_id, Comment.created_at, Comment.disposition,
                Comment.response, addressed.number, Comment.satisfied,
                _replies_count().label("replies")]
@@ -156,7 +157,7 @@ def _matrix_rows(query: Select, names: dict[int, str], html: bool) -> Iterator[m
     the first row is asked for: the stream reads nothing of the view's objects."""
     for row in db.session.execute(query):
         group_id = row[10]
-        withdrawn = row.withdrawn_at is not None
+        withdrawn = bool(row.withdrawn)
         extra = {}
         if html:
             extra = {"comment_html": None if withdrawn else stored_or_rendered(row.body_html,

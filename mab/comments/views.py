@@ -1,4 +1,8 @@
+import functools
+from datetime import timezone
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -295,6 +299,22 @@ def _matrix_filters(assessment) -> tuple[MatrixForm, queries.MatrixFilters]:
         disposition=form.disposition.data if not form.disposition.errors else "")
 
 
+def _row_formats() -> dict:
+    """What every matrix row formats (its day, "version N", "N replies"), made once per value:
+    the print view has thousands of rows and few distinct values."""
+    zone = get_timezone()
+    days: dict = {}
+
+    def day(value) -> str:
+        local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(zone)
+        if local.date() not in days:
+            days[local.date()] = i18n.date_filter(local.date())
+        return days[local.date()]
+    return {"day": day, "version": functools.cache(lambda n: _("version %(n)d", n=n)),
+            "replies": functools.cache(
+                lambda n: ngettext("%(num)d reply", "%(num)d replies", n))}
+
+
 @bp.get("/comments")
 @assessment_view(Action.EXPORT)
 def matrix(assessment):
@@ -305,8 +325,8 @@ def matrix(assessment):
         return html_response(
             "comments/print.html", assessment=assessment, filters=filters,
             count=queries.matrix_count(assessment, filters),
-            rows=queries.matrix_rows(assessment, filters, html=True),
-            disposition_labels=DISPOSITION_LABELS)
+            rows=queries.matrix_rows(assessment, filters, html=True), fmt=_row_formats(),
+            disposition_labels={key: str(label) for key, label in DISPOSITION_LABELS.items()})
     # paginate() yields the first column only: the page's reply counts come in one small
     # query, rather than running the whole sorted query a second time.
     page = db.paginate(queries.matrix(assessment, filters).with_only_columns(Comment),
@@ -315,7 +335,7 @@ def matrix(assessment):
     rows = matrix_rules.rows_of((comment, replies.get(comment.id, 0)) for comment in page.items)
     return render_template("comments/matrix.html",
                            assessment=assessment, form=form, filters=filters, rows=rows,
-                           page=page, disposition_labels=DISPOSITION_LABELS,
+                           page=page, disposition_labels=DISPOSITION_LABELS, fmt=_row_formats(),
                            open_count=queries.open_count(assessment))
 
 

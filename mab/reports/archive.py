@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 
 CHUNK_BYTES = 64 * 1024
+COMPRESS_LEVEL = 1
 
 
 class _Sink(io.RawIOBase):
@@ -43,12 +44,10 @@ def zip_stream(files: Iterable[tuple[str, bytes | Iterable[bytes]]], *, folder: 
     chunk_bytes = chunk_bytes or CHUNK_BYTES
     sink = _Sink()
     prefix = f"{folder}/" if folder else ""
-    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:
+    # Level 1: a third of level 6's time for a file about a quarter larger (CSV text).
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as archive:
         for name, content in files:
-            info = zipfile.ZipInfo(prefix + name, date_time=time.localtime()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16   # as ZipFile.writestr gives: -rw-------
-            with archive.open(info, "w", force_zip64=False) as member:
+            with archive.open(_member(prefix + name), "w") as member:
                 for piece in ([content] if isinstance(content, bytes | bytearray) else content):
                     member.write(piece)
                     if sink.size >= chunk_bytes:
@@ -56,3 +55,12 @@ def zip_stream(files: Iterable[tuple[str, bytes | Iterable[bytes]]], *, folder: 
             if sink.size >= chunk_bytes:
                 yield sink.take()
     yield sink.take()   # the last member's end and the central directory
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    """A deflated member dated now and readable by its owner, as ZipFile.writestr makes one."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info._compresslevel = COMPRESS_LEVEL   # no public name before Python 3.13
+    info.external_attr = 0o600 << 16
+    return info
