@@ -517,3 +517,11 @@ def test_one_response_form_moves_to_the_thread_answered(page, live_server, axe_c
     expect(thread.get_by_label("Response to the commenter")).to_have_value(
         "Noted for the next version.")
     axe_check(page)
+    # Without the script, the opener's link leads to the thread's own page with its form.
+    page.goto(f"{base}{SLUG}/comments/{last}/disposition?v=1")
+    expect(page.locator("h1")).to_have_text("Record the response")
+    expect(page.locator(f"#c{last}").get_by_label("Disposition")).to_be_visible()
+    axe_check(page)
+    page.goto(f"{base}{SLUG}/comments/{last}/replies?v=1")
+    expect(page.locator(f"#c{last}").get_by_label("Your reply")).to_be_visible()
+    axe_check(page)
