@@ -8,9 +8,20 @@ counted and the median of ``--repeat`` timed requests per page (after ``--warmup
 is kept; pages are requested in rounds, one request per page each round. The floor is a bare
 route rendering the base layout, so "× floor" says how much a page costs beyond any page at all.
 
-Prints a Markdown table, writes bench-results/bench.json, and exits 1 when a page that must not
+Each timed request reads the body whole (a streamed export is produced while it is read), so a
+page's time is its whole answer; the streamed exports (``target_ms``: the matrix CSV, its print
+view of all rows, the annex ZIP) also get their time to the first byte and, from one more
+request under tracemalloc, their peak memory.
+
+Prints Markdown tables, writes bench-results/bench.json, and exits 1 when a page that must not
 grow with the data (``same_queries``: the registry, the dashboard, the drafts, the comments, ...)
-makes a different number of queries at two sizes: a query per row has crept in.
+makes a different number of queries at two sizes (a query per row has crept in), or when a
+streamed export misses its limit: ``target_ms`` at national-large, and at xl at most 8x its
+national-large time and never over 10 s.
+
+Sizes: small and national-large by default; ``--sizes small national-large xl`` adds xl (300
+members, 150,000 comments, 1,500 drafts, in one database with the small and national-large
+assessments, so an unscoped query pays for them), which takes several minutes to make.
 
     python -m bench.run [--database-url postgresql+psycopg:///mab_bench] [--repeat 15]
 

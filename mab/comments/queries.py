@@ -149,13 +149,15 @@ def matrix_rows(assessment: Assessment, filters: MatrixFilters, *,
         .outerjoin(addressed, addressed.id == Comment.addressed_in_id)
         .where(Comment.assessment_id == assessment.id, Comment.parent_id.is_(None))
         .order_by(*MATRIX_ORDER), filters)
-    return _matrix_rows(query.execution_options(yield_per=STREAM_BATCH), names, html)
+    return _matrix_rows(query, names, html)
 
 
 def _matrix_rows(query: Select, names: dict[int, str], html: bool) -> Iterator[matrix_rules.Row]:
     """The rows of :func:`matrix_rows`'s query, which is built (with the group names) before
     the first row is asked for: the stream reads nothing of the view's objects."""
-    for row in db.session.execute(query):
+    # Core rows (columns only, no ORM entities), STREAM_BATCH at a time.
+    rows = db.session.connection().execution_options(yield_per=STREAM_BATCH).execute(query)
+    for row in rows:
         group_id = row[10]
         withdrawn = bool(row.withdrawn)
         extra = {}
