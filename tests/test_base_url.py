@@ -126,7 +126,8 @@ def test_the_comments_csv_links_are_on_base_url(app, client):
     assert len(link_column) == 1, list(rows[0])
     links = sorted(row[link_column[0]] for row in rows)
     version = f"{BASE}/a/kz-2022/drafts/{w.draft.id}/v/1"
-    assert links == sorted([f"{version}#c{made.id}", f"{version}#c{second.id}"])
+    assert links == sorted([f"{version}?comment={made.id}#c{made.id}",
+                            f"{version}?comment={second.id}#c{second.id}"])
 
 
 # --- the certificate -------------------------------------------------------------------------
