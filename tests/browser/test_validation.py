@@ -172,7 +172,7 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     without = page.get_by_role("region", name="Comments still without a disposition")
     expect(without.locator("li a")).to_have_count(3)
     expect(without.locator("li a").first).to_have_attribute(
-        "href", re.compile(r"^/a/kz-2022/drafts/\d+/v/1#c\d+$"))
+        "href", re.compile(r"^/a/kz-2022/drafts/\d+/v/1\?comment=\d+#c\d+$"))
     axe_check(page)
     db.session.remove()
     assert db.session.scalar(select(func.count(ValidationRound.id))) == 1   # the demo's only
