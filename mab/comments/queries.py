@@ -156,25 +156,30 @@ def _matrix_rows(query: Select, names: dict[int, str], html: bool) -> Iterator[m
     """The rows of :func:`matrix_rows`'s query, which is built (with the group names) before
     the first row is asked for: the stream reads nothing of the view's objects."""
     # Core rows (columns only, no ORM entities), STREAM_BATCH at a time.
-    rows = db.session.connection().execution_options(yield_per=STREAM_BATCH).execute(query)
-    for row in rows:
-        group_id = row[10]
-        withdrawn = bool(row.withdrawn)
-        extra = {}
-        if html:
-            extra = {"comment_html": None if withdrawn else stored_or_rendered(row.body_html,
-                                                                               row.body),
-                     "response_html": stored_or_rendered(row.response_html, row.response)}
-        yield matrix_rules.Row(
-            comment_id=row.id, draft_id=row.draft_id, draft_title=row.title, version=row[3],
-            paragraph=row.paragraph, block_id=row.block_id, quote=row.quote or "",
-            comment="" if withdrawn else row.body, withdrawn=withdrawn,
-            group=names.get(group_id) if group_id is not None else None,
-            commenter_role=str(row.role) if row.role is not None else "",
-            date=row.created_at,
-            disposition=str(row.disposition) if row.disposition else None,
-            response=row.response or "", addressed_in=row[14], satisfied=row.satisfied,
-            replies=row.replies, **extra)
+    # The option is the statement's, not the connection's: set on the session's connection it
+    # would stay for the rest of the transaction (a server-side cursor for the next INSERT).
+    rows = db.session.execute(query, execution_options={"yield_per": STREAM_BATCH})
+    try:
+        for row in rows:
+            group_id = row[10]
+            withdrawn = bool(row.withdrawn)
+            extra = {}
+            if html:
+                extra = {"comment_html": None if withdrawn else stored_or_rendered(row.body_html,
+                                                                                   row.body),
+                         "response_html": stored_or_rendered(row.response_html, row.response)}
+            yield matrix_rules.Row(
+                comment_id=row.id, draft_id=row.draft_id, draft_title=row.title, version=row[3],
+                paragraph=row.paragraph, block_id=row.block_id, quote=row.quote or "",
+                comment="" if withdrawn else row.body, withdrawn=withdrawn,
+                group=names.get(group_id) if group_id is not None else None,
+                commenter_role=str(row.role) if row.role is not None else "",
+                date=row.created_at,
+                disposition=str(row.disposition) if row.disposition else None,
+                response=row.response or "", addressed_in=row[14], satisfied=row.satisfied,
+                replies=row.replies, **extra)
+    finally:
+        rows.close()   # a download broken mid-way closes its cursor too
 
 
 def reply_counts(comment_ids: list[int]) -> dict[int, int]:
