@@ -69,6 +69,7 @@ class Page:
     name: str
     path: str                    # placeholders: {slug} and the ids the generator's steps return
     same_queries: bool = False   # must make as many SQL queries at every size
+    max_queries: int | None = None   # or: never more than this many, at any size
     user: str = "coordinator_id"   # who is signed in: a user id the generator returns
     target_ms: float | None = None   # a streamed export's limit at national-large (issue 17)
 
@@ -120,7 +121,10 @@ PAGES = [
     Page("open round (coordinator)", "/a/{slug}/validation/{open_round_id}", same_queries=True),
     Page("closed round", "/a/{slug}/validation/{closed_round_id}", same_queries=True),
     Page("certificate", "/a/{slug}/validation/{closed_round_id}/certificate", same_queries=True),
-    Page("audit log", "/a/{slug}/audit", same_queries=True),
+    # One query per kind of record named on the page (at most nine kinds: drafts, versions,
+    # rounds, comments, meetings, members, users, groups, frameworks), none for a kind absent:
+    # bounded, but not the same count at every size.
+    Page("audit log", "/a/{slug}/audit", max_queries=14),
     Page("annex", "/a/{slug}/annex", same_queries=True),
     Page("annex ZIP", "/a/{slug}/annex.zip", same_queries=True, target_ms=1000),
 ]
@@ -331,9 +335,13 @@ def table(sizes: list[str], runs: dict) -> str:
 def checks(sizes: list[str], runs: dict) -> list[dict]:
     found = []
     for page in PAGES:
+        counts = {s: runs[s]["pages"][page.name]["queries"] for s in sizes}
+        if page.max_queries is not None:
+            found.append({"page": page.name, "path": shown(page.path), "queries": counts,
+                          "limit": page.max_queries,
+                          "ok": max(counts.values()) <= page.max_queries})
         if not page.same_queries or len(sizes) < 2:
             continue
-        counts = {s: runs[s]["pages"][page.name]["queries"] for s in sizes}
         found.append({"page": page.name, "path": shown(page.path), "queries": counts,
                       "ok": len(set(counts.values())) == 1})
     return found
@@ -436,8 +444,10 @@ def main(argv=None) -> int:
     failed = [c for c in found if not c["ok"]]
     for c in failed:
         figures = ", ".join(f"{n} on {s}" for s, n in c["queries"].items())
-        print(f"FAIL: the {c['page']} ({c['path']}) must make as many SQL queries at every "
-              f"size, but made {figures}: a query per row has crept in.", file=sys.stderr)
+        rule = (f"at most {c['limit']} SQL queries at any size" if "limit" in c
+                else "as many SQL queries at every size")
+        print(f"FAIL: the {c['page']} ({c['path']}) must make {rule}, but made {figures}: "
+              f"a query per row has crept in.", file=sys.stderr)
     slow = [c for c in timed if not c["ok"]]
     for c in slow:
         print(f"FAIL: the {c['page']} took {c['median_ms']:.0f} ms at {c['size']}; the limit "
