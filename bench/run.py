@@ -78,7 +78,7 @@ class Page:
 PAGES = [
     Page("floor (base layout)", FLOOR_PATH),
     Page("home", "/a/{slug}/"),
-    Page("people", "/a/{slug}/people"),
+    Page("people", "/a/{slug}/people", same_queries=True),
     Page("registry", "/a/{slug}/board", same_queries=True),
     Page("registry, by group, active", "/a/{slug}/board?sort=group&status=active"),
     Page("member", "/a/{slug}/board/{member_id}"),

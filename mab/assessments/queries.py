@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from mab.assessments.models import Assessment, Membership, Role
 from mab.auth.models import User
@@ -35,7 +35,7 @@ def coordinators_by_assessment(assessment_ids) -> dict[int, list[User]]:
 
 def team(assessment: Assessment) -> Select:
     role_order = {Role.COORDINATOR: 0, Role.RESEARCHER: 1, Role.BOARD_MEMBER: 2, Role.OBSERVER: 3}
-    return (select(Membership).join(Membership.user)
+    return (select(Membership).join(Membership.user).options(contains_eager(Membership.user))
             .where(Membership.assessment_id == assessment.id)
             .order_by(db.case(role_order, value=Membership.role), User.name, User.email))
 

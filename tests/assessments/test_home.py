@@ -211,3 +211,20 @@ def test_the_home_page_runs_as_many_queries_for_many_drafts_as_for_few(client, l
     many = measure()
     assert many == few
     assert "Grown 6-5" in html_of(client)
+
+
+def test_the_people_page_runs_as_many_queries_for_a_large_team_as_for_a_small_one(client, login,
+                                                                                     w):
+    """Each row names its person: loaded with the memberships, not one query per row."""
+    login(w.people["coordinator"])
+
+    def measure():
+        with counting() as statements:
+            assert client.get(f"{A}/people").status_code == 200
+        return len(statements)
+
+    few = measure()
+    for n in range(8):
+        make_member(w.assessment, email=f"extra{n}@example.org")
+    db.session.commit()
+    assert measure() == few
