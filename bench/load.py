@@ -2,7 +2,7 @@
 write acknowledged to a client is stored exactly once.
 
 The database (a temporary SQLite file, or ``--database-url``) is migrated and filled by the
-bench generator (``--size``, default ``small``); gunicorn serves it (``--workers`` x ``--threads``,
+bench generator (``--size``, default ``national-large``: 60 board members); gunicorn serves it (``--workers`` x ``--threads``,
 default 2 x 4) on a free local port. Each simulated member signs in, then for ``--seconds``
 reads (the home page, the meetings, a draft with many comments), comments on it, replies to a
 comment, answers the meeting invitation and signs off in the open validation round, with a
@@ -15,7 +15,7 @@ Prints the requests, the errors by kind, p50/p95/p99 per kind of request and the
 exits 1 on any error or any lost or doubled write. Login throttling is switched off for the
 run (50 people signing in from one address would otherwise be throttled, as they should be).
 
-    python -m bench.load [--users 50] [--seconds 60] [--size small]
+    python -m bench.load [--users 50] [--seconds 60] [--size national-large]
                          [--database-url postgresql+psycopg:///mab_load]
 """
 import argparse
@@ -236,7 +236,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--size", default="small")
+    parser.add_argument("--size", default="national-large",
+                        help="bench data size (small has 11 members who can sign in)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database-url", help="a throwaway database (its MAB tables are dropped)")
@@ -302,6 +303,7 @@ def main(argv=None) -> int:
             with app.app_context():
                 drop_schema()
 
+    args.users = len(people)
     return report(figures, elapsed, acknowledged, sent, stored, args, url)
 
 
