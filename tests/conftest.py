@@ -277,7 +277,8 @@ def app(app_overrides, database_url, tmp_path):
 
 
 class Client(FlaskClient):
-    """Each request starts with a fresh ``g`` and unloaded rows, as in production.
+    """Each request starts with a fresh ``g`` and unloaded rows, as in production, and its body
+    is read whole unless the test asks for ``buffered=False``.
 
     The ``app`` fixture keeps one application context pushed (so tests can use the models), and
     Flask reuses it for test requests; without this, ``g`` would leak from one request into the
@@ -288,6 +289,10 @@ class Client(FlaskClient):
         for name in list(g.__dict__):
             delattr(g, name)
         db.session.expire_all()
+        # A streamed body (an export) is read to its end and closed, as a server does, unless
+        # the test reads it itself (buffered=False): a body left half-read would keep its
+        # database cursor open until collected, on a connection by then serving another test.
+        kwargs.setdefault("buffered", True)
         return super().open(*args, **kwargs)
 
 

@@ -1,5 +1,6 @@
 """Small steps shared by the browser tests."""
 import re
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -47,3 +48,30 @@ def html_lang(page):
 
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+def demo_in(language="en"):
+    """Seed the demo with every account in ``language``; the paths of its first circulated
+    version ("version") and of the month of its first meeting ("month")."""
+    from sqlalchemy import select, update
+
+    from mab.assessments.models import Assessment
+    from mab.auth.models import User
+    from mab.demo import SLUG, seed
+    from mab.drafts.models import Draft, DraftVersion
+    from mab.extensions import db
+    from mab.meetings.models import Meeting
+
+    seed()
+    db.session.execute(update(User).values(language=language))
+    db.session.commit()
+    version = db.session.scalar(select(DraftVersion).join(Draft)
+                                .where(DraftVersion.frozen_at.is_not(None))
+                                .order_by(DraftVersion.id))
+    meeting = db.session.scalar(select(Meeting).order_by(Meeting.starts_at))
+    tz = ZoneInfo(db.session.get(Assessment, meeting.assessment_id).timezone)
+    month = meeting.starts_at.astimezone(tz).strftime("%Y-%m")
+    urls = {"version": f"/a/{SLUG}/drafts/{version.draft_id}/v/{version.number}",
+            "month": f"/a/{SLUG}/meetings?month={month}"}
+    db.session.remove()
+    return urls

@@ -7,40 +7,20 @@ at least 40 px high. Screenshots of each view go to test-results/phone/ (git-ign
 """
 import re
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from mab.assessments.models import Assessment
 from mab.auth.models import User
-from mab.demo import DEMO_PASSWORD, seed
-from mab.drafts.models import Draft, DraftVersion
+from mab.demo import DEMO_PASSWORD
 from mab.extensions import db
-from mab.meetings.models import Meeting
-from tests.browser.helpers import CYRILLIC, html_lang, sign_in
+from tests.browser.helpers import CYRILLIC, demo_in, html_lang, sign_in
 
 PHONE = {"width": 360, "height": 740}
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "phone"
 A = "/a/kz-2022"
 COORDINATOR = "coordinator@example.org"
 MEMBER = "member09@example.org"
-
-
-def _demo(language="en"):
-    seed()
-    db.session.execute(update(User).values(language=language))
-    db.session.commit()
-    version = db.session.scalar(select(DraftVersion).join(Draft)
-                                .where(DraftVersion.frozen_at.is_not(None))
-                                .order_by(DraftVersion.id))
-    meeting = db.session.scalar(select(Meeting).order_by(Meeting.starts_at))
-    tz = ZoneInfo(db.session.get(Assessment, meeting.assessment_id).timezone)
-    month = meeting.starts_at.astimezone(tz).strftime("%Y-%m")
-    urls = {"version": f"{A}/drafts/{version.draft_id}/v/{version.number}",
-            "month": f"{A}/meetings?month={month}"}
-    db.session.remove()
-    return urls
 
 
 def _page_width(page):
@@ -163,7 +143,7 @@ def _tour(page, base, who, urls, axe_check, *, coordinator, lang="en"):
 
 
 def test_the_demo_on_a_phone_in_english(new_page, live_server, axe_check):
-    urls = _demo()
+    urls = demo_in()
     coordinator = new_page(viewport=PHONE, has_touch=True, is_mobile=True)
     sign_in(coordinator, live_server, COORDINATOR, DEMO_PASSWORD, axe_check=axe_check)
     expect(coordinator).to_have_url(f"{live_server}{A}/")
@@ -176,7 +156,7 @@ def test_the_demo_on_a_phone_in_english(new_page, live_server, axe_check):
 
 
 def test_the_demo_on_a_phone_in_russian(new_page, live_server, axe_check):
-    urls = _demo("ru")
+    urls = demo_in("ru")
     page = new_page(viewport=PHONE, has_touch=True, is_mobile=True)
     sign_in(page, live_server, COORDINATOR, DEMO_PASSWORD, axe_check=axe_check)
     expect(page).to_have_url(f"{live_server}{A}/")
@@ -189,7 +169,7 @@ def test_balance_groups_and_framework_pages_on_a_phone(new_page, live_server, ax
     """Issue 15 items 3 and 5: the balance page's group tables, the groups page and the
     indicator catalogue fit a 360 px screen as cards, in English, Russian and Kazakh, with the
     groups and the ROAM-X themes named in the page's language."""
-    _demo()
+    demo_in()
     names = {"en": ("Government", "Rights"), "ru": ("Правительство", "Права"),
              "kk": ("Үкімет", "Құқықтар")}
     for lang, (government, rights) in names.items():

@@ -9,17 +9,12 @@ violation. Screenshots of the phone views go to test-results/roles/ (git-ignored
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-from sqlalchemy import select, update
-
 from babel.messages.pofile import read_po
+from playwright.sync_api import expect
 
-from mab.auth.models import User
 from mab.board.models import DEFAULT_GROUPS
-from mab.demo import DEMO_PASSWORD, seed
-from mab.drafts.models import Draft, DraftVersion
-from mab.extensions import db
-from tests.browser.helpers import CYRILLIC, html_lang, sign_in
+from mab.demo import DEMO_PASSWORD
+from tests.browser.helpers import CYRILLIC, demo_in, html_lang, sign_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "roles"
 A = "/a/kz-2022"
@@ -40,18 +35,6 @@ def _untranslated(lang):
             and m.string != m.id and "%(" not in m.id}
 
 
-def _demo(language):
-    seed()
-    db.session.execute(update(User).values(language=language))
-    db.session.commit()
-    version = db.session.scalar(select(DraftVersion).join(Draft)
-                                .where(DraftVersion.frozen_at.is_not(None))
-                                .order_by(DraftVersion.id))
-    draft = f"{A}/drafts/{version.draft_id}/v/{version.number}"
-    db.session.remove()
-    return draft
-
-
 def _pages(role, draft):
     pages = {"home": f"{A}/", "board": f"{A}/board", "meetings": f"{A}/meetings",
              "draft": draft}
@@ -63,7 +46,7 @@ def _pages(role, draft):
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
 def test_each_roles_pages(new_page, live_server, axe_check, lang, screen):
-    draft = _demo(lang)
+    draft = demo_in(lang)["version"]
     english = _untranslated(lang) if lang != "en" else set()
     viewport = SCREENS[screen]
     phone = screen == "phone"

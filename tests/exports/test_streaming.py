@@ -172,10 +172,14 @@ def test_an_error_in_the_middle_is_logged_and_breaks_the_download(client, login,
     real = queries._matrix_rows
 
     def failing(*args):
-        for n, row in enumerate(real(*args)):
-            if n == 1_200:
-                raise RuntimeError("the database went away")
-            yield row
+        rows = real(*args)
+        try:
+            for n, row in enumerate(rows):
+                if n == 1_200:
+                    raise RuntimeError("the database went away")
+                yield row
+        finally:
+            rows.close()   # now, not when collected: its cursor's connection is back in the pool
     monkeypatch.setattr(queries, "_matrix_rows", failing)
     login(w.people["coordinator"])
     response = client.get(f"{A}/comments.csv", buffered=False)
