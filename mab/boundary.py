@@ -266,9 +266,23 @@ def _listen_for_files() -> None:
         event.listen(Session, "after_transaction_end", _remove_files)
 
 
+def _insert(session: Session, model, values: dict):
+    """The dialect's INSERT (PostgreSQL or SQLite), which knows ``ON CONFLICT``."""
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return insert(model).values(**values)
+
+
 def insert_if_absent(session: Session, model, values: dict, *, unique: tuple[str, ...]) -> None:
     """``INSERT ... ON CONFLICT (unique) DO NOTHING``: a row that exists already, or that a
     concurrent request inserts first, is left as it is (PostgreSQL and SQLite)."""
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=unique))
+    session.execute(_insert(session, model, values).on_conflict_do_nothing(index_elements=unique))
+
+
+def upsert(session: Session, model, values: dict, *, unique: tuple[str, ...]) -> None:
+    """``INSERT ... ON CONFLICT (unique) DO UPDATE``: the row gets ``values`` whether it existed
+    or a concurrent request inserted it first (PostgreSQL and SQLite)."""
+    statement = _insert(session, model, values)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=unique,
+        set_={name: statement.excluded[name] for name in values if name not in unique}))

@@ -8,27 +8,15 @@ break. A busy database costs the record, never the page.
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from mab.assessments.models import Membership
-from mab.boundary import bookkeeping
+from mab.boundary import bookkeeping, upsert
 from mab.drafts.models import Draft
 from mab.extensions import db
 from mab.types import utcnow
 from mab.visits import queries, rules
 from mab.visits.models import Visit
 from mab.visits.rules import NewSince
-
-
-def _upsert(session: Session, values: dict) -> None:
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = insert(Visit).values(**values)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=("membership_id", "place"),
-        set_={"last_at": statement.excluded.last_at,
-              "previous_at": statement.excluded.previous_at}))
 
 
 def record_visit(membership: Membership, place: str,
@@ -42,7 +30,8 @@ def record_visit(membership: Membership, place: str,
     if state.write:
         values = {"membership_id": membership.id, "place": place, "last_at": state.last_at,
                   "previous_at": state.previous_at}
-        bookkeeping(lambda session: _upsert(session, values),
+        bookkeeping(lambda session: upsert(session, Visit, values,
+                                           unique=("membership_id", "place")),
                     what=f"visit of membership {membership.id} to {place}")
     return state
 
