@@ -1,21 +1,14 @@
 """The schema comes from the migrations: upgrade an empty database, then find no drift."""
-import os
-import uuid
 
 import pytest
 from alembic.script import ScriptDirectory
 from flask_migrate import check, downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from mab.config import TestConfig
 from mab import create_app
 from mab.extensions import db
-from tests.conftest import IN_CI
-
-PG_URL = os.environ.get("TEST_POSTGRES_URL") or (
-    os.environ.get("TEST_DATABASE_URL", "") if os.environ.get(
-        "TEST_DATABASE_URL", "").startswith("postgresql") else "")
+from tests.postgres import scratch_postgres
 
 
 def migrated_app(url):
@@ -60,25 +53,8 @@ def test_sqlite_pragmas(tmp_path):
 
 @pytest.fixture
 def postgres_database():
-    if not PG_URL:
-        if IN_CI:
-            pytest.fail("PostgreSQL is required in CI: set TEST_POSTGRES_URL (see .ci/run).")
-        pytest.skip("No PostgreSQL: set TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1/"
-                    "mab_test to run the PostgreSQL migration test.")
-    base = make_url(PG_URL)
-    name = f"mab_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:   # a missing server in CI is a failure, not a skip
-        if IN_CI:
-            pytest.fail(f"PostgreSQL not reachable at {PG_URL}: {error}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {error}")
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres("mab_migrations") as (url, _admin, _name):
+        yield url
 
 
 def test_postgres_upgrade_check_downgrade(postgres_database):

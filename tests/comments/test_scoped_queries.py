@@ -16,7 +16,6 @@ with thousands. What is asserted, and why it is robust:
 Nothing is switched off (no ``enable_seqscan``): the planner chooses freely. The tables are
 built in a schema of their own, so the test may share a database with other tests.
 """
-import os
 import uuid
 
 import pytest
@@ -29,10 +28,10 @@ from mab.comments import queries
 from mab.comments.models import Comment
 from mab.extensions import db
 from mab.types import utcnow
-from tests.conftest import IN_CI, ON_POSTGRES, TEST_DATABASE_URL, make_app
+from tests.conftest import make_app
 from tests.drafts.support import circulate, make_draft, membership_of
+from tests.postgres import need_postgres
 
-PG_URL = TEST_DATABASE_URL if ON_POSTGRES else os.environ.get("TEST_POSTGRES_URL", "")
 OURS, THEIRS = 12, 4000
 
 
@@ -50,15 +49,12 @@ def _explain(element, compiler, **kw):
 
 @pytest.fixture
 def pg_app():
-    if not PG_URL:
-        if IN_CI:
-            pytest.fail("PostgreSQL is required in CI: set TEST_POSTGRES_URL (see .ci/run).")
-        pytest.skip("set TEST_DATABASE_URL or TEST_POSTGRES_URL to a PostgreSQL database")
+    url = need_postgres()
     schema = f"scoped_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(make_url(PG_URL))
+    engine = create_engine(make_url(url))
     with engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    app = make_app(PG_URL, SQLALCHEMY_ENGINE_OPTIONS={   # the app adds its lock timeout to these
+    app = make_app(url, SQLALCHEMY_ENGINE_OPTIONS={   # the app adds its lock timeout to these
         "pool_pre_ping": True, "connect_args": {"options": f"-c search_path={schema}"}})
     try:
         with app.app_context():

@@ -1,7 +1,6 @@
 """Many board members opening a newly circulated version at the same moment (issue 17: 39 of 60
 requests answered 500). Every request gets its page, and each member's first opening is
 recorded once: an idempotent insert in its own short transaction, apart from the page's."""
-import os
 import threading
 
 import pytest
@@ -11,25 +10,18 @@ from sqlalchemy import func, select
 from mab.assessments.models import BoardStatus, Role
 from mab.drafts.models import VersionView
 from mab.extensions import db
-from tests.conftest import IN_CI, ON_POSTGRES, TEST_DATABASE_URL
+from tests.postgres import need_postgres
 from tests.drafts.support import A, add_member, circulate, make_draft, membership_of, setup
 from tests.factories import sign_in_client
 
 MEMBERS = 12
 TABS = 5   # each member opens the version in several tabs at once: 60 requests
-# The PostgreSQL run uses the suite's database, or in the SQLite pass the one of the migration
-# test (.ci/run sets both), so CI checks both engines in each pass.
-PG_URL = TEST_DATABASE_URL if ON_POSTGRES else os.environ.get("TEST_POSTGRES_URL", "")
 
 
 @pytest.fixture(params=["sqlite-file", "postgresql"])
 def database_url(request, tmp_path):
     if request.param == "postgresql":
-        if not PG_URL:
-            if IN_CI:
-                pytest.fail("PostgreSQL is required in CI: set TEST_POSTGRES_URL (see .ci/run).")
-            pytest.skip("set TEST_DATABASE_URL or TEST_POSTGRES_URL to a PostgreSQL database")
-        return PG_URL
+        return need_postgres()   # the suite's, or TEST_POSTGRES_URL in the SQLite pass
     return f"sqlite:///{tmp_path / 'concurrent.sqlite'}"
 
 

@@ -1,55 +1,23 @@
 """Helpers of the fault tests: a file database to lock, a scratch PostgreSQL database to restart
 or make read-only, a commented draft, and the 503 page's kept form read back."""
-import os
 import re
 import sqlite3
-import uuid
 from contextlib import contextmanager
 from html import unescape
 
-import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from mab.comments.models import Comment
 from mab.extensions import db
-from tests.conftest import IN_CI, ON_POSTGRES, TEST_DATABASE_URL
+from tests import postgres
 from tests.drafts.support import A, circulate, make_draft, setup
 
-# PostgreSQL: the suite's server, or in the SQLite pass the migration test's (.ci/run sets both).
-PG_URL = TEST_DATABASE_URL if ON_POSTGRES else os.environ.get("TEST_POSTGRES_URL", "")
 
-
-def need_postgres() -> str:
-    if not PG_URL:
-        if IN_CI:
-            pytest.fail("PostgreSQL is required in CI: set TEST_POSTGRES_URL (see .ci/run).")
-        pytest.skip("set TEST_DATABASE_URL or TEST_POSTGRES_URL to a PostgreSQL database")
-    return PG_URL
-
-
-@contextmanager
 def scratch_postgres():
-    """A database of its own on the PostgreSQL server (its backends are ended, it is made
-    read-only: nothing else may use it), dropped afterwards."""
-    base = make_url(need_postgres())
-    name = f"mab_faults_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT",
-                          poolclass=NullPool)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:   # a missing server in CI is a failure, not a skip
-        if IN_CI:
-            pytest.fail(f"PostgreSQL not reachable at {base}: {error}")
-        pytest.skip(f"PostgreSQL not reachable: {error}")
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False), admin, name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """A database of the fault tests' own on the PostgreSQL server (see tests.postgres)."""
+    return postgres.scratch_postgres("mab_faults")
 
 
 def end_backends(url: str) -> int:

@@ -12,7 +12,8 @@ from mab.comments.models import Comment
 from mab.extensions import db
 from tests.drafts.support import add_member
 from tests.factories import sign_in_client
-from tests.faults.support import circulated, need_postgres
+from tests.faults.support import circulated
+from tests.postgres import need_postgres
 
 WRITERS = 10
 
