@@ -5,6 +5,7 @@ from mab.auth.models import AccountToken, User  # noqa: F401
 from mab.board.models import StakeholderGroup  # noqa: F401
 from mab.comments.models import Comment, CommentNotice, CommentRevision  # noqa: F401
 from mab.drafts.models import Attachment, Circulation, Draft, DraftVersion, VersionView  # noqa: F401
+from mab.editions.models import Edition  # noqa: F401
 from mab.framework.models import Framework, FrameworkItem  # noqa: F401
 from mab.meetings.models import ActionItem, Invitation, Meeting, ReminderSent  # noqa: F401
 from mab.notify.models import OutboxMessage  # noqa: F401

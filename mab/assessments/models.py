@@ -4,7 +4,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, true as sa_true
+from sqlalchemy import (CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false as sa_false,
+                        true as sa_true)
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from flask_babel import lazy_gettext as _l
 
@@ -22,6 +23,7 @@ class Role(enum.StrEnum):
     RESEARCHER = "researcher"
     BOARD_MEMBER = "board_member"
     OBSERVER = "observer"
+    TRANSLATOR = "translator"
 
 
 ROLE_LABELS = {
@@ -29,6 +31,7 @@ ROLE_LABELS = {
     "researcher": _l("Researcher"),
     "board_member": _l("Board member"),
     "observer": _l("Observer"),
+    "translator": _l("Translator"),
 }
 
 
@@ -123,6 +126,12 @@ class Assessment(db.Model):
         default=POLICY_DEFAULTS["validation_endorse_den"])
     # No round opens on a version while one of its comments has no disposition.
     require_dispositions: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    # Translations (issue 18): the content languages whose edition must be complete before a
+    # round opens (comma-separated), whether that check is on, and whether a version circulates
+    # only when every content language's edition is complete.
+    required_languages: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    validate_complete_only: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    circulate_complete_only: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     memberships: WriteOnlyMapped["Membership"] = relationship(
         back_populates="assessment", cascade="all, delete-orphan")

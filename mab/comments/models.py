@@ -67,6 +67,14 @@ class Comment(db.Model):
     # ``body`` rendered by mab.markdown when saved (sanitised HTML); empty: not rendered yet
     # (``flask mab rerender-markdown`` fills it; pages render the Markdown meanwhile).
     body_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The language the comment was written in (the edition its author was reading), and the
+    # research team's translation of it, if any (issue 18).
+    language: Mapped[str | None] = mapped_column(String(5))
+    translation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    translation_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    translation_language: Mapped[str | None] = mapped_column(String(5))
+    translated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

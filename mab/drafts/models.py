@@ -12,6 +12,7 @@ from mab.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from mab.assessments.models import Membership
+    from mab.editions.models import Edition
     from mab.framework.models import FrameworkItem
 
 
@@ -41,6 +42,8 @@ class Draft(db.Model):
     item_id: Mapped[int | None] = mapped_column(
         ForeignKey("framework_items.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(300))
+    # The content language the researcher writes in; None: the assessment's first language.
+    source_language: Mapped[str | None] = mapped_column(String(5))
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("memberships.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -76,6 +79,8 @@ class DraftVersion(db.Model):
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="version",
                                                            order_by="Attachment.id")
     circulation: Mapped["Circulation | None"] = relationship(back_populates="version")
+    editions: Mapped[list["Edition"]] = relationship(
+        back_populates="version", order_by="Edition.language", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": revision}
 
@@ -114,6 +119,8 @@ class Circulation(db.Model):
     # Set by the first extension: the deadline as first given (the audit log has every change).
     original_deadline: Mapped[date | None]
     message: Mapped[str] = mapped_column(Text, default="")
+    # The translated editions circulated with the source (comma-separated language codes).
+    languages: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # Set when the coordinator ended the comment period early to open a validation round
     # (the deadline then became that day).
     ended_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -39,7 +39,12 @@ class ValidationRound(db.Model):
     # One round per version, ever: a later version needs its own round.
     version_id: Mapped[int] = mapped_column(
         ForeignKey("draft_versions.id", ondelete="RESTRICT"), unique=True)
+    # What members sign: the version's hash, or with translations the manifest hash over the
+    # source's and each edition's hash (mab.editions.rules.manifest_hash).
     version_sha256: Mapped[str] = mapped_column(String(64))
+    # The manifest, frozen at opening: [{"language", "sha256", "source", "total", "current",
+    # "outdated", "missing", "machine_assisted"}]; None on a one-language version.
+    editions: Mapped[list | None] = mapped_column(JSON)
     deadline: Mapped[date]
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     rule: Mapped[dict] = mapped_column(JSON)          # the rule in force when it opened
