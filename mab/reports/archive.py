@@ -1,5 +1,5 @@
 """A ZIP archive written as a stream of bytes: each member compressed and handed on in chunks
-as it is written, so the first bytes leave before the last file is even read (no Flask here).
+as it is written (and whatever is left of it when it ends), so the first bytes leave before the last file is even read (no Flask here).
 
 ``zipfile`` writes to a sink that cannot seek: it then puts each member's sizes and CRC in a
 data descriptor after the member, which every unzip tool reads.
@@ -52,7 +52,7 @@ def zip_stream(files: Iterable[tuple[str, bytes | Iterable[bytes]]], *, folder: 
                     member.write(piece)
                     if sink.size >= chunk_bytes:
                         yield sink.take()
-            if sink.size >= chunk_bytes:
+            if sink.size:   # a member's end leaves at once: the first file is the first byte
                 yield sink.take()
     yield sink.take()   # the last member's end and the central directory
 

@@ -6,10 +6,12 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from mab.assessments.access import assessment_view
+from mab.assessments.models import Assessment
 from mab.board import rules as board_rules
 from mab.board.csvio import table_rows
 from mab.csvio import write_csv
 from mab.downloads import zip_response
+from mab.extensions import db
 from mab.comments import queries as comment_queries
 from mab.comments.forms import DISPOSITION_LABELS
 from mab.permissions import Action, can
@@ -55,38 +57,45 @@ def annex(assessment):
 def annex_zip(assessment):
     on = _on(assessment)
     full = can(g.membership.role, Action.VIEW_BALANCE_PERSONAL)
-    with force_locale(_language(assessment)):
-        files = _csv_files(assessment, annex_data.build(assessment, on), full)
-    # Compressed and sent member by member; the comment matrix is read as it is written.
-    return zip_response(zip_stream(files.items(), folder=f"{assessment.slug}-annex"),
+    files = _csv_files(assessment.id, on, _language(assessment), full)
+    # Compressed and sent member by member, each section read just before its files are written.
+    return zip_response(zip_stream(files, folder=f"{assessment.slug}-annex"),
                         f"{assessment.slug}-annex-{on.isoformat()}.zip")
 
 
-def _csv_files(assessment, data, full) -> dict[str, bytes | Iterator[bytes]]:
-    """The annex's CSV files, made now (in the annex's language); the comment matrix, by far the
-    largest, as chunks whose rows are read while the archive is sent."""
-    board = data["board"]
-    genders = list(board_rules.Table.genders)
-    files = {
-        "board.csv": write_csv(
+def _csv_files(assessment_id: int, on: date, language: str,
+               full: bool) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+    """The annex's CSV files (in the annex's language), one section at a time: the board's
+    files leave before the meetings are read, and the comment matrix, by far the largest, is
+    read while it is written. After the first file the stream runs in its own database session
+    (mab.downloads.streamed), so each section loads the assessment afresh."""
+    def current() -> Assessment:
+        return db.session.get(Assessment, assessment_id)
+
+    with force_locale(language):
+        board = annex_data.board_section(current(), on)
+        genders = list(board_rules.Table.genders)
+        yield "board.csv", write_csv(
             ["name", "group", "organisation", "position", "appointed_on", "term_start",
              "term_end"],
             [[m.user.display_name, board["group_names"].get(m.group_id, ""), m.organisation,
-              m.position, m.appointed_on, m.term_start, m.term_end] for m in board["members"]]),
-        "balance.csv": write_csv(["group", *genders, "total"], table_rows(board["table"], full)),
-        "balance_checks.csv": write_csv(
+              m.position, m.appointed_on, m.term_start, m.term_end] for m in board["members"]])
+        yield "balance.csv", write_csv(["group", *genders, "total"],
+                                       table_rows(board["table"], full))
+        yield "balance_checks.csv", write_csv(
             ["check", "met", "finding", "remedy"],
             [[c.code, "yes" if c.ok else "no", finding, remedy]
-             for c, finding, remedy in board["explained"]]),
-        "meetings.csv": write_csv(
+             for c, finding, remedy in board["explained"]])
+        meetings = annex_data.meetings_section(current())
+        yield "meetings.csv", write_csv(
             ["date", "title", "kind", "invited", "present", "absent", "excused"],
             [[m["meeting"].starts_at.date(), m["meeting"].title, m["meeting"].kind, m["invited"],
-              m["present"], m["absent"], m["excused"]] for m in data["meetings"]]),
-        "attendance.csv": write_csv(
+              m["present"], m["absent"], m["excused"]] for m in meetings])
+        yield "attendance.csv", write_csv(
             ["date", "meeting", "group", *genders, "total"],
             [[m["meeting"].starts_at.date(), m["meeting"].title, *row]
-             for m in data["meetings"] for row in table_rows(m["table"], full)]),
-        "consultations.csv": write_csv(
+             for m in meetings for row in table_rows(m["table"], full)])
+        yield "consultations.csv", write_csv(
             ["draft", "versions_circulated", "first_circulated", "last_deadline", "comments",
              "replies", "accepted", "partly_accepted", "not_accepted", "noted", "open",
              "withdrawn"],
@@ -94,9 +103,10 @@ def _csv_files(assessment, data, full) -> dict[str, bytes | Iterator[bytes]]:
               c.circulated[0].circulated_at.date(), c.circulated[-1].deadline, c.comments, c.replies,
               c.dispositions["accepted"], c.dispositions["partly_accepted"],
               c.dispositions["not_accepted"], c.dispositions["noted"], c.open, c.withdrawn]
-             for c in data["consultations"]]),
-        "comments.csv": comment_queries.matrix_csv(assessment, comment_queries.MatrixFilters()),
-        "validation_rounds.csv": write_csv(
+             for c in annex_data.consultations_section(current())])
+        yield "comments.csv", comment_queries.matrix_csv(current(), comment_queries.MatrixFilters())
+        validation = annex_data.validation_section(current())
+        yield "validation_rounds.csv", write_csv(
             ["draft", "version", "sha256", "opened", "deadline", "closed", "outcome",
              "conditions", "early_close_reason", "workshop", "audit_event", "audit_head"],
             [[v["round"].version.draft.title, v["round"].version.number,
@@ -110,15 +120,12 @@ def _csv_files(assessment, data, full) -> dict[str, bytes | Iterator[bytes]]:
               {True: "held", False: "not held"}.get(v["round"].workshop_held, ""),
               v["round"].audit_count if v["round"].audit_count is not None else "",
               v["round"].audit_head or ""]
-             for v in data["validation"]]),
-        "signoffs.csv": write_csv(
+             for v in validation])
+        yield "signoffs.csv", write_csv(
             ["draft", "version", "member", "group", "decision", "statement", "date",
              "recorded_at_meeting"],
             [[v["round"].version.draft.title, v["round"].version.number,
               s.membership.user.display_name,
               board["group_names"].get(s.membership.group_id, ""), s.decision, s.statement,
               s.created_at.date(), s.meeting.title if s.meeting else ""]
-             for v in data["validation"] for s in v["signoffs"]]),
-    }
-    return files
-
+             for v in validation for s in v["signoffs"]])

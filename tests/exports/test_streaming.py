@@ -134,6 +134,27 @@ def test_the_annex_zip_streams_member_by_member(client, login, w, monkeypatch):
     assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in archive.infolist())
 
 
+def test_the_annex_zip_sends_the_board_before_reading_the_rest(client, login, w, monkeypatch):
+    """The first byte does not wait for the whole annex: the board's file leaves before the
+    meetings, consultations, comments and rounds are read."""
+    from mab.reports import annex as annex_data
+    read_sections = []
+    for name in ("meetings_section", "consultations_section", "validation_section"):
+        original = getattr(annex_data, name)
+        monkeypatch.setattr(annex_data, name, lambda a, _f=original, _n=name: (
+            read_sections.append(_n), _f(a))[1])
+    login(w.people["coordinator"])
+    response = client.get(f"{A}/annex.zip", buffered=False)
+    chunks = iter(response.response)
+    first = next(chunk for chunk in chunks if chunk)
+    assert b"kz-2022-annex/board.csv" in first and read_sections == []
+    rest = [chunk for chunk in chunks if chunk]
+    response.close()
+    assert read_sections == ["meetings_section", "consultations_section", "validation_section"]
+    archive = zipfile.ZipFile(io.BytesIO(first + b"".join(rest)))
+    assert archive.testzip() is None and len(archive.namelist()) == 9
+
+
 def test_the_print_view_of_all_rows_streams_every_row(client, login, w):
     login(w.people["coordinator"])
     response = client.get(f"{A}/comments?print=1", buffered=False)
