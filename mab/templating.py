@@ -14,6 +14,7 @@ from mab import i18n
 from mab.links import absolute_url
 from mab.drafts.forms import STATUS_LABELS as DRAFT_STATUS_LABELS
 from mab.drafts.models import SUBJECT_LABELS
+from mab.editions import labels as edition_labels
 from mab.meetings.models import (
     ATTENDANCE_LABELS, KIND_LABELS, MEETING_STATUS_LABELS, MINUTES_LABELS, RSVP_LABELS)
 from mab.meetings.tokens import calendar_token
@@ -77,6 +78,10 @@ FILTERS = {
     "time": i18n.time_filter,
     "interval": i18n.interval_filter,
     "version_status": version_status,
+    # An edition's status ("Complete", "12 of 15 paragraphs", "Not started", "Source") and a
+    # content language's name (mab/editions/labels.py): the same words on every page.
+    "edition_status": edition_labels.status_words,
+    "language_name": edition_labels.language_name,
     # A stakeholder group's name or a framework item's title in the reader's language, else
     # the assessment's first, else the stored one (mab/i18n.py); a percentage in the locale's
     # style ("35.7%", "35,7 %").
