@@ -32,7 +32,7 @@ from mab.validation.models import DECISION_LABELS, ValidationRound
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-LIST_FIELDS = frozenset({"groups", "added", "removed"})   # a list, not [before, after]
+LIST_FIELDS = frozenset({"groups", "added", "removed", "languages"})   # a list, not [before, after]
 MEMBER_FIELDS = frozenset({"owner", "membership_id", "added", "removed"})
 MEETING_FIELDS = frozenset({"meeting_id", "approved_in", "workshop", "workshop_unlinked",
                             "on_behalf_at_meeting"})
@@ -41,6 +41,7 @@ COMMENT_EMAIL_LABELS = {"immediate": _l("An email for each comment"),
 ENUMS = {"role": ROLE_LABELS, "decision": DECISION_LABELS, "disposition": DISPOSITION_LABELS,
          "rsvp": RSVP_LABELS, "kind": KIND_LABELS, "subject": SUBJECT_LABELS,
          "gender": GENDER_LABELS, "language": i18n.LANGUAGE_NAMES,
+         "languages": i18n.LANGUAGE_NAMES, "required_languages": i18n.LANGUAGE_NAMES,
          "comment_emails": COMMENT_EMAIL_LABELS}
 
 

@@ -8,9 +8,11 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import (
     Email,
     InputRequired,
@@ -116,6 +118,11 @@ def group_form(languages, group=None, **kwargs) -> GroupForm:
     return form_class(obj=group, **values, **kwargs)
 
 
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class PolicyForm(FlaskForm):
     gender_min_pct = IntegerField(_l("Lowest share of women, and of men (%)"),
                                   validators=[InputRequired(), NumberRange(min=0, max=100)])
@@ -129,11 +136,41 @@ class PolicyForm(FlaskForm):
                                  validators=[InputRequired(), NumberRange(min=1, max=100)])
     require_dispositions = BooleanField(
         _l("Every comment must have a disposition before a validation round opens"))
+    # Translations (issue 18): only on an assessment with more than one content language
+    # (``policy_form`` removes them otherwise).
+    required_languages = MultiCheckboxField(
+        _l("Languages whose translation must be complete before validation"), choices=[])
+    validate_complete_only = BooleanField(
+        _l("Validate only when required translations are complete"))
+    circulate_complete_only = BooleanField(
+        _l("Circulate only when every translation is complete"))
 
     def validate_gender_max_pct(self, field):
         if (self.gender_min_pct.data is not None and field.data is not None
                 and self.gender_min_pct.data >= field.data):
             raise ValidationError(_l("The highest share must be above the lowest share."))
+
+
+TRANSLATION_POLICY = ("required_languages", "validate_complete_only", "circulate_complete_only")
+
+
+def policy_form(assessment, **kwargs) -> PolicyForm:
+    """The policy form of ``assessment``: the required languages are among its content
+    languages (a draft's own source language is complete by nature; a draft written in another
+    one is translated into it); without a second language there is nothing to translate and
+    the translation fields are left out."""
+    form = PolicyForm(obj=assessment, **kwargs)
+    languages = assessment.language_list
+    if len(languages) < 2:
+        for name in TRANSLATION_POLICY:
+            delattr(form, name)
+        return form
+    form.required_languages.choices = choices((code, LANGUAGE_NAMES.get(code, code))
+                                              for code in languages)
+    if not form.is_submitted():
+        form.required_languages.data = [code for code in assessment.required_languages.split(",")
+                                        if code]
+    return form
 
 
 class ImportForm(FlaskForm):

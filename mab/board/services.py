@@ -24,7 +24,8 @@ from mab.validation.models import ValidationRound
 BOARD_FIELDS = ("group_id", "organisation", "position", "term_start", "term_end",
                 "coi_declaration", "coi_declared_on", "notes")
 POLICY_FIELDS = ("gender_min_pct", "gender_max_pct", "undisclosed_max_pct", "group_min_members",
-                 "group_max_pct", "require_dispositions")
+                 "group_max_pct", "require_dispositions", "required_languages",
+                 "validate_complete_only", "circulate_complete_only")
 
 
 def _apply(obj, values: dict) -> dict:
@@ -215,6 +216,15 @@ def delete_group(group: StakeholderGroup, *, actor) -> None:
 
 def update_policy(assessment: Assessment, *, actor, **values) -> dict:
     values = {k: v for k, v in values.items() if k in POLICY_FIELDS}
+    if "required_languages" in values:
+        # Stored comma-separated in the order of the content languages; the audit keeps lists.
+        chosen = set(values["required_languages"] or ())
+        unknown = chosen - set(assessment.language_list)
+        if unknown:
+            raise DomainError(_l("Choose among the assessment's languages."),
+                              field="required_languages")
+        values["required_languages"] = ",".join(
+            code for code in assessment.language_list if code in chosen)
     if values["gender_min_pct"] >= values["gender_max_pct"]:
         raise DomainError(_l("The lower bound must be below the upper bound."),
                           field="gender_min_pct")
@@ -226,6 +236,9 @@ def update_policy(assessment: Assessment, *, actor, **values) -> dict:
                 StakeholderGroup.assessment_id == assessment.id,
                 StakeholderGroup.min_members == old_minimum)):
             group.min_members = assessment.group_min_members
+    if "required_languages" in changes:
+        changes["required_languages"] = [[code for code in value.split(",") if code]
+                                         for value in changes["required_languages"]]
     if changes:
         record_event("policy.updated", assessment, actor=actor, assessment=assessment,
                      changes=changes)

@@ -27,9 +27,9 @@ from mab.board.forms import (
     EditMemberForm,
     ImportForm,
     NewMemberForm,
-    PolicyForm,
     StepDownForm,
     group_form,
+    policy_form,
 )
 from mab.board.models import StakeholderGroup
 from mab.boundary import flash_errors, form_errors
@@ -426,7 +426,7 @@ def delete_group(assessment, group_id):
 @bp.route("/policy", methods=["GET", "POST"])
 @assessment_view(Action.VIEW_TEAM)
 def policy(assessment):
-    form = PolicyForm(obj=assessment)
+    form = policy_form(assessment)
     if request.method == "POST":
         if not _manager():
             abort(403)
