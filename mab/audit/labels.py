@@ -64,6 +64,11 @@ ACTIONS = {
                          _l("%(actor)s gave the draft %(record)s to another researcher")),
     "draft.version_saved": (_l("Version saved"), _l("%(actor)s saved %(record)s")),
     "draft.version_started": (_l("New version started"), _l("%(actor)s started %(record)s")),
+    "edition.machine_assisted": (_l("Translation marked as machine-assisted or not"),
+                                 _l("%(actor)s said whether machine translation was used in a "
+                                    "translation of %(record)s")),
+    "edition.saved": (_l("Translation saved"),
+                      _l("%(actor)s saved a paragraph's translation of %(record)s")),
     "framework.copied": (_l("Framework copied"),
                          _l("%(actor)s made this assessment's own copy of the framework "
                             "%(record)s")),
@@ -163,6 +168,7 @@ FIELDS = {
     "disposition": _l("Response"),
     "draft_id": _l("Draft"),
     "early": _l("Closed before the deadline"),
+    "editions": _l("Editions signed"),
     "email": _l("Email"),
     "ended": _l("Devices signed out"),
     "ends_at": _l("Ends"),
@@ -180,6 +186,7 @@ FIELDS = {
     "key": _l("Key"),
     "kind": _l("Kind of meeting"),
     "language": _l("Language"),
+    "machine_assisted": _l("Machine translation used"),
     "languages": _l("Translations circulated"),
     "meeting_id": _l("Meeting"),
     "membership_id": _l("Member"),
@@ -250,7 +257,7 @@ FIELDS = {
 TECHNICAL_FIELDS = frozenset({"draft_id", "round_id", "membership_id", "meeting_id", "parent_id",
                               "rule", "result", "supersedes", "sequence", "number", "version",
                               "on_behalf_at_meeting", "workshop", "workshop_unlinked",
-                              "block_id"})
+                              "block_id", "editions"})
 
 
 def action_label(action: str):

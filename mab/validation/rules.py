@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
+from mab.editions import rules as edition_rules
+
 ENDORSE, RESERVATIONS, OBJECT = "endorse", "reservations", "object"
 ENDORSING = frozenset({ENDORSE, RESERVATIONS})
 
@@ -195,3 +197,45 @@ def workshop_at_close(has_workshop: bool, held: bool, choice: str | None) -> Wor
     if choice == WORKSHOP_NOT_HELD:
         return WorkshopAtClose(False)
     return None
+
+
+# --- editions (issue 18): what a round on a translated version signs --------------------------
+
+def manifest(source_language: str, source_sha256: str, source_blocks: list[dict],
+             editions) -> list[dict]:
+    """The manifest a round freezes: the source first, then each translated edition by language
+    with its hash, its paragraph figures against the source and whether machine translation
+    went into it. ``editions``: ``(language, sha256, blocks, machine_assisted)`` tuples."""
+    n = len(source_blocks)
+    rows = [{"language": source_language, "sha256": source_sha256, "source": True, "total": n,
+             "current": n, "outdated": 0, "missing": 0, "machine_assisted": False}]
+    for language, sha256, blocks, machine_assisted in sorted(editions, key=lambda e: e[0]):
+        figures = edition_rules.summary(language, source_blocks, blocks or [])
+        rows.append({"language": language, "sha256": sha256, "source": False,
+                     "total": figures.total, "current": figures.current,
+                     "outdated": figures.outdated, "missing": figures.missing,
+                     "machine_assisted": bool(machine_assisted)})
+    return rows
+
+
+def manifest_sha256(rows: list[dict]) -> str:
+    """The hash members sign: over the source's and every edition's hash (the source's own hash
+    when the manifest lists no translation)."""
+    source = rows[0]
+    return edition_rules.manifest_hash(source["language"], source["sha256"],
+                                       [(r["language"], r["sha256"]) for r in rows[1:]])
+
+
+def incomplete_required(summaries, required) -> list:
+    """The translated editions (``edition_rules.Summary``) of a required language that are not
+    complete: with the policy on, a round cannot open while there is one."""
+    required = set(required)
+    return [s for s in summaries if not s.source and s.language in required and not s.complete]
+
+
+def manifest_summaries(rows: list[dict] | None) -> list[tuple[dict, "edition_rules.Summary"]]:
+    """Each manifest row with its figures as an ``edition_rules.Summary`` (for the status words
+    of mab.editions.labels); empty for a one-language round."""
+    return [(row, edition_rules.Summary(row["language"], row["total"], row["current"],
+                                        row["outdated"], row["missing"], source=row["source"]))
+            for row in rows or []]

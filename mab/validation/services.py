@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from mab.assessments.models import Assessment, BoardStatus, Membership, Role
 from mab.assessments.queries import with_person
@@ -14,6 +15,9 @@ from mab.audit.services import chain_head, record_event
 from mab.comments import queries as comment_queries
 from mab.drafts import services as draft_services
 from mab.drafts.models import DraftVersion
+from mab.editions import labels as edition_labels
+from mab.editions import queries as edition_queries
+from mab.editions import rules as edition_rules
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.loaders import get_scoped, in_assessment
@@ -92,6 +96,39 @@ class ConsultationStillOpen(DomainError):
                                                                    recipients, members)
 
 
+class IncompleteEditions(DomainError):
+    """The policy validates only complete editions of the required languages, and some are not:
+    the message names each with its figures."""
+
+    def __init__(self, summaries):
+        super().__init__(_l("Only complete translations can be validated (the assessment's "
+                            "policy), and these required editions are not complete yet: "
+                            "%(editions)s.", editions=edition_labels.named(summaries)),
+                         field="version_id")
+        self.summaries = summaries
+
+
+def _required_languages(assessment: Assessment) -> set[str]:
+    return {code.strip() for code in (assessment.required_languages or "").split(",")
+            if code.strip()}
+
+
+def _freeze_editions(version: DraftVersion, assessment: Assessment) -> list[dict] | None:
+    """Freeze every edition of the version as it is now (its hash and the time) and return the
+    manifest the round signs, or None when the version has no translated edition."""
+    editions = list(version.editions)
+    if not editions:
+        return None
+    now = utcnow()
+    for edition in editions:
+        edition.frozen_at = now
+        edition.sha256 = edition_rules.edition_hash(edition.language, edition.blocks or [])
+    return rules.manifest(
+        edition_queries.source_language(version.draft, assessment), version.sha256,
+        version.blocks or [],
+        [(e.language, e.sha256, e.blocks, e.machine_assisted) for e in editions])
+
+
 def _excerpt(text: str, limit: int = 120) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
@@ -136,6 +173,12 @@ def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeti
     without = _without_disposition(version)
     if assessment.require_dispositions and without:
         raise CommentsWithoutDisposition(without, version.number)
+    if assessment.validate_complete_only:
+        incomplete = rules.incomplete_required(
+            edition_queries.summaries(version, version.draft, assessment),
+            _required_languages(assessment))
+        if incomplete:
+            raise IncompleteEditions(incomplete)
     days_left = draft_services.consultation_days_left(version, assessment)
     if days_left is not None and not end_consultation:
         raise ConsultationStillOpen(
@@ -147,9 +190,11 @@ def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeti
     if days_left is not None:
         draft_services.end_consultation(version, assessment, actor=actor)
     rule = rules.Rule.of(assessment)
+    manifest = _freeze_editions(version, assessment)
     round_ = ValidationRound(assessment_id=assessment.id, version=version,
-                             version_sha256=version.sha256, deadline=deadline, meeting=meeting,
-                             rule=rule.snapshot(), opened_by_id=actor.id)
+                             version_sha256=rules.manifest_sha256(manifest) if manifest
+                             else version.sha256, editions=manifest, deadline=deadline,
+                             meeting=meeting, rule=rule.snapshot(), opened_by_id=actor.id)
     db.session.add(round_)
     try:
         db.session.flush()
@@ -157,10 +202,18 @@ def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeti
         db.session.rollback()
         raise DomainError(_l("This version already has a validation round; a later version "
                              "needs its own."), field="version_id") from None
+    except StaleDataError:   # a translator saved an edition while the round was opening
+        db.session.rollback()
+        raise DomainError(_l("A translation of this version was saved a moment ago: open the "
+                             "round again to sign the editions as they are now."),
+                          field="version_id") from None
+    changes = {"draft_id": version.draft_id, "version": version.number,
+               "sha256": round_.version_sha256, "deadline": deadline,
+               "meeting_id": meeting.id if meeting else None, "rule": rule.snapshot()}
+    if manifest:
+        changes["editions"] = manifest
     record_event("validation.opened", round_, actor=actor, assessment=assessment,
-                 changes={"draft_id": version.draft_id, "version": version.number,
-                          "sha256": version.sha256, "deadline": deadline,
-                          "meeting_id": meeting.id if meeting else None, "rule": rule.snapshot()})
+                 changes=changes)
     link = _link(assessment, round_)
     for member in active_members(assessment):
         queue_email(to=member.user, template="validation_opened", assessment=assessment,

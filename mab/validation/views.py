@@ -178,7 +178,7 @@ def _page(assessment, round_, *, sign_form=None, behalf_form=None, status=200):
         rule=rules.Rule.from_snapshot(round_.rule), decision_labels=DECISION_LABELS,
         progress=_progress(round_, members, groups, assessment) if manager else None,
         responded=len({s.membership_id for s in round_.signoffs if s.superseded_at is None}),
-        today=assessment.today()), status
+        manifest=rules.manifest_summaries(round_.editions), today=assessment.today()), status
 
 
 @bp.get("/validation/<int:round_id>")
@@ -319,6 +319,7 @@ def certificate(assessment, round_id):
                            did_not_respond=None if missing is None else
                            _by_group(missing, lambda m: m, groups),
                            rule=rules.Rule.from_snapshot(round_.rule),
+                           manifest=rules.manifest_summaries(round_.editions),
                            outcome=round_.result, decision_labels=DECISION_LABELS)
 
 

@@ -1,0 +1,1 @@
+"""Editions: translations aligned paragraph by paragraph."""
