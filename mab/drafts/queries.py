@@ -10,6 +10,9 @@ from mab.comments.queries import version_context
 from mab.drafts import rules
 from mab.drafts.forms import AttachmentForm, CirculateForm, OwnerForm
 from mab.drafts.models import Circulation, Draft, DraftVersion, Subject, VersionView
+from mab.editions import queries as edition_queries
+from mab.editions import rules as edition_rules
+from mab.editions.models import Edition
 from mab.extensions import db
 from mab.loaders import get_or_404
 from mab.markdown import render_markdown
@@ -161,6 +164,48 @@ def circulated_statuses(assessments) -> dict[int, dict[int, rules.VersionStatus]
     result: dict[int, dict[int, rules.VersionStatus]] = {aid: {} for aid in by_id}
     for aid, vid, *_rest in rows:
         result[aid][vid] = rules.version_status(facts[vid], today[aid])
+    return result
+
+
+# Editions on the list pages (issue 18) ------------------------------------------------------
+
+def edition_summaries(assessment: Assessment, drafts, shown) -> dict[int, list]:
+    """Draft id -> the summaries (source first, then each target language) of the version
+    ``shown(draft)`` for each draft, in one query for the page; {} when the assessment has one
+    content language (no query then)."""
+    if len(assessment.language_list) < 2:
+        return {}
+    versions = {}
+    for draft in drafts:
+        version = shown(draft)
+        if version is not None:
+            versions[version.id] = draft
+    return summaries_of_versions(assessment, versions)
+
+
+def summaries_of_versions(assessment: Assessment, versions: dict) -> dict[int, list]:
+    """{version id: draft} -> {draft id: summaries of that version} in one query: the versions'
+    paragraphs with their editions' (the versions' bodies are not read)."""
+    if not versions:
+        return {}
+    blocks: dict[int, list] = {}
+    editions: dict[int, dict[str, list]] = {}
+    for vid, source_blocks, language, edition_blocks in db.session.execute(
+            select(DraftVersion.id, DraftVersion.blocks, Edition.language, Edition.blocks)
+            .outerjoin(Edition, Edition.version_id == DraftVersion.id)
+            .where(DraftVersion.id.in_(list(versions)))):
+        blocks[vid] = source_blocks or []
+        if language is not None:
+            editions.setdefault(vid, {})[language] = edition_blocks or []
+    result = {}
+    for vid, draft in versions.items():
+        source = blocks.get(vid, [])
+        own = editions.get(vid, {})
+        result[draft.id] = [
+            edition_rules.source_summary(edition_queries.source_language(draft, assessment),
+                                         source)] + [
+            edition_rules.summary(language, source, own.get(language, []))
+            for language in edition_queries.target_languages(draft, assessment)]
     return result
 
 

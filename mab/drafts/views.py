@@ -80,7 +80,10 @@ def index(assessment):
     return render_template("drafts/index.html", assessment=assessment, page=page, filters=filters,
                            editor=_editor(),
                            statuses=queries.draft_statuses(page.items, assessment.today()),
-                           versions_of=_visible_versions)
+                           versions_of=_visible_versions,
+                           editions=queries.edition_summaries(
+                               assessment, page.items,
+                               lambda d: (_visible_versions(d) or [None])[-1]))
 
 
 @bp.route("/drafts/new", methods=["GET", "POST"])

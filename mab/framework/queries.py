@@ -5,10 +5,13 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from mab.drafts.models import Circulation, Draft, DraftVersion
+from mab.editions import queries as edition_queries
+from mab.editions import rules as edition_rules
+from mab.editions.models import Edition
 from mab.extensions import db
 from mab.framework.models import Framework, FrameworkItem, ItemKind
 from mab.validation.models import ValidationRound
@@ -24,8 +27,10 @@ class Node:
     validated: int = 0
 
 
-def catalogue(assessment, *, search: str = ""):
-    """(framework, [category nodes with theme nodes with indicator rows], totals)."""
+def catalogue(assessment, *, search: str = "", sees_uncirculated: bool = True):
+    """(framework, [category nodes with theme nodes with indicator rows], totals). A row's
+    ``editions``: the summaries of its draft's latest version the reader may see, by language
+    (one query; none for a one-language assessment)."""
     framework = db.session.get(Framework, assessment.framework_id) if assessment.framework_id \
         else None
     if framework is None:
@@ -34,6 +39,7 @@ def catalogue(assessment, *, search: str = ""):
         FrameworkItem.framework_id == framework.id)
         .order_by(FrameworkItem.position, FrameworkItem.code)).all()
     drafted, circulated, validated = _draft_flags(assessment)
+    editions = item_editions(assessment, circulated_only=not sees_uncirculated)
     by_id = {i.id: i for i in items}
     nodes = {i.id: Node(i) for i in items if i.kind in (ItemKind.CATEGORY, ItemKind.THEME)}
     categories = [nodes[i.id] for i in items if i.kind == ItemKind.CATEGORY]
@@ -53,7 +59,7 @@ def catalogue(assessment, *, search: str = ""):
         in_scope = item.core or not assessment.core_only
         row = {"indicator": item, "question": question, "in_scope": in_scope,
                "drafted": item.id in drafted, "circulated": item.id in circulated,
-               "validated": item.id in validated}
+               "validated": item.id in validated, "editions": editions.get(item.id, [])}
         if not needle or needle in item.title.lower() or needle in item.code.lower() \
                 or needle in question.title.lower():
             theme.children.append(row)
@@ -81,6 +87,48 @@ def _draft_flags(assessment) -> tuple[set[int], set[int], set[int]]:
         .where(Draft.assessment_id == assessment.id, Draft.item_id.is_not(None),
                ValidationRound.passed.is_(True))))
     return drafted, circulated, validated
+
+
+def item_editions(assessment, *, circulated_only: bool) -> dict[int, list]:
+    """Framework item id -> the edition summaries (source first) of the latest version of its
+    newest draft (the latest circulated one with ``circulated_only``), in one query; {} for an
+    assessment with one content language."""
+    if len(assessment.language_list) < 2:
+        return {}
+    other = aliased(DraftVersion)
+    newest = select(func.max(other.number)).where(other.draft_id == Draft.id)
+    if circulated_only:
+        newest = newest.where(exists(select(Circulation.id)
+                                     .where(Circulation.version_id == other.id)))
+    rows = db.session.execute(
+        select(Draft.id, Draft.item_id, Draft.source_language, DraftVersion.blocks,
+               Edition.language, Edition.blocks)
+        .select_from(Draft)
+        .join(DraftVersion, and_(DraftVersion.draft_id == Draft.id,
+                                 DraftVersion.number == newest.scalar_subquery()))
+        .outerjoin(Edition, Edition.version_id == DraftVersion.id)
+        .where(Draft.assessment_id == assessment.id, Draft.item_id.is_not(None))
+        .order_by(Draft.id)).all()
+    found: dict[int, tuple] = {}        # item id -> (draft, source blocks, {language: blocks})
+    for draft_id, item_id, source_language, blocks, language, edition_blocks in rows:
+        draft, _blocks, own = found.get(item_id, (None, None, {}))
+        if draft is None or draft.id != draft_id:      # a newer draft on the item replaces it
+            draft, own = _DraftLanguage(draft_id, source_language), {}
+            found[item_id] = (draft, blocks or [], own)
+        if language is not None:
+            own[language] = edition_blocks or []
+    return {item_id: [edition_rules.source_summary(
+                edition_queries.source_language(draft, assessment), blocks)] + [
+            edition_rules.summary(language, blocks, own.get(language, []))
+            for language in edition_queries.target_languages(draft, assessment)]
+            for item_id, (draft, blocks, own) in found.items()}
+
+
+@dataclass(frozen=True)
+class _DraftLanguage:
+    """What the editions' queries need of a draft, read without loading the draft."""
+    id: int
+    source_language: str | None
 
 
 def frameworks_for(assessment) -> list[Framework]:

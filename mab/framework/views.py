@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,8 @@ bp = Blueprint("framework", __name__, url_prefix="/a/<slug>")
 
 
 def _page(assessment, *, manager, import_form=None, errors=(), q="", status=200):
-    framework, categories, total = queries.catalogue(assessment, search=q)
+    framework, categories, total = queries.catalogue(
+        assessment, search=q, sees_uncirculated=can(g.membership.role, Action.READ_UNCIRCULATED))
     scope = ScopeForm(framework_id=assessment.framework_id,
                       scope="core" if assessment.core_only else "all")
     scope.framework_id.choices = queries.framework_choices(assessment)
