@@ -1,7 +1,7 @@
 """Draft use cases: they change rows, audit and queue mail; the request boundary commits."""
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
@@ -24,6 +24,9 @@ from mab.drafts.models import (
     VersionView,
 )
 from mab.drafts.paragraphs import assign_ids, split_blocks
+from mab.editions import labels as edition_labels
+from mab.editions import queries as edition_queries
+from mab.editions import reading
 from mab.errors import DomainError, StorageError
 from mab.extensions import db
 from mab.loaders import in_assessment
@@ -183,6 +186,13 @@ def check_circulable(version: DraftVersion, assessment: Assessment, deadline) ->
     problem = rules.deadline_problem(deadline, assessment.today())
     if problem:
         raise DomainError(_l("Give a comment deadline today or later."), field="deadline")
+    if assessment.circulate_complete_only:
+        _going, incomplete = reading.circulated_with(
+            edition_queries.summaries(version, version.draft, assessment))
+        if incomplete:
+            raise DomainError(_l("This assessment circulates a version only when every "
+                                 "translation is complete. Not complete: %(editions)s.",
+                                 editions=edition_labels.named(incomplete)))
 
 
 def version_hash(version: DraftVersion) -> str:
@@ -207,6 +217,9 @@ class CirculationPreview:
     sha256: str
     board_members: int
     observers: int
+    # The translations that go out with the source (complete) and those that do not.
+    editions: list = field(default_factory=list)
+    withheld: list = field(default_factory=list)
 
     @property
     def recipients(self) -> int:
@@ -218,9 +231,12 @@ def circulation_preview(version: DraftVersion, assessment: Assessment,
     check_circulable(version, assessment, deadline)
     people = recipients(assessment)
     observers = sum(1 for m in people if m.role == Role.OBSERVER)
+    going, withheld = reading.circulated_with(
+        edition_queries.summaries(version, version.draft, assessment))
     return CirculationPreview(
         sha256=version_hash(version),
-        board_members=len(people) - observers, observers=observers)
+        board_members=len(people) - observers, observers=observers,
+        editions=going, withheld=withheld)
 
 
 def circulate(version: DraftVersion, assessment: Assessment, *, deadline, message: str,
@@ -232,10 +248,13 @@ def circulate(version: DraftVersion, assessment: Assessment, *, deadline, messag
     if seen_sha256 is not None and seen_sha256 != sha256:
         raise DomainError(_l("The version changed since the confirmation was shown: check it "
                              "and confirm again."), field="confirm")
+    going, _withheld = reading.circulated_with(
+        edition_queries.summaries(version, version.draft, assessment))
+    languages = [s.language for s in going]
     version.frozen_at = utcnow()
     version.sha256 = sha256
     circulation = Circulation(version=version, circulated_by_id=actor.id, deadline=deadline,
-                              message=message.strip())
+                              message=message.strip(), languages=",".join(languages))
     db.session.add(circulation)
     db.session.flush()
     draft = version.draft
@@ -247,10 +266,14 @@ def circulate(version: DraftVersion, assessment: Assessment, *, deadline, messag
                     subject=_l("For comment: %(title)s (version %(n)d)", title=draft.title,
                                n=version.number),
                     draft=draft, version=version, circulation=circulation, link=link,
-                    sender=actor)
+                    sender=actor, languages=[edition_queries.source_language(draft, assessment)]
+                    + languages)
+    changes = {"draft_id": draft.id, "number": version.number, "sha256": version.sha256,
+               "deadline": deadline, "recipients": len(people)}
+    if languages:
+        changes["languages"] = languages
     record_event("draft.circulated", version, actor=actor, assessment=assessment,
-                 changes={"draft_id": draft.id, "number": version.number, "sha256": version.sha256,
-                          "deadline": deadline, "recipients": len(people)})
+                 changes=changes)
     return circulation
 
 

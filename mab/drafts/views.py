@@ -30,6 +30,8 @@ from mab.drafts.forms import (
     EditForm,
 )
 from mab.drafts.models import Attachment, Draft, DraftVersion
+from mab.editions import labels as edition_labels
+from mab.editions import queries as edition_queries
 from mab.extensions import db
 from mab.loaders import get_or_404
 from mab.framework.models import FrameworkItem, ItemKind
@@ -269,9 +271,25 @@ def _circulate_consequences(version, deadline, preview) -> list[str]:
         sent = _("Nobody is emailed: the board has no active member and there is no observer.")
     return [_("Version %(n)d will be frozen with SHA-256 %(hash)s…: it can no longer be edited; "
               "later changes start a new version.", n=version.number, hash=preview.sha256[:12]),
-            sent,
+            sent, *_circulated_editions(version, preview),
             _("Comments are taken until %(date)s.", date=i18n.date_filter(deadline)),
             _("Your message to the board, if you write one, is included in the email.")]
+
+
+def _circulated_editions(version, preview) -> list[str]:
+    """Which translations go out with the source, and which do not (with their status)."""
+    if not preview.editions and not preview.withheld:
+        return []     # one content language: nothing to say
+    source = edition_labels.language_name(
+        edition_queries.source_language(version.draft, g.assessment))
+    lines = [_("It goes out in %(languages)s.", languages=", ".join(
+        [_("%(language)s (the source)", language=source)]
+        + [edition_labels.language_name(s.language) for s in preview.editions]))]
+    if preview.withheld:
+        lines.append(_("Not circulated, not complete yet: %(editions)s. Readers are offered a "
+                       "translation once it is complete.",
+                       editions=edition_labels.named(preview.withheld)))
+    return lines
 
 
 @bp.post("/drafts/<int:draft_id>/owner")
