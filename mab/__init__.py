@@ -59,6 +59,8 @@ def create_app(config_class=None) -> Flask:
     for bp in (auth_bp, assessments_bp, notify_bp, board_bp, meetings_bp, framework_bp,
                drafts_bp, comments_bp, validation_bp, audit_bp, reports_bp, health_bp):
         app.register_blueprint(bp)
+    from mab.editions.views import bp as editions_bp   # the translators' pages (issue 18)
+    app.register_blueprint(editions_bp)
     app.cli.add_command(cli)
     errors.register(app)
     boundary.register(app)

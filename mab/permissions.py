@@ -9,6 +9,7 @@ import enum
 from mab.assessments.models import Role
 
 C, R, B, O = Role.COORDINATOR, Role.RESEARCHER, Role.BOARD_MEMBER, Role.OBSERVER
+T = Role.TRANSLATOR   # translates editions and sees the home page: nothing else
 
 
 class Action(enum.StrEnum):
@@ -30,10 +31,12 @@ class Action(enum.StrEnum):
     VIEW_OUTBOX = "view_outbox"
     VIEW_AUDIT = "view_audit"
     VIEW_TEAM = "view_team"                         # who is who in the assessment
+    VIEW_MEETINGS = "view_meetings"                 # the meetings pages (not the translator)
+    EDIT_TRANSLATIONS = "edit_translations"         # translate editions; read the source there
 
 
 GRANTS: dict[Action, frozenset[Role]] = {
-    Action.VIEW: frozenset({C, R, B, O}),
+    Action.VIEW: frozenset({C, R, B, O, T}),
     Action.MANAGE_BOARD: frozenset({C}),
     Action.VIEW_BALANCE: frozenset({C, R, B}),
     Action.VIEW_BALANCE_PERSONAL: frozenset({C, R}),
@@ -51,6 +54,8 @@ GRANTS: dict[Action, frozenset[Role]] = {
     Action.VIEW_OUTBOX: frozenset({C}),
     Action.VIEW_AUDIT: frozenset({C, O}),
     Action.VIEW_TEAM: frozenset({C, R, B, O}),
+    Action.VIEW_MEETINGS: frozenset({C, R, B, O}),
+    Action.EDIT_TRANSLATIONS: frozenset({C, R, T}),
 }
 
 

@@ -247,6 +247,8 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "POST /a/<slug>/comments/<int:comment_id>/verdict": a(B),           # COMMENT, author only
     "GET /a/<slug>/comments/<int:comment_id>/disposition": a(C, R),     # DISPOSE (no-JS form)
     "POST /a/<slug>/comments/<int:comment_id>/disposition": a(C, R),    # DISPOSE_COMMENTS
+    "GET /a/<slug>/comments/<int:comment_id>/translation": a(C, R),     # DISPOSE (no-JS page)
+    "POST /a/<slug>/comments/<int:comment_id>/translation": a(C, R),    # DISPOSE_COMMENTS
     "GET /a/<slug>/comments": a(C, R, O),                               # EXPORT
     "GET /a/<slug>/comments.csv": a(C, R, O),                           # EXPORT
     # --- validation -----------------------------------------------------------------------------

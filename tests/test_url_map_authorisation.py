@@ -180,6 +180,9 @@ def _kz_objects() -> dict:
         "calendar_token": calendar_token(member01),
         "bogus_token": "not-a-token",
         "annex_draft": annex.id,
+        # A language the drafts are translated into, in kz-2022 (ru, kk, en) and kg-2023 (ru, ky,
+        # en) alike: the source is the first.
+        "language": "en",
     }
 
 

@@ -6,6 +6,7 @@ from mab.assessments import queries, rules
 from mab.assessments.models import Assessment, Membership
 from mab.board import queries as board_queries
 from mab.drafts import queries as draft_queries
+from mab.editions import pages as edition_pages
 from mab.extensions import db
 from mab.meetings import queries as meeting_queries
 from mab.meetings.models import Rsvp
@@ -52,6 +53,8 @@ def home_page(assessment: Assessment, membership: Membership, now: datetime,
     if rules.BLOCKED in cards and can(role, Action.MANAGE_BOARD):
         page["pending_invitations"] = queries.pending_invitations(assessment)
         page["failed_messages"] = queries.failed_messages(assessment)
+    if rules.TRANSLATIONS in cards:
+        page["translations"] = edition_pages.drafts_to_translate(assessment)
     if rules.NEWS in cards:
         page["news"] = visit_queries.on_drafts(membership, since)
     return page

@@ -70,6 +70,7 @@ BLOCKED = "blocked"                       # what holds the work up (coordinator)
 NEWS = "news"                             # new since the last visit
 MEETINGS = "meetings"                     # upcoming meetings
 ROUNDS = "rounds"                         # open validation rounds
+TRANSLATIONS = "translations"             # the drafts to translate (the translator)
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,11 @@ def home_cards(role, *, signs_off: bool) -> HomeCards:
     member), then the drafts to review, then the meetings to answer; the board's balance, which
     they cannot act on, comes last. A researcher sees the comments awaiting a response, then
     their drafts. The coordinator sees the balance and what is blocked. An observer sees the
-    drafts to read.
+    drafts to read. A translator sees the drafts to translate, and nothing else.
     """
     role = str(role)
+    if role == "translator":
+        return HomeCards((TRANSLATIONS,), ())
     if role == "coordinator":
         return HomeCards((BALANCE, BLOCKED, AWAITING_RESPONSE), (NEWS, TO_REVIEW, MEETINGS, ROUNDS))
     if role == "researcher":

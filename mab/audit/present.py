@@ -41,6 +41,7 @@ COMMENT_EMAIL_LABELS = {"immediate": _l("An email for each comment"),
 ENUMS = {"role": ROLE_LABELS, "decision": DECISION_LABELS, "disposition": DISPOSITION_LABELS,
          "rsvp": RSVP_LABELS, "kind": KIND_LABELS, "subject": SUBJECT_LABELS,
          "gender": GENDER_LABELS, "language": i18n.LANGUAGE_NAMES,
+         "translation_language": i18n.LANGUAGE_NAMES,
          "languages": i18n.LANGUAGE_NAMES, "required_languages": i18n.LANGUAGE_NAMES,
          "comment_emails": COMMENT_EMAIL_LABELS}
 

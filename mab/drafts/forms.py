@@ -33,6 +33,11 @@ class DraftForm(FlaskForm):
                           description=_l("Not needed for policy recommendations or the whole "
                                          "report."))
     owner_id = SelectField(_l("Owner"), coerce=int_or_none, validators=[Optional()])
+    # The assessment's content languages (the view sets the choices, the first by default).
+    source_language = SelectField(_l("Written in"), validate_choice=False,
+                                  description=_l("The language the text is written in; the "
+                                                 "other languages of the assessment are "
+                                                 "translations of it."))
     body = TextAreaField(_l("Text"), validators=[Length(max=500000)],
                          description=_l("Markdown. Separate paragraphs with a blank line."))
 

@@ -27,6 +27,7 @@ from mab.drafts.paragraphs import assign_ids, split_blocks
 from mab.editions import labels as edition_labels
 from mab.editions import queries as edition_queries
 from mab.editions import reading
+from mab.editions import services as edition_services
 from mab.errors import DomainError, StorageError
 from mab.extensions import db
 from mab.loaders import in_assessment
@@ -71,12 +72,18 @@ def _next_block_number(draft: Draft, *, besides: DraftVersion | None = None) -> 
     return max(numbers, default=0) + 1
 
 
-def create_draft(assessment: Assessment, *, subject, item_id, title, owner, body, actor) -> Draft:
+def create_draft(assessment: Assessment, *, subject, item_id, title, owner, body, actor,
+                 source_language: str | None = None) -> Draft:
+    """A new draft and its version 1, written in ``source_language`` (one of the assessment's
+    content languages; None: its first)."""
     subject = Subject(subject)
     item = _check_item(assessment, subject, item_id)
     _check_owner(assessment, owner)
+    if source_language and source_language not in assessment.language_list:
+        raise DomainError(_l("Choose one of the assessment's languages."),
+                          field="source_language")
     draft = Draft(assessment_id=assessment.id, subject=subject, item=item,
-                  title=title.strip(), owner=owner)
+                  title=title.strip(), owner=owner, source_language=source_language or None)
     db.session.add(draft)
     version = DraftVersion(draft=draft, number=1, body=body, blocks=assign_ids(split_blocks(body)),
                            created_by_id=actor.id)
@@ -107,6 +114,7 @@ def save_body(draft: Draft, assessment: Assessment, *, body: str, change_summary
                                blocks=assign_ids(split_blocks(body), current.blocks,
                                                  start=_next_block_number(draft)))
         db.session.add(version)
+        edition_services.carry_over(current, version)   # the translations follow
         db.session.flush()
         record_event("draft.version_started", version, actor=actor, assessment=assessment,
                      changes={"draft_id": draft.id, "number": version.number})

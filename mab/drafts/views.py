@@ -94,6 +94,10 @@ def new(assessment):
     form = DraftForm()
     form.item_id.choices = _items(assessment)
     form.owner_id.choices = queries.owner_choices(assessment)
+    form.source_language.choices = [(code, i18n.LANGUAGE_NAMES.get(code, code))
+                                    for code in assessment.language_list]
+    if request.method == "GET":
+        form.source_language.data = assessment.language_list[0]
     if request.method == "GET" and g.membership.role == Role.RESEARCHER:
         form.owner_id.data = g.membership.id
     if form.validate_on_submit():
@@ -102,7 +106,8 @@ def new(assessment):
             draft = services.create_draft(assessment, subject=form.subject.data,
                                           item_id=form.item_id.data, title=form.title.data,
                                           owner=owner, body=form.body.data or "",
-                                          actor=current_user)
+                                          actor=current_user,
+                                          source_language=form.source_language.data or None)
             flash(_("The draft is created."), "success")
             return redirect(url_for("drafts.show", slug=assessment.slug, draft_id=draft.id))
     return render_template("drafts/new.html", assessment=assessment, form=form), (

@@ -27,7 +27,7 @@ def _page(assessment, *, manager, import_form=None, errors=(), q="", status=200)
 
 
 @bp.get("/framework")
-@assessment_view(Action.VIEW)
+@assessment_view(Action.READ_CIRCULATED)
 def index(assessment):
     from flask import g
     manager = can(g.membership.role, Action.MANAGE_BOARD)

@@ -71,7 +71,7 @@ def _member_label(membership: Membership) -> str:
 # --- lists ------------------------------------------------------------------------------------
 
 @bp.get("/a/<slug>/meetings")
-@assessment_view(Action.VIEW)
+@assessment_view(Action.VIEW_MEETINGS)
 def index(assessment):
     now = utcnow()
     upcoming = db.session.scalars(queries.upcoming(assessment, now).limit(100)).all()
@@ -244,7 +244,7 @@ def invitees(assessment, meeting_id):
 # --- one meeting ------------------------------------------------------------------------------
 
 @bp.get("/a/<slug>/meetings/<int:meeting_id>")
-@assessment_view(Action.VIEW)
+@assessment_view(Action.VIEW_MEETINGS)
 def show(assessment, meeting_id):
     meeting = _meeting(assessment, meeting_id)
     invitations = sorted(meeting.invitations, key=lambda i: i.membership.user.display_name)
@@ -287,7 +287,7 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
 @bp.get("/a/<slug>/meetings/<int:meeting_id>.ics")
-@assessment_view(Action.VIEW)
+@assessment_view(Action.VIEW_MEETINGS)
 def download_ics(assessment, meeting_id):
     """"Add to my calendar" for whoever sees the meeting: METHOD:PUBLISH, without attendees."""
     meeting = _meeting(assessment, meeting_id)
@@ -413,7 +413,7 @@ def approve_minutes(assessment, meeting_id):
 
 
 @bp.get("/a/<slug>/meetings/<int:meeting_id>/print")
-@assessment_view(Action.VIEW)
+@assessment_view(Action.VIEW_MEETINGS)
 def print_view(assessment, meeting_id):
     meeting = _meeting(assessment, meeting_id)
     invitations = sorted(meeting.invitations, key=lambda i: i.membership.user.display_name)
