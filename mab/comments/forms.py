@@ -21,6 +21,7 @@ def _body(label):
 
 class CommentForm(FlaskForm):
     block_id = HiddenField()
+    language = HiddenField()    # the edition the author was reading (services.language_of)
     quote = StringField(_l("Passage you comment on (optional)"),
                         validators=[Length(max=MAX_QUOTE, message=QUOTE_TOO_LONG)],
                         description=_l("Copy the words from the paragraph, or select them "
@@ -29,7 +30,20 @@ class CommentForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
+    language = HiddenField()
     body = _body(_l("Your reply"))
+
+
+class TranslationForm(FlaskForm):
+    """The research team's translation of a comment; the view sets the language choices."""
+    translation = TextAreaField(_l("Translation"), validators=[
+        InputRequired(_l("Write the translation.")),
+        Length(max=MAX_BODY, message=_l("A translation can be at most %(max)d characters."))],
+        description=_l("Markdown: *italic*, **bold**, lists, links."))
+    # Checked by services.translate (its own words for the comment's language), not as a choice.
+    translation_language = SelectField(_l("Language of the translation"), validate_choice=False,
+                                       validators=[InputRequired(
+                                           _l("Choose the language of the translation."))])
 
 
 class EditCommentForm(FlaskForm):
@@ -66,3 +80,5 @@ class MatrixForm(FlaskForm):
     disposition = SelectField(_l("Disposition"), validators=[Optional()], choices=choices(
         [("", _l("Any")), ("open", _l("Open (no response yet)"))]
         + list(DISPOSITION_LABELS.items())))
+    # The language the comment was written in; choices: the assessment's languages (the view).
+    language = SelectField(_l("Written in"), validators=[Optional()])

@@ -12,7 +12,7 @@ from mab.extensions import db
 from mab.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
-    from mab.assessments.models import Membership
+    from mab.assessments.models import Assessment, Membership
     from mab.auth.models import User
     from mab.drafts.models import Draft, DraftVersion
 
@@ -92,6 +92,7 @@ class Comment(db.Model):
     satisfied: Mapped[bool | None] = mapped_column()
     satisfied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    assessment: Mapped["Assessment"] = relationship(viewonly=True)
     author: Mapped["Membership | None"] = relationship(foreign_keys=[author_id])
     disposed_by: Mapped["Membership | None"] = relationship(foreign_keys=[disposed_by_id])
     version: Mapped["DraftVersion"] = relationship(foreign_keys=[version_id])
@@ -121,14 +122,22 @@ class Comment(db.Model):
         return markdown.stored_or_rendered(self.response_html, self.response)
 
     @property
+    def translation_shown(self):
+        return markdown.stored_or_rendered(self.translation_html, self.translation) \
+            if self.translation else ""
+
+    @property
     def excerpt(self) -> str:
         return markdown.excerpt(self.body_shown)
 
     def render(self) -> None:
-        """Keep the Markdown of the body and the response rendered (sanitised) with them."""
+        """Keep the Markdown of the body, the response and the translation rendered
+        (sanitised) with them."""
         self.body_html = str(markdown.render_markdown(self.body))
         self.response_html = str(markdown.render_markdown(self.response)) if self.response \
             else ""
+        self.translation_html = str(markdown.render_markdown(self.translation)) \
+            if self.translation else ""
 
 
 class CommentRevision(db.Model):

@@ -4,7 +4,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask import has_request_context, request
-from sqlalchemy import Select, exists, func, select
+from flask_babel import gettext as _
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -17,10 +18,11 @@ from mab.comments import rules, services
 from mab.comments.forms import DISPOSITION_LABELS, DeadlineForm
 from mab.comments.models import Comment, CommentRevision, Disposition
 from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
+from mab.editions import queries as edition_queries
 from mab.csvio import iter_csv
 from mab.extensions import db
 from mab.framework.models import FrameworkItem
-from mab.i18n import RESEARCH_TEAM_LABEL, display_name
+from mab.i18n import LANGUAGE_NAMES, RESEARCH_TEAM_LABEL, display_name
 from mab.links import absolute_url
 from mab.markdown import mark_passage, render_markdown, stored_or_rendered
 from mab.permissions import Action, can
@@ -62,10 +64,13 @@ class MatrixFilters:
     draft_id: int | None = None
     group_id: int | None = None
     disposition: str = ""          # a Disposition, "open" (none yet) or "" (any)
+    language: str = ""             # written in this language (a content language), or "" (any)
+    main_language: str = ""        # the assessment's first: of comments stored without one
 
     def as_args(self) -> dict:
         return {k: v for k, v in (("draft", self.draft_id), ("group", self.group_id),
-                                  ("disposition", self.disposition)) if v}
+                                  ("disposition", self.disposition),
+                                  ("language", self.language)) if v}
 
 
 def _replies_count():
@@ -87,7 +92,7 @@ def matrix(assessment: Assessment, filters: MatrixFilters) -> Select:
                           load_only(Membership.role, Membership.group_id),
                           joinedload(Membership.group).load_only(StakeholderGroup.name,
                                                                 StakeholderGroup.names)),
-                      joinedload(Comment.draft).load_only(Draft.title),
+                      joinedload(Comment.draft).load_only(Draft.title, Draft.source_language),
                       joinedload(Comment.version).load_only(DraftVersion.number),
                       joinedload(Comment.addressed_in).load_only(DraftVersion.number))
              .order_by(*MATRIX_ORDER))
@@ -108,6 +113,12 @@ def _filtered(query: Select, filters: MatrixFilters) -> Select:
         query = query.where(Comment.disposition.is_(None), Comment.withdrawn_at.is_(None))
     elif filters.disposition in set(Disposition):
         query = query.where(Comment.disposition == filters.disposition)
+    if filters.language:
+        # A comment stored without a language was written in its draft's source language.
+        query = query.where(or_(
+            Comment.language == filters.language,
+            Comment.language.is_(None) & Comment.draft.has(
+                func.coalesce(Draft.source_language, filters.main_language) == filters.language)))
     return query
 
 
@@ -138,9 +149,10 @@ def matrix_rows(assessment: Assessment, filters: MatrixFilters, *,
                Comment.withdrawn_at.is_not(None).label("withdrawn"),
                author.role, author.group_id, Comment.created_at, Comment.disposition,
                Comment.response, addressed.number, Comment.satisfied,
-               _replies_count().label("replies")]
+               _replies_count().label("replies"), Comment.language, Draft.source_language,
+               Comment.translation, Comment.translation_language]
     if html:
-        columns += [Comment.body_html, Comment.response_html]
+        columns += [Comment.body_html, Comment.response_html, Comment.translation_html]
     query = _filtered(
         select(*columns)
         .join(Draft, Draft.id == Comment.draft_id)
@@ -149,10 +161,11 @@ def matrix_rows(assessment: Assessment, filters: MatrixFilters, *,
         .outerjoin(addressed, addressed.id == Comment.addressed_in_id)
         .where(Comment.assessment_id == assessment.id, Comment.parent_id.is_(None))
         .order_by(*MATRIX_ORDER), filters)
-    return _matrix_rows(query, names, html)
+    return _matrix_rows(query, names, html, assessment.language_list[0])
 
 
-def _matrix_rows(query: Select, names: dict[int, str], html: bool) -> Iterator[matrix_rules.Row]:
+def _matrix_rows(query: Select, names: dict[int, str], html: bool,
+                 main: str) -> Iterator[matrix_rules.Row]:
     """The rows of :func:`matrix_rows`'s query, which is built (with the group names) before
     the first row is asked for: the stream reads nothing of the view's objects."""
     # Core rows (columns only, no ORM entities), STREAM_BATCH at a time.
@@ -161,23 +174,34 @@ def _matrix_rows(query: Select, names: dict[int, str], html: bool) -> Iterator[m
     rows = db.session.execute(query, execution_options={"yield_per": STREAM_BATCH})
     try:
         for row in rows:
-            group_id = row[10]
-            withdrawn = bool(row.withdrawn)
+            # Unpacked in the order of matrix_rows' columns: one step, where reading each column
+            # by name costs a lookup (16,000 rows a CSV).
+            (comment_id, draft_id, title, number, paragraph, block_id, quote, body, withdrawn,
+             role, group_id, created_at, disposition, response, addressed_in, satisfied,
+             replies, language, source_language, translation, translation_language,
+             *rendered) = row
+            withdrawn = bool(withdrawn)
+            if withdrawn or not translation:
+                translation, translation_language = "", None
             extra = {}
             if html:
-                extra = {"comment_html": None if withdrawn else stored_or_rendered(row.body_html,
-                                                                                   row.body),
-                         "response_html": stored_or_rendered(row.response_html, row.response)}
+                body_html, response_html, translation_html = rendered
+                extra = {"comment_html": None if withdrawn else stored_or_rendered(body_html,
+                                                                                   body),
+                         "response_html": stored_or_rendered(response_html, response),
+                         "translation_html": stored_or_rendered(translation_html, translation)
+                         if translation else None}
             yield matrix_rules.Row(
-                comment_id=row.id, draft_id=row.draft_id, draft_title=row.title, version=row[3],
-                paragraph=row.paragraph, block_id=row.block_id, quote=row.quote or "",
-                comment="" if withdrawn else row.body, withdrawn=withdrawn,
+                comment_id=comment_id, draft_id=draft_id, draft_title=title, version=number,
+                paragraph=paragraph, block_id=block_id, quote=quote or "",
+                comment="" if withdrawn else body, withdrawn=withdrawn,
                 group=names.get(group_id) if group_id is not None else None,
-                commenter_role=str(row.role) if row.role is not None else "",
-                date=row.created_at,
-                disposition=str(row.disposition) if row.disposition else None,
-                response=row.response or "", addressed_in=row[14], satisfied=row.satisfied,
-                replies=row.replies, **extra)
+                commenter_role=str(role) if role is not None else "",
+                date=created_at,
+                disposition=str(disposition) if disposition else None,
+                response=response or "", addressed_in=addressed_in, satisfied=satisfied,
+                replies=replies, language=language or source_language or main,
+                translation=translation, translation_language=translation_language, **extra)
     finally:
         rows.close()   # a download broken mid-way closes its cursor too
 
@@ -372,13 +396,39 @@ def _target_thread(target: str | None) -> int | None:
     return int(number) if kind in ("reply", "dispose") and number.isdigit() else None
 
 
+def reading_language(assessment, draft: Draft, language: str | None = None) -> str:
+    """The edition a comment form on the page is posted from: ``language`` (the edition the
+    page shows) or the request's ``?edition=``, if a content language; else the source."""
+    languages = assessment.language_list
+    if language in languages:
+        return language
+    asked = request.args.get("edition") if has_request_context() else None
+    return asked if asked in languages else edition_queries.source_language(draft, assessment)
+
+
+def language_labels(assessment) -> dict:
+    """What a thread says of languages, translated once per page: "Written in Қазақша" and
+    "Translation (Қазақша)" for each content language (and any other a comment names)."""
+    names = dict(LANGUAGE_NAMES)
+    return {
+        "written": {code: _("Written in %(language)s", language=name)
+                    for code, name in names.items()},
+        "translation": {code: _("Translation (%(language)s)", language=name)
+                        for code, name in names.items()},
+    }
+
+
 def version_context(assessment, membership, draft: Draft, version: DraftVersion,
-                    pending: Pending | None = None, here: str | None = None) -> dict:
+                    pending: Pending | None = None, here: str | None = None,
+                    language: str | None = None) -> dict:
     """What show.html needs to show and take comments on ``version`` (a fixed number of queries).
 
     The response and reply forms are on the page once each (``shared_forms``), moved by a script
     into the thread being answered; ``here`` ("dispose-<id>", "reply-<id>"), or the target of a
-    ``pending`` form that failed, is a form rendered in its thread on the server."""
+    ``pending`` form that failed, is a form rendered in its thread on the server.
+
+    ``language``: the edition the page shows, which the comment and reply forms post as the
+    language they are written in (issue 18); comments show on every edition at their paragraph."""
     today = assessment.today()
     roots = threads(draft, version)
     placement = rules.place(roots, {v.id: v.blocks or [] for v in draft.versions},
@@ -412,6 +462,7 @@ def version_context(assessment, membership, draft: Draft, version: DraftVersion,
     if pending is not None and here is None:
         here = pending.target
     may_dispose = can(role, Action.DISPOSE_COMMENTS)
+    multilingual = len(assessment.language_list) > 1
     may_extend = can(role, Action.EXTEND_DEADLINE) and version.circulation is not None
     shown_forms = {"deadline"} if may_extend else set()
     if may_comment and comment_problem is None:
@@ -450,4 +501,11 @@ def version_context(assessment, membership, draft: Draft, version: DraftVersion,
         # The one response form and the one reply form the script moves into a thread.
         "shared_forms": {kind for kind in ("dispose", "reply")
                          if any(t.startswith(kind + "-") for t in shown_forms)},
+        # Languages (issue 18): the edition the forms post from, the language of a comment
+        # stored without one (the source's), and the marks shown when there are several.
+        "comment_language": reading_language(assessment, draft, language),
+        "comments_source": edition_queries.source_language(draft, assessment),
+        "comments_multilingual": multilingual,
+        "comment_language_labels": language_labels(assessment) if multilingual else {},
+        "may_translate": may_dispose and multilingual,
     }

@@ -214,3 +214,23 @@ def place(comments, blocks_of_version: dict[int, list[dict]], target_blocks: lis
 def paragraph_numbers(blocks: list[dict]) -> dict[str, int]:
     """Block id -> its 1-based position, as readers count paragraphs."""
     return {b["id"]: n for n, b in enumerate(blocks, start=1)}
+
+
+# Languages (issue 18): a comment is written on one edition of a version, and shown on all.
+
+def comment_language(posted: str | None, content_languages: list[str], source: str) -> str:
+    """The language a new comment is stored in: the edition its author was reading, if that
+    is one of the assessment's content languages; else the draft's source language."""
+    return posted if posted in content_languages else source
+
+
+def written_in(language: str | None, draft_source: str | None, main: str) -> str:
+    """The language a comment was written in: a comment stored without one (made before
+    editions) counts as written in its draft's source language (the assessment's main language
+    when the draft names none)."""
+    return language or draft_source or main
+
+
+def translation_languages(content_languages: list[str], written: str) -> list[str]:
+    """The languages a comment may be translated into: the content languages but its own."""
+    return [code for code in content_languages if code != written]

@@ -23,6 +23,7 @@ from mab.comments.models import (
 )
 from mab.drafts.models import Circulation, DraftVersion
 from mab.drafts.services import recipients
+from mab.editions.queries import source_language
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.markdown import render_markdown
@@ -106,8 +107,22 @@ def comment_link(comment: Comment, assessment: Assessment) -> str:
                         _anchor=f"c{comment.id}")
 
 
+def language_of(posted: str | None, draft, assessment: Assessment) -> str:
+    """The language a new comment or reply is stored in: the edition its author was reading
+    (the form's ``language``), if it is a content language, else the draft's source language."""
+    return rules.comment_language(posted, assessment.language_list,
+                                  source_language(draft, assessment))
+
+
+def written_in(comment: Comment, assessment: Assessment) -> str:
+    """The language ``comment`` was written in (the source's when it was stored without)."""
+    return rules.written_in(comment.language, comment.draft.source_language,
+                            assessment.language_list[0])
+
+
 def add_comment(version: DraftVersion, assessment: Assessment, author: Membership, *, body: str,
-                block_id: str | None = None, quote: str = "") -> Comment:
+                block_id: str | None = None, quote: str = "",
+                language: str | None = None) -> Comment:
     _refuse(rules.comment_problem(circulated=version.circulation is not None,
                                   deadline=deadline_of(version), today=assessment.today(),
                                   validation=validation_states(version.draft).get(version.id)))
@@ -128,37 +143,41 @@ def add_comment(version: DraftVersion, assessment: Assessment, author: Membershi
         paragraph = rules.paragraph_numbers(version.blocks)[block_id]
     else:
         block_id, quote, paragraph = None, "", None
+    language = language_of(language, version.draft, assessment)
     comment = Comment(assessment_id=assessment.id, draft_id=version.draft_id, version=version,
                       block_id=block_id, paragraph=paragraph, quote=quote, body=body,
-                      author=author)
+                      author=author, language=language)
     comment.render()
     db.session.add(comment)
     db.session.flush()
     record_event("comment.added", comment, actor=author.user, assessment=assessment,
                  changes={"draft_id": version.draft_id, "version": version.number,
-                          "block_id": block_id, "quote": quote, "body": body})
+                          "block_id": block_id, "quote": quote, "body": body,
+                          "language": language})
     owner = version.draft.owner
     if owner is not None:
         _notify([owner.user], comment, NoticeReason.NEW_COMMENT, assessment, actor=author)
     return comment
 
 
-def reply(parent: Comment, assessment: Assessment, author: Membership, *, body: str) -> Comment:
+def reply(parent: Comment, assessment: Assessment, author: Membership, *, body: str,
+          language: str | None = None) -> Comment:
     root = parent.parent if parent.parent is not None else parent
     team_in_thread = any(is_team(r.author) for r in root.replies)
     _refuse(rules.reply_problem(deadline=thread_deadline(root), today=assessment.today(),
                                 by_team=is_team(author), team_in_thread=team_in_thread,
                                 root_withdrawn=root.withdrawn, validation=thread_state(root)))
     body = _check_body(body)
+    language = language_of(language, root.draft, assessment)
     comment = Comment(assessment_id=assessment.id, draft_id=root.draft_id,
                       version_id=root.version_id, parent=root, block_id=root.block_id,
                       paragraph=root.paragraph, quote="",
-                      body=body, author=author)
+                      body=body, author=author, language=language)
     comment.render()
     db.session.add(comment)
     db.session.flush()
     record_event("comment.replied", comment, actor=author.user, assessment=assessment,
-                 changes={"parent_id": root.id, "body": body})
+                 changes={"parent_id": root.id, "body": body, "language": language})
     thread = [root.author] + [r.author for r in root.replies] + [root.draft.owner]
     _notify([m.user for m in thread if m is not None], comment, NoticeReason.REPLY, assessment,
             actor=author)
@@ -261,6 +280,41 @@ def dispose(comment: Comment, assessment: Assessment, researcher: Membership, *,
     if comment.author is not None:
         _notify([comment.author.user], comment, NoticeReason.RESPONSE, assessment,
                 actor=researcher)
+    return comment
+
+
+def translate(comment: Comment, assessment: Assessment, researcher: Membership, *, text: str,
+              language: str | None) -> Comment:
+    """The research team's translation of a comment (or a reply), kept beside the original
+    and shown on demand, so that the matrix reads in one language. Adding one and changing it
+    are audited; the original is never touched."""
+    if comment.withdrawn:
+        _refuse(rules.WITHDRAWN)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_l("Write the translation."), field="translation")
+    if len(text) > MAX_BODY:
+        raise DomainError(_l("A translation can be at most %(n)d characters; this one has "
+                             "%(m)d.", n=MAX_BODY, m=len(text)), field="translation")
+    written = written_in(comment, assessment)
+    if language == written:
+        raise DomainError(_l("The comment is written in %(language)s; choose another language "
+                             "for its translation.",
+                             language=i18n.LANGUAGE_NAMES.get(written, written)),
+                          field="translation_language")
+    if language not in rules.translation_languages(assessment.language_list, written):
+        raise DomainError(_l("Choose one of the assessment's languages."),
+                          field="translation_language")
+    before = {"translation": comment.translation, "translation_language":
+              comment.translation_language}
+    after = {"translation": text, "translation_language": language}
+    if before == after:
+        return comment
+    comment.translation, comment.translation_language = text, language
+    comment.translation_html = str(render_markdown(text))
+    comment.translated_by_id = researcher.user_id
+    record_event("comment.translated", comment, actor=researcher.user, assessment=assessment,
+                 changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return comment
 
 
@@ -393,20 +447,24 @@ def rerender_batch(after_id: int, limit: int = 500, *,
     renderer changed, or rows saved before the HTML was kept): (the last id done, how many
     changed), or None when there is none left. Loads only the columns it needs; the caller commits each batch."""
     query = (select(Comment.id, Comment.body, Comment.response, Comment.body_html,
-                    Comment.response_html)
+                    Comment.response_html, Comment.translation, Comment.translation_html)
              .where(Comment.id > after_id).order_by(Comment.id).limit(limit))
     rows = db.session.execute(query).all()
     if not rows:
         return None
     changes = []
     for row in rows:
+        if only_empty and row.body_html and (row.response_html or not row.response) \
+                and (row.translation_html or not row.translation):
+            continue
         body_html = str(render_markdown(row.body))
         response_html = str(render_markdown(row.response)) if row.response else ""
-        if only_empty and row.body_html and (row.response_html or not row.response):
-            continue
-        if (body_html, response_html) != (row.body_html, row.response_html):
+        translation_html = str(render_markdown(row.translation)) if row.translation else ""
+        if (body_html, response_html, translation_html) != (
+                row.body_html, row.response_html, row.translation_html):
             changes.append({"id": row.id, "body_html": body_html,
-                            "response_html": response_html})
+                            "response_html": response_html,
+                            "translation_html": translation_html})
     if changes:
         db.session.execute(update(Comment), changes)
     return rows[-1].id, len(changes)

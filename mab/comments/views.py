@@ -2,7 +2,7 @@ import functools
 from datetime import timezone
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_timezone, ngettext
+from flask_babel import get_locale, get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,12 +20,14 @@ from mab.comments.forms import (
     EditCommentForm,
     MatrixForm,
     ReplyForm,
+    TranslationForm,
     VerdictForm,
 )
 from mab.comments.models import Comment
 from mab.comments.queries import Pending
 from mab.drafts import queries as draft_queries
 from mab.drafts.models import Draft, DraftVersion
+from mab.editions import queries as edition_queries
 from mab.downloads import csv_response, html_response
 from mab.extensions import db
 from mab.loaders import get_or_404
@@ -70,10 +72,18 @@ def _viewed_number(comment: Comment) -> int:
         comment.version.number
 
 
-def _back_to(assessment, comment: Comment, number: int | None = None, anchor=None):
+def _back_to(assessment, comment: Comment, number: int | None = None, anchor=None,
+             edition: str | None = None):
     return redirect(url_for("drafts.version", slug=assessment.slug, draft_id=comment.draft_id,
-                            number=number or comment.version.number,
+                            number=number or comment.version.number, edition=edition,
                             _anchor=anchor or f"c{comment.id}"))
+
+
+def _edition_of(assessment, comment: Comment) -> str | None:
+    """The edition to go back to after posting: the one the comment was written on, when it
+    is a translation (the source is the page's own)."""
+    source = edition_queries.source_language(comment.draft, assessment)
+    return comment.language if comment.language and comment.language != source else None
 
 
 @bp.post("/drafts/<int:draft_id>/v/<int:number>/comments")
@@ -86,9 +96,10 @@ def create(assessment, draft_id, number):
         with domain_errors() as posting:
             comment = services.add_comment(version, assessment, g.membership,
                                            body=form.body.data, block_id=form.block_id.data or None,
-                                           quote=form.quote.data or "")
+                                           quote=form.quote.data or "",
+                                           language=form.language.data or None)
             flash(_("Your comment is posted."), "success")
-            return _back_to(assessment, comment)
+            return _back_to(assessment, comment, edition=_edition_of(assessment, comment))
         error = posting.error
         if error.field in ("body", "quote"):
             add_field_error(form, error.field, error.message)
@@ -128,9 +139,11 @@ def reply(assessment, comment_id):
     target = f"reply-{root.id}"
     if form.validate_on_submit():
         with domain_errors() as replying:
-            comment = services.reply(parent, assessment, g.membership, body=form.body.data)
+            comment = services.reply(parent, assessment, g.membership, body=form.body.data,
+                                     language=form.language.data or None)
             flash(_("Your reply is posted."), "success")
-            return _back_to(assessment, comment, number)
+            return _back_to(assessment, comment, number,
+                            edition=_edition_of(assessment, comment))
         return _page_again(assessment, root.draft, number,
                            Pending(target, form, [replying.error.message]))
     return _page_again(assessment, root.draft, number, Pending(target, form))
@@ -201,6 +214,35 @@ def dispose(assessment, comment_id):
         return _page_again(assessment, comment.draft, number,
                            Pending(target, form, [error.message]))
     return _page_again(assessment, comment.draft, number, Pending(target, form))
+
+
+@bp.route("/comments/<int:comment_id>/translation", methods=["GET", "POST"])
+@assessment_view(Action.DISPOSE_COMMENTS)
+def translation(assessment, comment_id):
+    """The research team's translation of a comment or a reply: a page of its own (no script
+    needed), back to the version page once saved."""
+    comment = _comment(assessment, comment_id)
+    number = _viewed_number(comment.parent or comment)
+    written = services.written_in(comment, assessment)
+    languages = rules.translation_languages(assessment.language_list, written)
+    form = TranslationForm(obj=comment) if request.method == "GET" else TranslationForm()
+    form.translation_language.choices = [("", "—")] + [
+        (code, i18n.LANGUAGE_NAMES.get(code, code)) for code in languages]
+    if request.method == "GET" and not comment.translation_language:
+        # The reader's own language if the comment may be put into it, else the first one.
+        mine = str(get_locale())
+        form.translation_language.data = mine if mine in languages else \
+            (languages[0] if languages else "")
+    if languages and not comment.withdrawn and form.validate_on_submit():
+        with form_errors(form, "translation"):
+            services.translate(comment, assessment, g.membership, text=form.translation.data,
+                               language=form.translation_language.data or None)
+            flash(_("The translation of the comment is saved."), "success")
+            return _back_to(assessment, comment, number)
+    status = 422 if form.errors else 200
+    return render_template("comments/translation.html", assessment=assessment, comment=comment,
+                           form=form, written=written, languages=languages, number=number,
+                           draft=comment.draft), status
 
 
 @bp.post("/comments/<int:comment_id>/verdict")
@@ -290,13 +332,18 @@ def _matrix_filters(assessment) -> tuple[MatrixForm, queries.MatrixFilters]:
         (draft_id, title) for draft_id, title in queries.drafts_with_comments(assessment)]
     form.group.choices = [(None, _("All groups"))] + [
         (grp.id, i18n.display_name(grp, assessment)) for grp in board_queries.groups(assessment)]
+    languages = assessment.language_list
+    form.language.choices = [("", _("Any language"))] + [
+        (code, i18n.LANGUAGE_NAMES.get(code, code)) for code in languages]
     form.validate()
     draft_ids = {c[0] for c in form.draft.choices}
     group_ids = {c[0] for c in form.group.choices}
     return form, queries.MatrixFilters(
         draft_id=form.draft.data if form.draft.data in draft_ids else None,
         group_id=form.group.data if form.group.data in group_ids else None,
-        disposition=form.disposition.data if not form.disposition.errors else "")
+        disposition=form.disposition.data if not form.disposition.errors else "",
+        language=form.language.data if form.language.data in languages else "",
+        main_language=languages[0])
 
 
 def _row_formats() -> dict:
@@ -332,7 +379,8 @@ def matrix(assessment):
     page = db.paginate(queries.matrix(assessment, filters).with_only_columns(Comment),
                        per_page=MATRIX_PER_PAGE, error_out=False)
     replies = queries.reply_counts([comment.id for comment in page.items])
-    rows = matrix_rules.rows_of((comment, replies.get(comment.id, 0)) for comment in page.items)
+    rows = matrix_rules.rows_of(((comment, replies.get(comment.id, 0)) for comment in page.items),
+                                main_language=assessment.language_list[0])
     return render_template("comments/matrix.html",
                            assessment=assessment, form=form, filters=filters, rows=rows,
                            page=page, disposition_labels=DISPOSITION_LABELS, fmt=_row_formats(),

@@ -17,7 +17,10 @@ def comment(**fields):
         "version": NS(number=1), "paragraph": 3, "block_id": "p3", "quote": "grew fast",
         "body": "Please cite the *source*.", "withdrawn": False,
         "author": NS(group=MEDIA, role="board_member"), "created_at": WHEN,
-        "disposition": None, "response": "", "addressed_in": None, "satisfied": None}
+        "disposition": None, "response": "", "addressed_in": None, "satisfied": None,
+        "language": "kk", "translation": "", "translation_html": "",
+        "translation_language": None, "translation_shown": ""}
+    values["draft"] = NS(title="Access findings", source_language=fields.pop("source", None))
     values.update(fields)
     return NS(**values)
 
@@ -59,6 +62,42 @@ def test_the_research_team_and_former_members_have_no_group():
     assert team.group is None and team.commenter_role == "researcher"
     former = row_of(comment(author=None))
     assert former.group is None and former.commenter_role == ""
+
+
+def test_a_row_names_the_language_the_comment_was_written_in():
+    assert row_of(comment()).language == "kk"
+    # Stored without one (made before editions): the draft's source language, else the
+    # assessment's first language.
+    assert row_of(comment(language=None, source="en"), main_language="ru").language == "en"
+    assert row_of(comment(language=None), main_language="ru").language == "ru"
+    assert row_of(comment(language=None, assessment=NS(language_list=["ru", "kk"]))
+                  ).language == "ru"
+
+
+def test_a_row_carries_the_translation_unless_withdrawn():
+    translated = comment(translation="Please cite the *source*.",
+                         translation_shown="<p>Please cite the <em>source</em>.</p>",
+                         translation_language="en")
+    row = row_of(translated)
+    assert (row.translation, row.translation_language) == ("Please cite the *source*.", "en")
+    assert row.translation_html == "<p>Please cite the <em>source</em>.</p>"
+    assert row_of(comment()).translation == "" and row_of(comment()).translation_language is None
+    withdrawn = row_of(comment(withdrawn=True, translation="x", translation_language="en"))
+    assert withdrawn.translation == "" and withdrawn.translation_language is None
+
+
+def test_csv_cells_name_the_languages():
+    from mab.comments.matrix import CSV_HEADER, csv_cells
+    row = row_of(comment(translation="Cite it.", translation_language="en",
+                         translation_shown="<p>Cite it.</p>"))
+    cells = dict(zip(CSV_HEADER, csv_cells(row, team_label="Research team", link="L"),
+                     strict=True))
+    assert (cells["language"], cells["translation"], cells["translation_language"]) == (
+        "Қазақша", "Cite it.", "English")
+    plain = dict(zip(CSV_HEADER, csv_cells(row_of(comment(language="ru")),
+                                           team_label="Research team", link="L"), strict=True))
+    assert (plain["language"], plain["translation"], plain["translation_language"]) == (
+        "Русский", "", "")
 
 
 # --- participation ---------------------------------------------------------------------------

@@ -825,7 +825,8 @@ def test_the_csv(client, login, w):
     assert "kz-2022-comments.csv" in response.headers["Content-Disposition"]
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0] == ["draft", "version", "paragraph", "quote", "comment", "stakeholder_group",
+    assert rows[0] == ["draft", "version", "paragraph", "quote", "comment", "language",
+                       "translation", "translation_language", "stakeholder_group",
                        "date", "disposition", "response", "addressed_in_version",
                        "commenter_satisfied", "replies", "withdrawn", "link"]
     body = rows[1:]
