@@ -101,6 +101,7 @@ def values_for(ref) -> dict[str, list]:
         "round_id": ids(ValidationRound, ValidationRound.assessment_id == a.id),
         "comment_id": ids(Comment, Comment.assessment_id == a.id),
         "group_id": ref["groups"],
+        "language": a.language_list,    # the translations' pages (the source's: not found)
     }
 
 
