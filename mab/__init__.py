@@ -61,6 +61,8 @@ def create_app(config_class=None) -> Flask:
         app.register_blueprint(bp)
     from mab.editions.views import bp as editions_bp   # the translators' pages (issue 18)
     app.register_blueprint(editions_bp)
+    from mab.editions.exchange_views import bp as exchange_bp   # XLIFF and CSV (issue 18)
+    app.register_blueprint(exchange_bp)
     app.cli.add_command(cli)
     errors.register(app)
     boundary.register(app)

@@ -234,6 +234,19 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
         a(C, R, hidden={B, O}, ids={"attachment_id": "uncirculated_attachment"},
           label="uncirculated"),                                        # READ_UNCIRCULATED
     ),
+    # --- exchange with translators (XLIFF, CSV): any version, circulated or not ------------------
+    "GET /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>.xlf": (
+        a(C, R),                                                        # EDIT_TRANSLATIONS
+        a(C, R, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
+    ),
+    "GET /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>.csv": (
+        a(C, R),                                                        # EDIT_TRANSLATIONS
+        a(C, R, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
+    ),
+    "GET /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>/import":
+        a(C, R),                                                        # EDIT_TRANSLATIONS
+    "POST /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>/import":
+        a(C, R),                                                        # EDIT_TRANSLATIONS
     # --- comments (the comment is member01's, the board member's: only its author edits it) ------
     "POST /a/<slug>/drafts/<int:draft_id>/v/<int:number>/comments": a(C, R, B),   # COMMENT
     "POST /a/<slug>/drafts/<int:draft_id>/v/<int:number>/deadline": a(C),        # EXTEND_DEADLINE

@@ -66,6 +66,9 @@ ACTIONS = {
                          _l("%(actor)s gave the draft %(record)s to another researcher")),
     "draft.version_saved": (_l("Version saved"), _l("%(actor)s saved %(record)s")),
     "draft.version_started": (_l("New version started"), _l("%(actor)s started %(record)s")),
+    "edition.imported": (_l("Translation imported from a file"),
+                         _l("%(actor)s imported a translator's file into a translation of "
+                            "%(record)s")),
     "edition.machine_assisted": (_l("Translation marked as machine-assisted or not"),
                                  _l("%(actor)s said whether machine translation was used in a "
                                     "translation of %(record)s")),
@@ -210,6 +213,8 @@ FIELDS = {
     "owner": _l("Researcher in charge"),
     "parent_id": _l("In reply to comment"),
     "passed": _l("Validated"),
+    "paragraphs_imported": _l("Paragraphs imported"),
+    "paragraphs_refused": _l("Paragraphs refused"),
     "past": _l("Already held"),
     "people": _l("People"),
     "place": _l("Place"),
