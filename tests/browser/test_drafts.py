@@ -5,10 +5,11 @@ member finds it in "Drafts to review", opens it and downloads the attachment; th
 starts version 2 and compares the two versions; axe-core finds nothing on any of these pages.
 
 The demo catalogue has example indicators (two core ones in scope per theme, 31 themes) and
-four drafts: "Freedom of expression online" (circulated, comments due in 10 days),
+six drafts: "Freedom of expression online" (circulated, comments due in 10 days),
 "Connectivity and usage" (v1 circulated with a past deadline, v2 being written),
-"National Internet governance" (never circulated) and "Policy and regulatory framework"
-(validated).
+"National Internet governance" (never circulated), "Policy and regulatory framework"
+(validated), and two written in Russian and translated (issue 18): "Доступ к интернету и
+цифровые права" (circulated) and "Равный доступ к интернету" (v1 circulated, v2 being written).
 """
 import hashlib
 import re
@@ -75,7 +76,7 @@ def test_create_circulate_review_and_compare(page, new_page, live_server, axe_ch
     expect(page).to_have_url(f"{base}/a/kz-2022/framework")
     expect(page.locator("h1")).to_have_text("Indicator catalogue")
     expect(page.locator("main")).to_contain_text(
-        "3 of 62 indicators in scope circulated; 4 drafted. 1 validated.")
+        "5 of 62 indicators in scope circulated; 6 drafted. 1 validated.")
     theme = page.locator("details").filter(
         has=page.locator("summary", has_text="R.B · Freedom of expression"))
     expect(theme).to_have_count(1)
@@ -103,7 +104,7 @@ def test_create_circulate_review_and_compare(page, new_page, live_server, axe_ch
     _nav(page).get_by_role("link", name="Drafts", exact=True).click()
     expect(page).to_have_url(f"{base}{DRAFTS}")
     expect(page.locator("h1")).to_have_text("Draft findings")
-    expect(page.locator("main tbody tr")).to_have_count(4)
+    expect(page.locator("main tbody tr")).to_have_count(6)
     axe_check(page)
     page.get_by_role("link", name="New draft").click()
     expect(page).to_have_url(f"{base}{DRAFTS}/new")
@@ -241,7 +242,9 @@ def test_create_circulate_review_and_compare(page, new_page, live_server, axe_ch
     titles = member.locator("main tbody tr td:first-child")
     expect(titles).to_have_text(["Access to public information online", "Connectivity and usage",
                                  "Freedom of expression online",
-                                 "Policy and regulatory framework"])
+                                 "Policy and regulatory framework",
+                                 "Доступ к интернету и цифровые права",
+                                 "Равный доступ к интернету"])
     axe_check(member)
     response = member.goto(f"{base}{DRAFTS}/{uncirculated}")
     assert response.status == 404
