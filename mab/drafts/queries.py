@@ -1,4 +1,5 @@
 """Reads for the draft pages; bodies are loaded only where they are shown."""
+from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
@@ -11,6 +12,7 @@ from mab.drafts import rules
 from mab.drafts.forms import AttachmentForm, CirculateForm, OwnerForm
 from mab.drafts.models import Circulation, Draft, DraftVersion, Subject, VersionView
 from mab.editions import queries as edition_queries
+from mab.editions import reading as edition_reading
 from mab.editions import rules as edition_rules
 from mab.editions.models import Edition
 from mab.extensions import db
@@ -222,18 +224,88 @@ def owner_form(assessment: Assessment, draft: Draft) -> OwnerForm:
     return form
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A paragraph as an edition shows it: its HTML, the language that text is in (the
+    source's when the translation is missing or outdated) and, then, why (its status)."""
+    html: str
+    language: str
+    status: str | None = None
+
+
+@dataclass
+class Reading:
+    """The editions of a version a reader is offered (the source first, with each one's summary
+    and whether machine translation went into it), the one read, the one beside it, and every
+    offered edition's paragraphs: ``text[language][paragraph id]``."""
+    source: str
+    language: str
+    side: str | None
+    offered: list
+    machine: dict
+    text: dict
+
+    @property
+    def others(self) -> list[str]:
+        """The editions neither read nor beside: each paragraph may be shown in them."""
+        return [s.language for s in self.offered if s.language not in (self.language, self.side)]
+
+
+def reading(assessment: Assessment, draft: Draft, version: DraftVersion, role, *,
+            account_language: str | None, edition: str | None = None, side: str | None = None,
+            compare: bool = False, source_html: dict) -> Reading | None:
+    """The editions of ``version`` this reader may read (``editions.reading``): one query for
+    the version's editions; None on a one-language assessment (no query)."""
+    if len(assessment.language_list) < 2:
+        return None
+    editions = {e.language: e for e in version.editions}
+    summaries = edition_queries.summaries(version, draft, assessment, editions)
+    circulated = {code for code in (version.circulation.languages if version.circulation
+                                    else "").split(",") if code}
+    offered = edition_reading.offered(summaries, circulated=circulated,
+                                      sees_uncirculated=sees_uncirculated(role))
+    codes = [s.language for s in offered]
+    source = codes[0]
+    language = edition_reading.chosen(codes, edition, account_language, source)
+    text = {source: {bid: Shown(html, source) for bid, html in source_html.items()}}
+    for code in codes[1:]:
+        own = {b["id"]: b for b in (editions[code].blocks if code in editions else [])}
+        shown = {}
+        for block in version.blocks or []:
+            words, status = edition_reading.paragraph(block, own.get(block["id"]))
+            shown[block["id"]] = (Shown(render_markdown(words), code)
+                                  if status == edition_rules.CURRENT else
+                                  Shown(source_html[block["id"]], source, status))
+        text[code] = shown
+    return Reading(source=source, language=language,
+                   side=edition_reading.beside(codes, language, side, compare),
+                   offered=offered, text=text,
+                   machine={code: e.machine_assisted for code, e in editions.items()})
+
+
 def version_page(assessment: Assessment, membership: Membership, draft: Draft,
-                 number: int | None = None, *, pending=None) -> dict:
+                 number: int | None = None, *, pending=None, edition: str | None = None,
+                 side: str | None = None, compare: bool = False) -> dict:
     """What ``drafts/show.html`` shows: a version (the latest visible one without ``number``)
-    with its comments; ``pending`` (a ``comments.queries.Pending``) re-opens a form that failed."""
+    with its comments; ``pending`` (a ``comments.queries.Pending``) re-opens a form that failed.
+    On a version with translations: the edition ``edition`` (else the reader's account
+    language, else the source), ``side`` beside it (or, with ``compare``, another one)."""
     role = membership.role
     versions = visible_versions(draft, role)
     version = versions[-1] if number is None else version_or_404(draft, number, role)
     editor = can(role, Action.EDIT_DRAFTS)
     facts, today = version_facts([draft]), assessment.today()
+    source_html = {b["id"]: render_markdown(b["text"]) for b in version.blocks or []}
+    read = reading(assessment, draft, version, role, account_language=membership.user.language,
+                   edition=edition, side=side, compare=compare, source_html=source_html)
+    comments = version_context(assessment, membership, draft, version, pending)
+    if read is not None:
+        comments["comment_language"] = read.language   # the comment forms post it (issue 18)
+    shown = read.text[read.language] if read is not None else None
     return dict(
         assessment=assessment, draft=draft, version=version, versions=versions,
-        blocks=[(b["id"], render_markdown(b["text"])) for b in version.blocks or []],
+        blocks=[(bid, shown[bid].html if shown else html) for bid, html in source_html.items()],
+        reading=read if read is not None and len(read.offered) > 1 else None,
         editor=editor, status=rules.draft_status([facts[v.id] for v in draft.versions], today),
         version_statuses={v.id: rules.version_status(facts[v.id], today) for v in versions},
         latest=draft.versions[-1],
@@ -241,4 +313,4 @@ def version_page(assessment: Assessment, membership: Membership, draft: Draft,
         circulate_form=CirculateForm() if editor and not version.frozen else None,
         owner_form=owner_form(assessment, draft) if can(role, Action.MANAGE_BOARD) else None,
         views=views_of(version) if editor and version.circulation else [],
-        **version_context(assessment, membership, draft, version, pending))
+        **comments)

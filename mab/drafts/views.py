@@ -128,7 +128,9 @@ def version(assessment, draft_id, number):
 
 def version_page(assessment, draft, number=None):
     """A version with its comments; a board member's or observer's first opening is recorded."""
-    context = queries.version_page(assessment, g.membership, draft, number)
+    context = queries.version_page(
+        assessment, g.membership, draft, number, edition=request.args.get("edition"),
+        side=request.args.get("side"), compare=request.args.get("compare") == "1")
     new_since = visit_services.visit_draft(g.membership, draft)   # bookkeeping too (mab.boundary)
     page = render_template("drafts/show.html", new_since=new_since, **context)
     if g.membership.role in (Role.BOARD_MEMBER, Role.OBSERVER):
