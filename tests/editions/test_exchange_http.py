@@ -240,3 +240,13 @@ def test_the_translator_exports_an_uncirculated_version(client, login, w):
     draft = make_draft(w["assessment"], w["people"]["researcher"], "Черновик.", title="Новый")
     login(w["people"]["translator"])
     assert client.get(url(draft, ".xlf")).status_code == 200
+
+
+def test_the_translations_page_links_each_language_to_its_exchange(client, login, w):
+    draft = w["draft"]
+    login(w["people"]["translator"])
+    page = client.get(f"{A}/drafts/{draft.id}/v/1/translations").get_data(as_text=True)
+    for language in ("kk", "en"):
+        for tail in (".xlf", ".csv", "/import"):
+            assert url(draft, tail, language=language) in page
+    assert url(draft, ".xlf", language="ru") not in page      # the source is not translated
