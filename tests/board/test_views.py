@@ -1070,7 +1070,7 @@ class TestImport:
                 CLEAN.replace("Government", "Academia").encode()).decode()
         assert client.post(f"{A}/board/import/confirm", data=data).status_code == 400
         assert client.post(f"{A}/board/import/confirm", data={}).status_code == 400
-        assert count(Membership) == 4 and count(OutboxMessage) == 0
+        assert count(Membership) == 5 and count(OutboxMessage) == 0
 
 
 # --- access ------------------------------------------------------------------------------------
@@ -1131,7 +1131,7 @@ class TestAccess:
             assert client.get(url).status_code == 404, url
         for url in posts:
             assert client.post(url, data=WRITE_DATA).status_code == 404, url
-        assert count(OutboxMessage) == 0 and count(Membership) == 5
+        assert count(OutboxMessage) == 0 and count(Membership) == 6
 
     def test_the_coordinator_of_another_assessment_cannot_reach_its_members(self, client, login):
         assessment, people, groups = setup_board()
