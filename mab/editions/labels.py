@@ -24,5 +24,6 @@ def status_words(summary) -> str:
 
 
 def named(summaries) -> str:
-    """"Қазақша (12 of 15 paragraphs), English (Not started)": for messages and confirmations."""
+    """Editions with their status, "Қазақша (12 of 15 paragraphs), English (Not started)":
+    for messages and confirmations."""
     return ", ".join(f"{language_name(s.language)} ({status_words(s)})" for s in summaries)
