@@ -69,10 +69,17 @@ SIZES: dict[str, dict[str, int]] = {
     },
 }
 
+# national-large in three languages (issue 18): the very same data (SAME_DATA_AS), plus a Kazakh
+# and an English edition of every version (add_editions), drafts written in Russian and comments
+# written in each language. Opt-in; `make bench` compares it with national-large (bench.run).
+SIZES["national-large-3"] = {**SIZES["national-large"], "editions": 1}
+
 # Sizes `make bench` measures unless told (--sizes); xl takes minutes to make.
 DEFAULT_SIZES = ["small", "national-large"]
 # Assessments made first in the same database as a size's own (their data is not measured).
 COMPANIONS: dict[str, list[str]] = {"xl": ["small", "national-large"]}
+# A variant draws the same random people, drafts and comments as the size it is made from.
+SAME_DATA_AS: dict[str, str] = {"national-large-3": "national-large"}
 
 STEPS: list = []
 
@@ -102,6 +109,7 @@ def generate(size: str, *, commit: bool = True) -> Dataset:
                             languages="ru,kk,en", phase=Phase.CONSULTATION)
     db.session.add(assessment)
     db.session.flush()
+    _seeds[assessment.slug] = f"bench-{SAME_DATA_AS.get(size, size)}"
     dataset = Dataset(size=size, slug=assessment.slug, assessment_id=assessment.id, counts=counts)
     for function in STEPS:
         dataset.ids.update(function(assessment, counts) or {})
@@ -122,8 +130,11 @@ def password_hash() -> str:
     return _hashes[PASSWORD]
 
 
+_seeds: dict[str, str] = {}   # assessment slug: the slug whose random data it gets
+
+
 def rng(assessment: Assessment, salt: str) -> random.Random:
-    return random.Random(f"{assessment.slug}:{salt}")
+    return random.Random(f"{_seeds.get(assessment.slug, assessment.slug)}:{salt}")
 
 
 def email(assessment: Assessment, local: str) -> str:
@@ -448,6 +459,115 @@ def add_drafts(assessment: Assessment, counts: dict) -> dict:
     return {"draft_id": long.id}
 
 
+# --- editions (issue 18) ------------------------------------------------------------------------
+
+# Stand-ins for translation: each of WORDS in Kazakh and in other English words, so an edition
+# is about as long as its source (Kazakh in Cyrillic, two bytes a letter, as the real thing).
+TRANSLATED_WORDS = {
+    "kk": ("интернет қолжетімділік саясат құқықтар ашықтық қолжетімдігі көпжақты қатысу "
+           "кеңжолақты мобильді ауылдық қалалық әйелдер жастар деректер құпиялылық сөз үкімет "
+           "ғылым сауалнама индикатор тұжырым дәлел реттеу нарық мазмұн тіл дағдылар "
+           "қауіпсіздік сенім басқару ұлттық форум баяндама ұсыныс").split(),
+    "en": ("web entry policies entitlements transparency inclusiveness multi-stakeholder "
+           "involvement high-speed cellular countryside city female young information "
+           "confidentiality speech state universities poll metric conclusion proof rulemaking "
+           "economy material tongue abilities safety confidence stewardship countrywide "
+           "conference study advice").split(),
+}
+DICTIONARIES = {language: dict(zip(WORDS, words, strict=True))
+                for language, words in TRANSLATED_WORDS.items()}
+
+
+def _translated(text: str, language: str, cache: dict) -> str:
+    """``text`` word by word in ``language`` (cached: most paragraphs recur across versions)."""
+    key = (language, text)
+    if key not in cache:
+        words = DICTIONARIES[language]
+        out = []
+        for token in text.split(" "):
+            core = token.rstrip(".\n")
+            word = words.get(core.lower(), core)
+            out.append((word.capitalize() if core[:1].isupper() else word) + token[len(core):])
+        cache[key] = " ".join(out)
+    return cache[key]
+
+
+@step
+def add_editions(assessment: Assessment, counts: dict) -> dict:
+    """With ``editions`` (national-large-3): every draft written in Russian, and every version
+    with a Kazakh and an English edition translated paragraph by paragraph with
+    ``mab.editions.rules.translate`` and inserted in bulk. Six editions in ten are complete;
+    in the others a paragraph is current (60 %), outdated (25 %: made from an earlier wording
+    of its source paragraph, the previous version's when it changed) or missing (15 %): about
+    10 % of all paragraphs outdated, 6 % missing. One edition in five had machine help. A
+    circulated version went out with its complete editions (``Circulation.languages``).
+    Always returns the version numbers the edition pages use (at every size, so the pages are
+    measured on data without editions too): ``latest_version`` (the working one, the
+    translator's editor and the XLIFF), ``circulated_version`` (what members read) and
+    ``edition_language``, the edition they open (Kazakh)."""
+    from sqlalchemy import update
+    from sqlalchemy.orm import selectinload
+
+    from mab.drafts.models import Draft, DraftVersion
+    from mab.editions import rules as edition_rules
+    from mab.editions.models import Edition
+
+    versions = counts.get("versions", 1)
+    ids = {"latest_version": versions, "circulated_version": max(1, versions - 1),
+           "edition_language": assessment.language_list[-2]}   # kk: ru, kk, en
+    if not counts.get("editions"):
+        return ids
+    languages = assessment.language_list
+    source, targets = languages[0], languages[1:]
+    db.session.execute(update(Draft).where(Draft.assessment_id == assessment.id)
+                       .values(source_language=source))
+    drafts = db.session.scalars(
+        select(Draft).where(Draft.assessment_id == assessment.id)
+        .options(selectinload(Draft.versions).selectinload(DraftVersion.circulation))
+        .order_by(Draft.id)).all()
+    random_ = random.Random(f"{assessment.slug}:editions")   # apart from the shared data
+    cache: dict = {}
+    rows = []
+    for draft in drafts:
+        previous: dict[str, dict[str, dict]] = {}   # language: {paragraph id: block}
+        for version in draft.versions:
+            source_blocks = version.blocks or []
+            complete_ones = []
+            for language in targets:
+                complete = random_.random() < 0.6
+                before = previous.get(language, {})
+                blocks: list[dict] = []
+                for block in source_blocks:
+                    roll = 0.0 if complete else random_.random()
+                    if roll >= 0.85:
+                        continue   # missing
+                    if roll >= 0.6:   # outdated: made from an earlier wording
+                        old = before.get(block["id"])
+                        basis = old["basis"] if old and old["basis"] != block["text"] else \
+                            block["text"].replace(" ", " the ", 1)
+                    else:
+                        basis = block["text"]
+                    blocks = edition_rules.translate(blocks, source_blocks, block["id"],
+                                                     _translated(basis, language, cache))
+                    if basis != block["text"]:
+                        blocks[-1].update(basis=basis,
+                                          source_hash=edition_rules.paragraph_hash(basis))
+                previous[language] = {b["id"]: b for b in blocks}
+                if edition_rules.summary(language, source_blocks, blocks).complete:
+                    complete_ones.append(language)
+                rows.append({"version_id": version.id, "language": language, "blocks": blocks,
+                             "machine_assisted": random_.random() < 0.2, "revision": 1,
+                             "updated_by_id": draft.owner.user_id if draft.owner else None,
+                             "updated_at": version.updated_at + timedelta(hours=6),
+                             "frozen_at": None, "sha256": None})
+            if version.circulation is not None:
+                version.circulation.languages = ",".join(complete_ones)
+    for start in range(0, len(rows), 2000):
+        db.session.execute(Edition.__table__.insert(), rows[start:start + 2000])
+    counts["edition_rows"] = len(rows)
+    return ids
+
+
 # --- comments ---------------------------------------------------------------------------------
 
 COMMENT_OPENINGS = [
@@ -647,6 +767,8 @@ def add_comments(assessment: Assessment, counts: dict) -> dict:
         row["body_html"] = str(render_markdown(row["body"]))
         row["response_html"] = str(render_markdown(row["response"])) if row.get("response") \
             else ""
+    if counts.get("editions"):
+        _comment_languages(assessment, rows, len(roots), team)
     # Core executemany: one statement per batch (the ORM's bulk insert splits it row by row).
     for table, table_rows in ((Comment.__table__, rows[:len(roots)]),
                               (Comment.__table__, rows[len(roots):]),
@@ -661,6 +783,31 @@ def add_comments(assessment: Assessment, counts: dict) -> dict:
         r["author_id"] == m.id for r in roots if r["draft_id"] == focus.id))
     return {"comments_draft_id": focus.id, "board_user_id": reader.user_id,
             "researcher_user_id": (focus.owner or team[0]).user_id}
+
+
+def _comment_languages(assessment: Assessment, rows: list[dict], n_roots: int, team) -> None:
+    """With editions: the language each comment was written in (half in the source language,
+    three in ten in Kazakh, two in English; a reply mostly in its comment's), and the research
+    team's Russian translation of one top-level comment in ten written in another language."""
+    from mab.markdown import render_markdown
+
+    random_ = random.Random(f"{assessment.slug}:comment-languages")
+    languages = assessment.language_list
+    by_id = {}
+    for n, row in enumerate(rows):
+        root = by_id.get(row["parent_id"])
+        language = (root["language"] if root is not None and random_.random() < 0.8
+                    else random_.choices(languages, weights=[5, 3, 2][:len(languages)])[0])
+        row.update(language=language, translation="", translation_html="",
+                   translation_language=None, translated_by_id=None)
+        if n < n_roots:
+            by_id[row["id"]] = row
+            if language != languages[0] and random_.random() < 0.1:
+                translation = f"Перевод: {row['body']}"
+                row.update(translation=translation,
+                           translation_html=str(render_markdown(translation)),
+                           translation_language=languages[0],
+                           translated_by_id=random_.choice(team).user_id)
 
 
 @step
@@ -697,11 +844,14 @@ def add_validation(assessment: Assessment, counts: dict) -> dict:
     decisions = [SignDecision.ENDORSE] * 7 + [SignDecision.RESERVATIONS] * 2 + [SignDecision.OBJECT]
     rounds = []
     for n, version in enumerate(versions[:wanted]):
+        opened_at = now - timedelta(days=20 - n % 10)
+        manifest = _freeze_editions(version, assessment, opened_at)
         round_ = ValidationRound(assessment_id=assessment.id, version=version,
-                                 version_sha256=version.sha256, rule=rules.Rule.of(
+                                 version_sha256=rules.manifest_sha256(manifest) if manifest
+                                 else version.sha256, editions=manifest, rule=rules.Rule.of(
                                      assessment).snapshot(), opened_by_id=coordinator_user.id,
                                  deadline=assessment.today() + timedelta(days=7),
-                                 opened_at=now - timedelta(days=20 - n % 10))
+                                 opened_at=opened_at)
         db.session.add(round_)
         db.session.flush()
         record_event("validation.opened", round_, actor=coordinator_user, assessment=assessment,
@@ -712,13 +862,13 @@ def add_validation(assessment: Assessment, counts: dict) -> dict:
             if random_.random() < 0.1:
                 db.session.add(SignOff(round=round_, membership=member,
                                        decision=SignDecision.OBJECT, statement="First thoughts.",
-                                       version_sha256=version.sha256,
+                                       version_sha256=round_.version_sha256,
                                        created_at=now - timedelta(days=9),
                                        superseded_at=now - timedelta(days=8)))
             decision = random_.choice(decisions)
             row = SignOff(round=round_, membership=member, decision=decision,
                           statement="" if decision == SignDecision.ENDORSE else
-                          "A statement on the findings.", version_sha256=version.sha256,
+                          "A statement on the findings.", version_sha256=round_.version_sha256,
                           created_at=now - timedelta(days=8))
             db.session.add(row)
             db.session.flush()
@@ -732,3 +882,22 @@ def add_validation(assessment: Assessment, counts: dict) -> dict:
     db.session.flush()
     return {"closed_round_id": rounds[0].id if len(rounds) > 1 else None,
             "open_round_id": rounds[-1].id}
+
+
+def _freeze_editions(version, assessment: Assessment, when) -> list[dict] | None:
+    """As opening a round does (mab.validation.services): the version's editions frozen with
+    their hashes, and the manifest the round signs; None without editions."""
+    from mab.editions import queries as edition_queries
+    from mab.editions import rules as edition_rules
+    from mab.validation import rules
+
+    editions = list(version.editions)
+    if not editions:
+        return None
+    for edition in editions:
+        edition.frozen_at = when
+        edition.sha256 = edition_rules.edition_hash(edition.language, edition.blocks or [])
+    return rules.manifest(
+        edition_queries.source_language(version.draft, assessment), version.sha256,
+        version.blocks or [],
+        [(e.language, e.sha256, e.blocks, e.machine_assisted) for e in editions])

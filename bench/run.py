@@ -22,6 +22,10 @@ national-large time and never over 10 s.
 Sizes: small and national-large by default; ``--sizes small national-large xl`` adds xl (300
 members, 150,000 comments, 1,500 drafts, in one database with the small and national-large
 assessments, so an unscoped query pays for them), which takes several minutes to make.
+``--sizes small national-large national-large-3`` adds national-large in three languages
+(issue 18): the same data, every version with a Kazakh and an English edition, comments written
+in each language; then every page must make as many queries as at national-large and take at
+most EDITIONS_FACTOR (1.5) times its time there (``editions_checks``), or exit 1.
 
     python -m bench.run [--database-url postgresql+psycopg:///mab_bench] [--repeat 15]
 
@@ -133,6 +137,13 @@ PAGES = [
 # at most GROWTH times its TARGET_SIZE time and never over CEILING_MS.
 TARGET_SIZE, LARGE_SIZE, GROWTH, CEILING_MS = "national-large", "xl", 8, 10_000
 
+
+# Three languages (issue 18): at EDITIONS_SIZE (ONE_LANGUAGE_SIZE's data plus a Kazakh and an
+# English edition of every version) every page makes as many queries as at ONE_LANGUAGE_SIZE
+# and takes at most EDITIONS_FACTOR times its time; a page under EDITIONS_FLOOR_MS there may
+# take EDITIONS_ALLOWANCE_MS more instead (a millisecond of noise is not 1.5x on a 3 ms page).
+EDITIONS_SIZE, ONE_LANGUAGE_SIZE = "national-large-3", "national-large"
+EDITIONS_FACTOR, EDITIONS_FLOOR_MS, EDITIONS_ALLOWANCE_MS = 1.5, 20, 10
 
 USERS = {"coordinator_id": "coordinator", "researcher_user_id": "researcher",
          "board_user_id": "board member"}
@@ -368,6 +379,48 @@ def time_checks(sizes: list[str], runs: dict) -> list[dict]:
     return found
 
 
+def editions_checks(sizes: list[str], runs: dict, pages: list[Page] | None = None) -> list[dict]:
+    """Editions cost no query per row and little time: when both ONE_LANGUAGE_SIZE and
+    EDITIONS_SIZE are measured, each page must make the same number of SQL queries at both,
+    and its median time at EDITIONS_SIZE must be at most EDITIONS_FACTOR times its time at
+    ONE_LANGUAGE_SIZE; a page under EDITIONS_FLOOR_MS at ONE_LANGUAGE_SIZE is allowed
+    EDITIONS_ALLOWANCE_MS more instead, so noise on tiny pages does not fail it (the two
+    limits meet at the floor: 20 ms x 1.5 = 20 ms + 10 ms). No check otherwise."""
+    if ONE_LANGUAGE_SIZE not in sizes or EDITIONS_SIZE not in sizes:
+        return []
+    found = []
+    for page in PAGES if pages is None else pages:
+        one = runs[ONE_LANGUAGE_SIZE]["pages"][page.name]
+        three = runs[EDITIONS_SIZE]["pages"][page.name]
+        base = one["median_ms"]
+        limit = (base + EDITIONS_ALLOWANCE_MS if base < EDITIONS_FLOOR_MS
+                 else EDITIONS_FACTOR * base)
+        same = one["queries"] == three["queries"]
+        in_time = three["median_ms"] <= limit
+        found.append({"page": page.name, "path": shown(page.path),
+                      "queries": {ONE_LANGUAGE_SIZE: one["queries"],
+                                  EDITIONS_SIZE: three["queries"]},
+                      "median_ms": {ONE_LANGUAGE_SIZE: base, EDITIONS_SIZE: three["median_ms"]},
+                      "limit_ms": round(limit, 2), "same_queries": same, "in_time": in_time,
+                      "ok": same and in_time})
+    return found
+
+
+def editions_table(found: list[dict]) -> str:
+    """Each page at one language and with editions: queries, median times, ratio and limit."""
+    header = ["page", f"queries {ONE_LANGUAGE_SIZE}", f"queries {EDITIONS_SIZE}",
+              f"median ms {ONE_LANGUAGE_SIZE}", f"median ms {EDITIONS_SIZE}", "ratio",
+              "limit ms", "ok"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for c in found:
+        one, three = c["median_ms"][ONE_LANGUAGE_SIZE], c["median_ms"][EDITIONS_SIZE]
+        lines.append("| " + " | ".join([
+            c["page"], str(c["queries"][ONE_LANGUAGE_SIZE]), str(c["queries"][EDITIONS_SIZE]),
+            f"{one:.1f}", f"{three:.1f}", f"{three / one:.2f}" if one else "-",
+            f"{c['limit_ms']:.1f}", "yes" if c["ok"] else "**no**"]) + " |")
+    return "\n".join(lines)
+
+
 def stream_table(sizes: list[str], runs: dict) -> str:
     """The streamed exports: first byte, whole response and peak memory at each size."""
     header = ["export"] + [f"{what} {s}" for s in sizes
@@ -391,7 +444,9 @@ def main(argv=None) -> int:
                         "$TEST_POSTGRES_URL); default: a temporary SQLite file per size")
     parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=DEFAULT_SIZES,
                         help=f"default: {' '.join(DEFAULT_SIZES)}; xl (several assessments in "
-                        "one database, ~7x national-large) is opt-in: it takes minutes to make")
+                        "one database, ~7x national-large) is opt-in: it takes minutes to make; "
+                        "national-large-3 (national-large with Kazakh and English editions) "
+                        "is checked against national-large")
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests first")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
@@ -408,6 +463,7 @@ def main(argv=None) -> int:
 
     found = checks(args.sizes, runs)
     timed = time_checks(args.sizes, runs)
+    editions = editions_checks(args.sizes, runs)
     report = {
         "environment": environment(url),
         "settings": {"warmup": args.warmup, "repeat": args.repeat},
@@ -420,7 +476,8 @@ def main(argv=None) -> int:
                    "results": {s: runs[s]["pages"][p.name] for s in args.sizes}} for p in PAGES],
         "checks": found,
         "time_checks": timed,
-        "ok": all(c["ok"] for c in found + timed),
+        "editions_checks": editions,
+        "ok": all(c["ok"] for c in found + timed + editions),
         "runtime_s": round(runtime, 1),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -431,6 +488,9 @@ def main(argv=None) -> int:
     print()
     print(stream_table(args.sizes, runs))
     print()
+    if editions:
+        print(editions_table(editions))
+        print()
     for size in args.sizes:
         for name, figures in runs[size]["pages"].items():
             if "queries_varied" in figures:
@@ -452,7 +512,17 @@ def main(argv=None) -> int:
     for c in slow:
         print(f"FAIL: the {c['page']} took {c['median_ms']:.0f} ms at {c['size']}; the limit "
               f"is {c['limit_ms']:.0f} ms.", file=sys.stderr)
-    return 1 if failed or slow else 0
+    for c in editions:
+        if not c["same_queries"]:
+            figures = ", ".join(f"{n} on {s}" for s, n in c["queries"].items())
+            print(f"FAIL: the {c['page']} ({c['path']}) must make as many SQL queries with "
+                  f"editions as without, but made {figures}: a query per edition or row has "
+                  f"crept in.", file=sys.stderr)
+        if not c["in_time"]:
+            print(f"FAIL: the {c['page']} took {c['median_ms'][EDITIONS_SIZE]:.0f} ms at "
+                  f"{EDITIONS_SIZE}, {c['median_ms'][ONE_LANGUAGE_SIZE]:.0f} ms at "
+                  f"{ONE_LANGUAGE_SIZE}; the limit is {c['limit_ms']:.0f} ms.", file=sys.stderr)
+    return 1 if failed or slow or any(not c["ok"] for c in editions) else 0
 
 
 if __name__ == "__main__":
