@@ -146,7 +146,8 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     opening = page.get_by_role("region", name="Open a validation round", exact=True)
     # Only the latest circulated version of a draft without a round is offered.
     expect(opening.get_by_label("Version to validate").locator("option")).to_have_text(
-        ["—", "Connectivity and usage, version 1", CHOICE])
+        ["—", "Connectivity and usage, version 1", CHOICE,
+         "Доступ к интернету и цифровые права, version 1", "Равный доступ к интернету, version 1"])
     axe_check(page)
 
     # A deadline in the past is refused; the choices are kept.
