@@ -44,8 +44,10 @@ def _page_again(assessment, draft, number, pending: Pending):
     """Re-render the version page with the failed form open and the input kept (422); what
     a refused service wrote is rolled back already (mab.boundary). The drafts feature builds
     the page."""
+    # On the edition the form was posted from (its ``language``), as the reader had it.
+    edition = request.form.get("language") or request.args.get("edition")
     return render_template("drafts/show.html", **draft_queries.version_page(
-        assessment, g.membership, draft, number, pending=pending)), 422
+        assessment, g.membership, draft, number, pending=pending, edition=edition)), 422
 
 
 def _comment(assessment, comment_id) -> Comment:

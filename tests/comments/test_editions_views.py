@@ -333,3 +333,14 @@ def test_the_matrix_page_makes_no_more_queries_with_translations(client, login, 
     finally:
         event.remove(db.engine, "before_cursor_execute", counting)
     assert count(Comment, Comment.translation != "") == 6
+
+
+def test_a_refused_comment_comes_back_on_the_edition_it_was_written_on(client, login, w):
+    login(w.people["board_member"])
+    response = client.post(f"{w.url}/comments", data={
+        "block_id": "p2", "body": "  ", "language": "kk"})
+    assert response.status_code == 422
+    page = text(response)
+    assert '<input type="hidden" name="language" value="kk">' in page
+    assert "[kk] Mobile data is cheap in cities." in block(page, "p2")   # the Kazakh edition
+    assert count(Comment) == 0
