@@ -108,7 +108,8 @@ def _csv_files(assessment_id: int, on: date, language: str,
         validation = annex_data.validation_section(current())
         yield "validation_rounds.csv", write_csv(
             ["draft", "version", "sha256", "opened", "deadline", "closed", "outcome",
-             "conditions", "early_close_reason", "workshop", "audit_event", "audit_head"],
+             "conditions", "early_close_reason", "workshop", "audit_event", "audit_head",
+             "editions"],
             [[v["round"].version.draft.title, v["round"].version.number,
               v["round"].version_sha256, v["round"].opened_at.date(), v["round"].deadline,
               v["round"].closed_at.date() if v["round"].closed_at else "",
@@ -119,7 +120,8 @@ def _csv_files(assessment_id: int, on: date, language: str,
               v["round"].close_reason,
               {True: "held", False: "not held"}.get(v["round"].workshop_held, ""),
               v["round"].audit_count if v["round"].audit_count is not None else "",
-              v["round"].audit_head or ""]
+              v["round"].audit_head or "",
+              "; ".join(f"{e['language']} {e['sha256']}" for e in v["round"].editions or [])]
              for v in validation])
         yield "signoffs.csv", write_csv(
             ["draft", "version", "member", "group", "decision", "statement", "date",

@@ -234,3 +234,22 @@ def test_a_one_language_certificate_has_no_editions_section(client, login, w):
     login(w.people["observer"])
     page = text_of(client.get(f"{A}/validation/{round_.id}/certificate"))
     assert "Editions" not in page and f"SHA-256 {w.version.sha256}" in page
+
+
+# --- the report annex ---------------------------------------------------------------------------
+
+def test_the_annex_lists_the_editions_a_round_signed(w, client, login):
+    translate(w.version, "kk", texts(w.version, KK))
+    translate(w.version, "en", texts(w.version, EN))
+    round_ = open_round(w)
+    manifest = [e["sha256"] for e in round_.editions]
+    login(w.people["coordinator"])
+    page = client.get(f"{A}/annex?lang=en").get_data(as_text=True)
+    assert "SHA-256 of the editions" in page and round_.version_sha256 in page
+    assert all(sha in page for sha in manifest) and len(manifest) == 3
+    import io
+    import zipfile
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"{A}/annex.zip").data))
+    rounds = next(n for n in archive.namelist() if n.endswith("validation_rounds.csv"))
+    row = archive.read(rounds).decode("utf-8-sig").splitlines()[1]
+    assert all(f"{e['language']} {e['sha256']}" in row for e in round_.editions)
