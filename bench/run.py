@@ -25,8 +25,8 @@ assessments, so an unscoped query pays for them), which takes several minutes to
 ``--sizes small national-large national-large-3`` adds national-large in three languages
 (issue 18): the same data, every version with a Kazakh and an English edition, comments written
 in each language; then every page must make as many queries as at national-large and take at
-most EDITIONS_FACTOR (1.5) times its time there, elapsed and CPU (``editions_checks``), or
-exit 1.
+most EDITIONS_FACTOR (1.5) times its time there (the process's CPU time on SQLite; on
+PostgreSQL the elapsed time too: ``editions_checks``), or exit 1.
 
     python -m bench.run [--database-url postgresql+psycopg:///mab_bench] [--repeat 15]
 
@@ -132,6 +132,24 @@ PAGES = [
     Page("audit log", "/a/{slug}/audit", max_queries=14),
     Page("annex", "/a/{slug}/annex", same_queries=True),
     Page("annex ZIP", "/a/{slug}/annex.zip", same_queries=True, target_ms=1000),
+    # Editions (issue 18), on the draft with the most comments: its working version's Kazakh
+    # edition for the translator, its last circulated one read in Kazakh by a board member.
+    Page("translations", "/a/{slug}/translations", same_queries=True),
+    Page("a version's editions",
+         "/a/{slug}/drafts/{comments_draft_id}/v/{latest_version}/translations",
+         same_queries=True),
+    Page("side-by-side editor of its Kazakh edition",
+         "/a/{slug}/drafts/{comments_draft_id}/v/{latest_version}/translate/{edition_language}",
+         same_queries=True),
+    Page("its Kazakh edition, XLIFF",
+         "/a/{slug}/drafts/{comments_draft_id}/v/{latest_version}/translate/"
+         "{edition_language}.xlf", same_queries=True),
+    Page("its version in Kazakh (board member)",
+         "/a/{slug}/drafts/{comments_draft_id}/v/{circulated_version}?edition={edition_language}",
+         same_queries=True, user="board_user_id"),
+    Page("its version in Kazakh beside the Russian (board member)",
+         "/a/{slug}/drafts/{comments_draft_id}/v/{circulated_version}"
+         "?edition={edition_language}&side=ru", same_queries=True, user="board_user_id"),
 ]
 
 # The streamed exports' limits (issue 17): each page's target_ms at TARGET_SIZE; at LARGE_SIZE
@@ -380,7 +398,8 @@ def time_checks(sizes: list[str], runs: dict) -> list[dict]:
     return found
 
 
-def editions_checks(sizes: list[str], runs: dict, pages: list[Page] | None = None) -> list[dict]:
+def editions_checks(sizes: list[str], runs: dict, pages: list[Page] | None = None, *,
+                    elapsed: bool = False) -> list[dict]:
     """Editions cost no query per row and little time: when both ONE_LANGUAGE_SIZE and
     EDITIONS_SIZE are measured, each page must make the same number of SQL queries at both,
     and its median time at EDITIONS_SIZE must be at most EDITIONS_FACTOR times its time at
@@ -388,10 +407,13 @@ def editions_checks(sizes: list[str], runs: dict, pages: list[Page] | None = Non
     EDITIONS_ALLOWANCE_MS more instead, so noise on tiny pages does not fail it (the two
     limits meet at the floor: 20 ms x 1.5 = 20 ms + 10 ms). No check otherwise.
 
-    The same limit holds for the median CPU time of the process (the test client, the app and
-    SQLite all run in it), when the results have it: the two sizes are measured minutes apart,
-    and a machine busy during the first only makes every elapsed time there longer, which would
-    hide a page grown slower with editions; its CPU time hardly moves. When a page's requests
+    The time compared is the median CPU time of the process when the results have it (the test
+    client, the app and SQLite all run in it): the two sizes are measured minutes apart, and a
+    machine busy during one of them makes every elapsed time there longer, which hides a page
+    grown slower with editions or fails pages that did not change; the CPU time hardly moves.
+    The elapsed time is compared too with ``elapsed`` (a database server's time is not in the
+    process's CPU time: main sets it on PostgreSQL), or when there is no CPU time; otherwise it
+    is only shown (``elapsed_in_time``). When a page's requests
     made different numbers of queries (a member's visit is noted at most once a minute, so a
     slow round adds a bookkeeping write to one request), the least is compared."""
     if ONE_LANGUAGE_SIZE not in sizes or EDITIONS_SIZE not in sizes:
@@ -410,18 +432,20 @@ def editions_checks(sizes: list[str], runs: dict, pages: list[Page] | None = Non
         three = runs[EDITIONS_SIZE]["pages"][page.name]
         limit = limit_of(one["median_ms"])
         same = queries(one) == queries(three)
-        in_time = three["median_ms"] <= limit
+        elapsed_in_time = three["median_ms"] <= limit
+        in_time = elapsed_in_time
         check = {"page": page.name, "path": shown(page.path),
                  "queries": {ONE_LANGUAGE_SIZE: queries(one), EDITIONS_SIZE: queries(three)},
                  "median_ms": {ONE_LANGUAGE_SIZE: one["median_ms"],
                                EDITIONS_SIZE: three["median_ms"]},
-                 "limit_ms": round(limit, 2), "same_queries": same}
+                 "limit_ms": round(limit, 2), "same_queries": same,
+                 "elapsed_in_time": elapsed_in_time}
         if "median_cpu_ms" in one and "median_cpu_ms" in three:
             cpu_limit = limit_of(one["median_cpu_ms"])
             check.update(median_cpu_ms={ONE_LANGUAGE_SIZE: one["median_cpu_ms"],
                                         EDITIONS_SIZE: three["median_cpu_ms"]},
                          cpu_limit_ms=round(cpu_limit, 2))
-            in_time = in_time and three["median_cpu_ms"] <= cpu_limit
+            in_time = three["median_cpu_ms"] <= cpu_limit and (elapsed_in_time or not elapsed)
         check.update(in_time=in_time, ok=same and in_time)
         found.append(check)
     return found
@@ -446,6 +470,9 @@ def editions_table(found: list[dict]) -> str:
             [c["page"], str(c["queries"][ONE_LANGUAGE_SIZE]), str(c["queries"][EDITIONS_SIZE])]
             + ratio(c["median_ms"]) + ratio(c.get("median_cpu_ms"))
             + ["yes" if c["ok"] else "**no**"]) + " |")
+    lines.append(f"Limit: {EDITIONS_FACTOR}x the time at {ONE_LANGUAGE_SIZE} (under "
+                 f"{EDITIONS_FLOOR_MS} ms there: {EDITIONS_ALLOWANCE_MS} ms more), on the CPU time "
+                 f"(and the elapsed time on a database server).")
     return "\n".join(lines)
 
 
@@ -491,7 +518,8 @@ def main(argv=None) -> int:
 
     found = checks(args.sizes, runs)
     timed = time_checks(args.sizes, runs)
-    editions = editions_checks(args.sizes, runs)
+    editions = editions_checks(args.sizes, runs, elapsed=url is not None
+                               and not url.startswith("sqlite"))
     report = {
         "environment": environment(url),
         "settings": {"warmup": args.warmup, "repeat": args.repeat},
@@ -553,8 +581,8 @@ def main(argv=None) -> int:
             print(f"FAIL: the {c['page']} took {c['median_ms'][EDITIONS_SIZE]:.0f} ms at "
                   f"{EDITIONS_SIZE}, {c['median_ms'][ONE_LANGUAGE_SIZE]:.0f} ms at "
                   f"{ONE_LANGUAGE_SIZE}{cpu}; with editions a page may take at most "
-                  f"{EDITIONS_FACTOR}x its one-language time ({c['limit_ms']:.0f} ms).",
-                  file=sys.stderr)
+                  f"{EDITIONS_FACTOR}x its one-language time (elapsed limit "
+                  f"{c['limit_ms']:.0f} ms).", file=sys.stderr)
     return 1 if failed or slow or any(not c["ok"] for c in editions) else 0
 
 

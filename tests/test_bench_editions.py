@@ -187,3 +187,16 @@ def test_a_bookkeeping_write_in_one_request_is_not_a_query_more():
     home = [p for p in PAGES if p.name == "home"]
     check = editions_checks([ONE_LANGUAGE_SIZE, EDITIONS_SIZE], runs, pages=home)[0]
     assert check["ok"] and check["queries"] == {ONE_LANGUAGE_SIZE: 15, EDITIONS_SIZE: 15}
+
+
+def test_a_busy_machine_fails_the_elapsed_time_only_on_a_database_server():
+    """On SQLite everything runs in the process: its CPU time decides, the elapsed time (twice
+    as long while another program ran) is only shown; on PostgreSQL both must hold."""
+    runs = _runs({"home": (8, 100.0)}, {"home": (8, 200.0)})
+    runs[ONE_LANGUAGE_SIZE]["pages"]["home"]["median_cpu_ms"] = 60.0
+    runs[EDITIONS_SIZE]["pages"]["home"]["median_cpu_ms"] = 62.0
+    home = [p for p in PAGES if p.name == "home"]
+    sizes = [ONE_LANGUAGE_SIZE, EDITIONS_SIZE]
+    check = editions_checks(sizes, runs, pages=home)[0]
+    assert check["ok"] and not check["elapsed_in_time"]
+    assert not editions_checks(sizes, runs, pages=home, elapsed=True)[0]["ok"]
