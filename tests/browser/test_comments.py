@@ -366,7 +366,8 @@ def test_comment_reply_respond_revise_and_matrix(page, new_page, live_server, ax
     csv_text = data.decode("utf-8-sig")
     assert csv_text.startswith("draft,version,paragraph,quote,comment,"), csv_text[:80]
     line = next(x for x in csv_text.splitlines() if COMMENT in x)
-    assert f"{TITLE},1,1,{QUOTE},{COMMENT},Government," in line, line
+    # Written while reading the draft's source (the demo's first language, Russian).
+    assert f"{TITLE},1,1,{QUOTE},{COMMENT},Русский,,,Government," in line, line
     assert f",accepted,{RESPONSE},2,,1,," in line, line
     assert line.endswith(   # opened, the link marks the quoted passage
         f"{SLUG}/drafts/{draft_id}/v/1?comment={comment_id}#c{comment_id}"), line

@@ -42,11 +42,21 @@
     error.hidden = true;
   }
 
+  // One save at a time, in order: each request is built when its turn comes, so it carries the
+  // revision the previous save returned (two paragraphs saved in quick succession must not both
+  // send the old revision and conflict with each other).
+  var queue = Promise.resolve();
+
   function save(form) {
+    if (form.getAttribute("data-busy")) return queue;
+    form.setAttribute("data-busy", "1");
+    queue = queue.then(function () { return send(form); });
+    return queue;
+  }
+
+  function send(form) {
     var id = form.getAttribute("data-paragraph");
     var box = form.querySelector("textarea");
-    if (form.getAttribute("data-busy")) return Promise.resolve();
-    form.setAttribute("data-busy", "1");
     var text = box.value;
     return fetch(form.getAttribute("action") || window.location.pathname, {
       method: "POST", body: new FormData(form), credentials: "same-origin",
