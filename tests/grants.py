@@ -183,12 +183,12 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "GET /a/<slug>/balance.csv": a(C, R, B),                            # VIEW_BALANCE
     "GET /a/<slug>/participation": a(C, R),                             # VIEW_BALANCE_PERSONAL
     # --- meetings -------------------------------------------------------------------------------
-    "GET /a/<slug>/meetings": a(C, R, B, O),                            # VIEW
+    "GET /a/<slug>/meetings": a(C, R, B, O),                            # VIEW_MEETINGS
     "GET /a/<slug>/meetings/new": a(C),                                 # MANAGE_MEETINGS
     "POST /a/<slug>/meetings/new": a(C),                                # MANAGE_MEETINGS
-    "GET /a/<slug>/meetings/<int:meeting_id>": a(C, R, B, O),           # VIEW
-    "GET /a/<slug>/meetings/<int:meeting_id>.ics": a(C, R, B, O),       # VIEW
-    "GET /a/<slug>/meetings/<int:meeting_id>/print": a(C, R, B, O),     # VIEW
+    "GET /a/<slug>/meetings/<int:meeting_id>": a(C, R, B, O),           # VIEW_MEETINGS
+    "GET /a/<slug>/meetings/<int:meeting_id>.ics": a(C, R, B, O),       # VIEW_MEETINGS
+    "GET /a/<slug>/meetings/<int:meeting_id>/print": a(C, R, B, O),     # VIEW_MEETINGS
     "GET /a/<slug>/meetings/<int:meeting_id>/edit": a(C),               # MANAGE_MEETINGS
     "POST /a/<slug>/meetings/<int:meeting_id>/edit": a(C),              # MANAGE_MEETINGS
     "POST /a/<slug>/meetings/<int:meeting_id>/cancel": a(C),            # MANAGE_MEETINGS
@@ -204,7 +204,7 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "POST /a/<slug>/meetings/<int:meeting_id>/rsvp":
         a(C, R, B, data={"answer": "yes"}),                            # RSVP (all three invited)
     # --- indicator catalogue --------------------------------------------------------------------
-    "GET /a/<slug>/framework": a(C, R, B, O),                           # VIEW
+    "GET /a/<slug>/framework": a(C, R, B, O),                           # READ_CIRCULATED
     "POST /a/<slug>/framework/scope": a(C),                             # MANAGE_BOARD
     "POST /a/<slug>/framework/import": a(C),                            # MANAGE_BOARD
     # --- drafts: a circulated one, then one never circulated (or its uncirculated version) --------
@@ -229,6 +229,19 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "POST /a/<slug>/drafts/<int:draft_id>/attachments": a(C, R),        # EDIT_DRAFTS
     "POST /a/<slug>/drafts/<int:draft_id>/circulate": a(C, R),          # EDIT_DRAFTS
     "POST /a/<slug>/drafts/<int:draft_id>/owner": a(C),                 # MANAGE_BOARD
+    # --- translations: the research team and the translator (not in the sweep: its own tests,
+    # tests/editions/test_editor_http.py); any version, circulated or not --------------------------
+    "GET /a/<slug>/translations": a(C, R),                              # EDIT_TRANSLATIONS
+    "GET /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translations": (
+        a(C, R),                                                        # EDIT_TRANSLATIONS
+        a(C, R, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
+    ),
+    "GET /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>": (
+        a(C, R),                                                        # EDIT_TRANSLATIONS
+        a(C, R, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
+    ),
+    "POST /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>":
+        a(C, R),                                                        # EDIT_TRANSLATIONS
     "GET /a/<slug>/attachments/<int:attachment_id>": (
         a(C, R, B, O),                                                  # READ_CIRCULATED
         a(C, R, hidden={B, O}, ids={"attachment_id": "uncirculated_attachment"},
