@@ -7,8 +7,9 @@ under ``/a/<slug>/`` is the one of ``mab/permissions.py`` it stands for, but the
 spelled out here, so that a change in ``permissions.py`` shows up as a failure of the sweep.
 
 Roles: ``anonymous``; ``site_admin`` (the demo's admin, with no membership in kz-2022);
-``coordinator``, ``researcher``, ``board_member`` (member01, active) and ``observer`` of
-kz-2022; ``outsider``, the coordinator of a second assessment.
+``coordinator``, ``researcher``, ``board_member`` (member01, active), ``observer`` and
+``translator`` (added to the demo by the sweep) of kz-2022; ``outsider``, the coordinator of a
+second assessment.
 
 What the sweep expects:
 - a granted role gets any answer that is not a denial and not 5xx (a 400 or 422 for an empty
@@ -16,6 +17,9 @@ What the sweep expects:
 - anonymous is sent to /login (routes behind a token: 400, 401 or 404 instead);
 - a signed-in role without the grant gets 403, or 404 where it is listed in ``hidden`` (objects
   it may not know of, such as uncirculated drafts for board members and observers);
+  the translator, who may read no draft but through the translations pages, gets 403 on the
+  drafts' own pages whether the draft was circulated or not (the role is refused before any
+  object is looked up, so nothing is told about it);
 - under ``/a/<slug>/`` the outsider and the site admin always get 404: an assessment they have
   no part in does not exist for them.
 
@@ -35,11 +39,12 @@ C = "coordinator"
 R = "researcher"
 B = "board_member"
 O = "observer"  # noqa: E741
+T = "translator"
 OUT = "outsider"
 
-ROLES = (ANON, ADMIN, C, R, B, O, OUT)
-MEMBERS = (C, R, B, O)
-SIGNED_IN = (ADMIN, C, R, B, O, OUT)
+ROLES = (ANON, ADMIN, C, R, B, O, T, OUT)
+MEMBERS = (C, R, B, O, T)
+SIGNED_IN = (ADMIN, C, R, B, O, T, OUT)
 EVERYONE = ROLES
 
 # How a rule is guarded, which fixes what a denial looks like.
@@ -129,7 +134,7 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "POST /account/sessions/end-others": signed_in(*SIGNED_IN),
     # A pending membership's link sent again, to its own addressee only (member01's, in kg-2023).
     "POST /invitations/<int:membership_id>/send-again":
-        signed_in(B, hidden={ADMIN, C, R, O, OUT},
+        signed_in(B, hidden={ADMIN, C, R, O, T, OUT},
                   ids={"membership_id": "pending_own_membership"}),
     # --- the user's assessments, and the site admin's ---------------------------------------------
     "GET /": signed_in(*SIGNED_IN),
@@ -151,7 +156,7 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "GET /calendar/<token>.ics": (token(*EVERYONE, ids={"token": "calendar_token"}), bogus()),
 
     # --- assessment home and team ---------------------------------------------------------------
-    "GET /a/<slug>/": a(C, R, B, O),                                    # VIEW
+    "GET /a/<slug>/": a(C, R, B, O, T),                                 # VIEW
     "GET /a/<slug>/people": a(C, R, B, O),                              # VIEW_TEAM
     "POST /a/<slug>/people": a(C),                                      # MANAGE_BOARD
     "POST /a/<slug>/people/<int:membership_id>/resend":
@@ -229,19 +234,19 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "POST /a/<slug>/drafts/<int:draft_id>/attachments": a(C, R),        # EDIT_DRAFTS
     "POST /a/<slug>/drafts/<int:draft_id>/circulate": a(C, R),          # EDIT_DRAFTS
     "POST /a/<slug>/drafts/<int:draft_id>/owner": a(C),                 # MANAGE_BOARD
-    # --- translations: the research team and the translator (not in the sweep: its own tests,
-    # tests/editions/test_editor_http.py); any version, circulated or not --------------------------
-    "GET /a/<slug>/translations": a(C, R),                              # EDIT_TRANSLATIONS
+    # --- translations: the research team and the translator; any version, circulated or not ------
+    # (the translator reads the source only here: the drafts' own pages above are closed to them)
+    "GET /a/<slug>/translations": a(C, R, T),                           # EDIT_TRANSLATIONS
     "GET /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translations": (
-        a(C, R),                                                        # EDIT_TRANSLATIONS
-        a(C, R, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
+        a(C, R, T),                                                     # EDIT_TRANSLATIONS
+        a(C, R, T, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
     ),
     "GET /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>": (
-        a(C, R),                                                        # EDIT_TRANSLATIONS
-        a(C, R, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
+        a(C, R, T),                                                     # EDIT_TRANSLATIONS
+        a(C, R, T, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
     ),
     "POST /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>":
-        a(C, R),                                                        # EDIT_TRANSLATIONS
+        a(C, R, T),                                                     # EDIT_TRANSLATIONS
     "GET /a/<slug>/attachments/<int:attachment_id>": (
         a(C, R, B, O),                                                  # READ_CIRCULATED
         a(C, R, hidden={B, O}, ids={"attachment_id": "uncirculated_attachment"},
@@ -249,17 +254,17 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     ),
     # --- exchange with translators (XLIFF, CSV): any version, circulated or not ------------------
     "GET /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>.xlf": (
-        a(C, R),                                                        # EDIT_TRANSLATIONS
-        a(C, R, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
+        a(C, R, T),                                                     # EDIT_TRANSLATIONS
+        a(C, R, T, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
     ),
     "GET /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>.csv": (
-        a(C, R),                                                        # EDIT_TRANSLATIONS
-        a(C, R, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
+        a(C, R, T),                                                     # EDIT_TRANSLATIONS
+        a(C, R, T, ids=UNCIRCULATED_VERSION, label="uncirculated version"),
     ),
     "GET /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>/import":
-        a(C, R),                                                        # EDIT_TRANSLATIONS
+        a(C, R, T),                                                     # EDIT_TRANSLATIONS
     "POST /a/<slug>/drafts/<int:draft_id>/v/<int:number>/translate/<language>/import":
-        a(C, R),                                                        # EDIT_TRANSLATIONS
+        a(C, R, T),                                                     # EDIT_TRANSLATIONS
     # --- comments (the comment is member01's, the board member's: only its author edits it) ------
     "POST /a/<slug>/drafts/<int:draft_id>/v/<int:number>/comments": a(C, R, B),   # COMMENT
     "POST /a/<slug>/drafts/<int:draft_id>/v/<int:number>/deadline": a(C),        # EXTEND_DEADLINE

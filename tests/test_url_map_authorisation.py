@@ -3,7 +3,8 @@
 The world is the demo (kz-2022) and a second assessment (kg-2023) with its own team and objects.
 Every rule of ``app.url_map`` (every method but HEAD and OPTIONS) is called with the ids of real
 objects as anonymous, the site admin, each role of kz-2022 and an outsider (kg-2023's
-coordinator), and the answer is compared with ``tests/grants.py``. Three more passes over the
+coordinator), and the answer is compared with ``tests/grants.py``. The demo has no translator:
+the sweep adds one to kz-2022 (``translator@example.org``). Three more passes over the
 rules under ``/a/<slug>/``: kz-2022's members ask for kg-2023's objects under kz-2022's address
 (404); the outsider uses their own assessment and is answered as kz-2022's coordinator is (so the
 outsider's 404s come from the membership, not from a broken fixture); and kz-2022's board member,
@@ -31,15 +32,17 @@ from mab.extensions import db
 from tests import grants
 from tests.conftest import Client, _empty_database, _prepare_schema, make_app
 from tests.factories import PASSWORD, make_assessment, make_member
-from tests.grants import ADMIN, ANON, ASSESSMENT, OUT, TOKEN, B, C, O, R
+from tests.grants import ADMIN, ANON, ASSESSMENT, OUT, TOKEN, B, C, O, R, T
 
 # Raise this as routes are added; it guards against the sweep silently checking less.
-MIN_PAIRS = 1200
+MIN_PAIRS = 1700
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 KZ_ACCOUNTS = {ADMIN: "admin@example.org", C: "coordinator@example.org",
                R: "researcher@example.org", B: "member01@example.org",
                O: "observer@example.org"}
+# Not in the demo: made by ``_kz_objects`` with the factories' password.
+KZ_TRANSLATOR = "translator@example.org"
 
 
 # --- the world -----------------------------------------------------------------------------------
@@ -117,8 +120,8 @@ def _rsvp_token(meeting, user):
 
 
 def _kz_objects() -> dict:
-    """The demo, and the few objects it lacks: attachments, an outbox message, a pending
-    invitation, and the tokens of the links sent by email."""
+    """The demo, and the few objects it lacks: a translator, attachments, an outbox message, a
+    pending invitation, and the tokens of the links sent by email."""
     from mab.auth.services import request_password_reset
     from mab.comments.models import Comment
     from mab.drafts.models import Draft
@@ -130,6 +133,7 @@ def _kz_objects() -> dict:
     kz = db.session.scalar(select(Assessment).where(Assessment.slug == "kz-2022"))
     coordinator, researcher = _user("coordinator@example.org"), _user("researcher@example.org")
     member01 = _user("member01@example.org")
+    make_member(kz, Role.TRANSLATOR, email=KZ_TRANSLATOR, name="Kazakh Translator")
     drafts = {d.title: d for d in db.session.scalars(select(Draft).where(
         Draft.assessment_id == kz.id))}
     circulated = drafts["Freedom of expression online"]
@@ -352,6 +356,7 @@ def world(tmp_path_factory):
                 db.session.commit()
             signed = {role: _sign_in(app, email, DEMO_PASSWORD)
                       for role, email in KZ_ACCOUNTS.items()}
+            signed[T] = _sign_in(app, KZ_TRANSLATOR, PASSWORD)
             signed[OUT] = _sign_in(app, outsider.email, PASSWORD)
             cookies = {role: cookie for role, (cookie, _id) in signed.items()}
             objects["kz-2022"]["own_session"] = {role: id_ for role, (_c, id_) in signed.items()}
