@@ -556,6 +556,7 @@ def add_editions(assessment: Assessment, counts: dict) -> dict:
                 if edition_rules.summary(language, source_blocks, blocks).complete:
                     complete_ones.append(language)
                 rows.append({"version_id": version.id, "language": language, "blocks": blocks,
+                             "source_index": edition_rules.source_index(blocks),
                              "machine_assisted": random_.random() < 0.2, "revision": 1,
                              "updated_by_id": draft.owner.user_id if draft.owner else None,
                              "updated_at": version.updated_at + timedelta(hours=6),

@@ -2,6 +2,7 @@
 import html
 import re
 import threading
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -33,6 +34,14 @@ def render_markdown(text: str | None) -> Markup:
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
     return Markup(clean)
+
+
+@lru_cache(maxsize=4096)
+def render_paragraph(text: str) -> Markup:
+    """:func:`render_markdown` of one paragraph of a version or an edition, remembered: a draft's
+    paragraphs change rarely and are shown to every reader in every edition, so the pages render
+    each once per worker (a few thousand paragraphs, a few megabytes at most)."""
+    return render_markdown(text)
 
 
 # The passage a comment quotes, marked in its rendered paragraph --------------------------------

@@ -130,3 +130,44 @@ def test_sqlite_upgrade_translates_the_builtin_content(tmp_path):
 
 def test_postgres_upgrade_translates_the_builtin_content(postgres_database):
     upgrade_translates_builtin_content(postgres_database)
+
+
+BEFORE_INDEX = "49eb948c0e54"   # editions without their source index
+
+
+def upgrade_indexes_the_editions(url):
+    import json
+    app = migrated_app(url)
+    with app.app_context():
+        upgrade(revision=BEFORE_INDEX)
+        now = "2026-12-04 10:00:00"
+        blocks = [{"id": "p1", "text": "Бірінші.", "source_hash": "a" * 64, "basis": "Первый."},
+                  {"id": "p3", "text": "  ", "source_hash": "b" * 64, "basis": "Третий."}]
+        with db.engine.begin() as conn:
+            _rows_before_names(conn)
+            conn.execute(text(
+                "INSERT INTO drafts (id, assessment_id, subject, title, created_at) "
+                "VALUES (1, 1, 'indicator', 'Access', :now)"), {"now": now})
+            conn.execute(text(
+                "INSERT INTO draft_versions (id, draft_id, number, body, blocks, change_summary, "
+                "revision, created_at, updated_at) VALUES (1, 1, 1, 'Первый.', '[]', '', 1, "
+                ":now, :now)"), {"now": now})
+            conn.execute(text(
+                "INSERT INTO editions (id, version_id, language, blocks, machine_assisted, "
+                "revision, updated_at) VALUES (1, 1, 'kk', :blocks, false, 1, :now)"),
+                {"blocks": json.dumps(blocks), "now": now})
+        upgrade()
+        with db.engine.connect() as conn:
+            index = conn.execute(text("SELECT source_index FROM editions")).scalar()
+        # The translated paragraph and the hash it was made from; an empty one is not indexed.
+        assert (json.loads(index) if isinstance(index, str) else index) == {"p1": "a" * 64}
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_sqlite_upgrade_indexes_the_editions(tmp_path):
+    upgrade_indexes_the_editions(f"sqlite:///{tmp_path / 'index.sqlite'}")
+
+
+def test_postgres_upgrade_indexes_the_editions(postgres_database):
+    upgrade_indexes_the_editions(postgres_database)

@@ -24,7 +24,7 @@ from mab.extensions import db
 from mab.framework.models import FrameworkItem
 from mab.i18n import LANGUAGE_NAMES, RESEARCH_TEAM_LABEL, display_name
 from mab.links import absolute_url
-from mab.markdown import mark_passage, render_markdown, stored_or_rendered
+from mab.markdown import mark_passage, render_paragraph, stored_or_rendered
 from mab.permissions import Action, can
 
 
@@ -360,7 +360,7 @@ def focus_of(comment_id: int | None, roots: list[Comment], blocks: list[dict]) -
         return Focus(root, None)
     if not root.quote or root.withdrawn:
         return Focus(root, root.block_id)
-    marked = mark_passage(render_markdown(block["text"]), root.quote)
+    marked = mark_passage(render_paragraph(block["text"]), root.quote)
     return Focus(root, root.block_id, marked, quote_missing=marked is None)
 
 

@@ -30,7 +30,9 @@ def split_blocks(body: str) -> list[str]:
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Runs of whitespace as one space, none at the ends: what a regular expression's ``\\s+``
+    would give, several times faster (str.split knows the same spaces)."""
+    return " ".join(text.split())
 
 
 def similarity(a: str, b: str) -> float:

@@ -14,10 +14,9 @@ from mab.drafts.models import Circulation, Draft, DraftVersion, Subject, Version
 from mab.editions import queries as edition_queries
 from mab.editions import reading as edition_reading
 from mab.editions import rules as edition_rules
-from mab.editions.models import Edition
 from mab.extensions import db
 from mab.loaders import get_or_404
-from mab.markdown import render_markdown
+from mab.markdown import render_paragraph
 from mab.permissions import Action, can
 from mab.validation.models import ValidationRound
 
@@ -182,33 +181,8 @@ def edition_summaries(assessment: Assessment, drafts, shown) -> dict[int, list]:
         version = shown(draft)
         if version is not None:
             versions[version.id] = draft
-    return summaries_of_versions(assessment, versions)
-
-
-def summaries_of_versions(assessment: Assessment, versions: dict) -> dict[int, list]:
-    """{version id: draft} -> {draft id: summaries of that version} in one query: the versions'
-    paragraphs with their editions' (the versions' bodies are not read)."""
-    if not versions:
-        return {}
-    blocks: dict[int, list] = {}
-    editions: dict[int, dict[str, list]] = {}
-    for vid, source_blocks, language, edition_blocks in db.session.execute(
-            select(DraftVersion.id, DraftVersion.blocks, Edition.language, Edition.blocks)
-            .outerjoin(Edition, Edition.version_id == DraftVersion.id)
-            .where(DraftVersion.id.in_(list(versions)))):
-        blocks[vid] = source_blocks or []
-        if language is not None:
-            editions.setdefault(vid, {})[language] = edition_blocks or []
-    result = {}
-    for vid, draft in versions.items():
-        source = blocks.get(vid, [])
-        own = editions.get(vid, {})
-        result[draft.id] = [
-            edition_rules.source_summary(edition_queries.source_language(draft, assessment),
-                                         source)] + [
-            edition_rules.summary(language, source, own.get(language, []))
-            for language in edition_queries.target_languages(draft, assessment)]
-    return result
+    by_version = edition_queries.summaries_of_versions(assessment, versions)
+    return {draft.id: by_version[version_id] for version_id, draft in versions.items()}
 
 
 def owner_choices(assessment: Assessment) -> list[tuple[int | None, str]]:
@@ -273,7 +247,7 @@ def reading(assessment: Assessment, draft: Draft, version: DraftVersion, role, *
         shown = {}
         for block in version.blocks or []:
             words, status = edition_reading.paragraph(block, own.get(block["id"]))
-            shown[block["id"]] = (Shown(render_markdown(words), code)
+            shown[block["id"]] = (Shown(render_paragraph(words), code)
                                   if status == edition_rules.CURRENT else
                                   Shown(source_html[block["id"]], source, status))
         text[code] = shown
@@ -295,7 +269,7 @@ def version_page(assessment: Assessment, membership: Membership, draft: Draft,
     version = versions[-1] if number is None else version_or_404(draft, number, role)
     editor = can(role, Action.EDIT_DRAFTS)
     facts, today = version_facts([draft]), assessment.today()
-    source_html = {b["id"]: render_markdown(b["text"]) for b in version.blocks or []}
+    source_html = {b["id"]: render_paragraph(b["text"]) for b in version.blocks or []}
     read = reading(assessment, draft, version, role, account_language=membership.user.language,
                    edition=edition, side=side, compare=compare, source_html=source_html)
     comments = version_context(assessment, membership, draft, version, pending)

@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from mab.editions import rules
 from mab.extensions import db
 from mab.types import UTCDateTime, utcnow
 
@@ -29,6 +30,9 @@ class Edition(db.Model):
         ForeignKey("draft_versions.id", ondelete="CASCADE"), index=True)
     language: Mapped[str] = mapped_column(String(5))
     blocks: Mapped[list] = mapped_column(JSON, default=list)
+    # rules.source_index(blocks), kept in step by ``_index`` whenever blocks are set: list pages
+    # count statuses from it without reading the translations' text.
+    source_index: Mapped[dict] = mapped_column(JSON, default=dict)
     # False: a human translation with no machine translation in it (what members are shown).
     machine_assisted: Mapped[bool] = mapped_column(default=False)
     # Optimistic lock, as for versions: two translators saving at once cannot both win.
@@ -43,6 +47,11 @@ class Edition(db.Model):
     updated_by: Mapped["User | None"] = relationship()
 
     __mapper_args__ = {"version_id_col": revision}
+
+    @validates("blocks")
+    def _index(self, _key, blocks):
+        self.source_index = rules.source_index(blocks or [])
+        return blocks
 
     @property
     def frozen(self) -> bool:

@@ -10,7 +10,7 @@ from mab.drafts.diff import Segment, word_diff
 from mab.drafts.models import Draft, DraftVersion
 from mab.editions import queries, rules
 from mab.extensions import db
-from mab.markdown import render_markdown
+from mab.markdown import render_paragraph
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class DraftRow:
 
 def drafts_to_translate(assessment) -> list[DraftRow]:
     """Every draft's latest version with its translations' summaries, incomplete ones first: one
-    query for the versions, one for their editions."""
+    query for the versions, two for the summaries (queries.summaries_of_versions)."""
     if len(assessment.language_list) < 2:
         return []
     newest = (select(DraftVersion.draft_id, func.max(DraftVersion.number).label("number"))
@@ -38,11 +38,10 @@ def drafts_to_translate(assessment) -> list[DraftRow]:
         select(Draft, DraftVersion).join(DraftVersion, DraftVersion.draft_id == Draft.id)
         .join(newest, (newest.c.draft_id == DraftVersion.draft_id)
               & (newest.c.number == DraftVersion.number))
-        .options(defer(DraftVersion.body)).order_by(Draft.title, Draft.id)).all()
-    editions = queries.editions_by_version(v.id for _d, v in pairs)
-    rows = [DraftRow(draft, version, queries.summaries(version, draft, assessment,
-                                                       editions.get(version.id, {}))[1:])
-            for draft, version in pairs]
+        .options(defer(DraftVersion.body), defer(DraftVersion.blocks))
+        .order_by(Draft.title, Draft.id)).all()
+    summaries = queries.summaries_of_versions(assessment, {v.id: d for d, v in pairs})
+    rows = [DraftRow(draft, version, summaries[version.id][1:]) for draft, version in pairs]
     return sorted(rows, key=lambda row: row.complete)   # stable: by title within each
 
 
@@ -69,6 +68,6 @@ def editor_rows(version, edition) -> list[Row]:
         changes = ()
         if status == rules.OUTDATED:
             changes = word_diff(mine.get("basis", ""), block["text"])
-        rows.append(Row(number, block["id"], render_markdown(block["text"]),
+        rows.append(Row(number, block["id"], render_paragraph(block["text"]),
                         mine["text"] if mine else "", status, changes))
     return rows

@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from mab.editions import rules
+from mab.drafts.models import DraftVersion
 from mab.editions.models import Edition
 from mab.extensions import db
 
@@ -39,4 +40,27 @@ def summaries(version, draft, assessment,
     for language in target_languages(draft, assessment):
         edition = editions.get(language)
         result.append(rules.summary(language, blocks, edition.blocks if edition else []))
+    return result
+
+
+def summaries_of_versions(assessment, versions: dict) -> dict[int, list[rules.Summary]]:
+    """``{version id: draft}`` -> ``{version id: summaries (source first)}`` for a list page, in
+    two queries whatever the number of versions: their paragraphs, then their editions' source
+    indexes (never the translations' text)."""
+    if not versions:
+        return {}
+    ids = list(versions)
+    blocks = dict(db.session.execute(
+        select(DraftVersion.id, DraftVersion.blocks).where(DraftVersion.id.in_(ids))).all())
+    indexes: dict[int, dict[str, dict]] = {}
+    for version_id, language, index in db.session.execute(
+            select(Edition.version_id, Edition.language, Edition.source_index)
+            .where(Edition.version_id.in_(ids))):
+        indexes.setdefault(version_id, {})[language] = index or {}
+    result = {}
+    for version_id, draft in versions.items():
+        source, own = blocks.get(version_id) or [], indexes.get(version_id, {})
+        result[version_id] = [rules.source_summary(source_language(draft, assessment), source)] + [
+            rules.summary_of_index(language, source, own.get(language, {}))
+            for language in target_languages(draft, assessment)]
     return result

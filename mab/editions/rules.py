@@ -3,14 +3,17 @@ new version, and the manifest hash a validation round signs. No app needed."""
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mab.drafts.paragraphs import _normal
 
 MISSING, CURRENT, OUTDATED = "missing", "current", "outdated"
 
 
+@lru_cache(maxsize=8192)
 def paragraph_hash(text: str) -> str:
-    """SHA-256 of a source paragraph, blind to how its lines are wrapped."""
+    """SHA-256 of a source paragraph, blind to how its lines are wrapped. Remembered: a list page
+    asks for the same source paragraphs' hashes once per language."""
     return hashlib.sha256(_normal(text).encode("utf-8")).hexdigest()
 
 
@@ -20,6 +23,14 @@ def paragraph_status(source_block: dict, translated: dict | None) -> str:
     if translated.get("source_hash") != paragraph_hash(source_block["text"]):
         return OUTDATED
     return CURRENT
+
+
+def source_index(edition_blocks: list[dict]) -> dict[str, str]:
+    """``{paragraph id: the source paragraph's hash it was made from}`` of the paragraphs an
+    edition translates: all a status needs, kept beside the blocks (``Edition.source_index``) so
+    that list pages count statuses without reading the translations' text."""
+    return {b["id"]: b.get("source_hash", "") for b in edition_blocks
+            if b.get("text", "").strip()}
 
 
 def statuses(source_blocks: list[dict], edition_blocks: list[dict]) -> dict[str, str]:
@@ -48,10 +59,23 @@ class Summary:
 
 
 def summary(language: str, source_blocks: list[dict], edition_blocks: list[dict]) -> Summary:
-    counts = {MISSING: 0, CURRENT: 0, OUTDATED: 0}
-    for status in statuses(source_blocks, edition_blocks).values():
-        counts[status] += 1
-    return Summary(language, len(source_blocks), counts[CURRENT], counts[OUTDATED], counts[MISSING])
+    return summary_of_index(language, source_blocks, source_index(edition_blocks))
+
+
+def summary_of_index(language: str, source_blocks: list[dict],
+                     index: dict[str, str]) -> Summary:
+    """:func:`summary` from an edition's :func:`source_index`."""
+    current = outdated = 0
+    for block in source_blocks:
+        made_from = index.get(block["id"])
+        if made_from is None:
+            continue
+        if made_from == paragraph_hash(block["text"]):
+            current += 1
+        else:
+            outdated += 1
+    total = len(source_blocks)
+    return Summary(language, total, current, outdated, total - current - outdated)
 
 
 def source_summary(language: str, source_blocks: list[dict]) -> Summary:

@@ -11,6 +11,7 @@ from mab.assessments.access import assessment_view
 from mab.boundary import domain_errors
 from mab.drafts.models import Draft, DraftVersion
 from mab.editions import pages, queries, rules, services
+from mab.editions.models import Edition
 from mab.editions.forms import (
     PARAGRAPH_STATUS_LABELS,
     MachineForm,
@@ -26,7 +27,8 @@ bp = Blueprint("editions", __name__, url_prefix="/a/<slug>")
 
 def _version(assessment, draft_id, number) -> tuple[Draft, DraftVersion]:
     draft = get_or_404(Draft, draft_id, assessment,
-                       selectinload(Draft.versions).selectinload(DraftVersion.editions))
+                       selectinload(Draft.versions).selectinload(DraftVersion.editions)
+                       .joinedload(Edition.updated_by))   # who saved last, on the versions page
     version = next((v for v in draft.versions if v.number == number), None)
     if version is None:
         abort(404)

@@ -10,8 +10,6 @@ from sqlalchemy.orm import aliased, joinedload
 
 from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.editions import queries as edition_queries
-from mab.editions import rules as edition_rules
-from mab.editions.models import Edition
 from mab.extensions import db
 from mab.framework.models import Framework, FrameworkItem, ItemKind
 from mab.validation.models import ValidationRound
@@ -91,7 +89,7 @@ def _draft_flags(assessment) -> tuple[set[int], set[int], set[int]]:
 
 def item_editions(assessment, *, circulated_only: bool) -> dict[int, list]:
     """Framework item id -> the edition summaries (source first) of the latest version of its
-    newest draft (the latest circulated one with ``circulated_only``), in one query; {} for an
+    newest draft (the latest circulated one with ``circulated_only``), in three queries; {} for an
     assessment with one content language."""
     if len(assessment.language_list) < 2:
         return {}
@@ -101,27 +99,18 @@ def item_editions(assessment, *, circulated_only: bool) -> dict[int, list]:
         newest = newest.where(exists(select(Circulation.id)
                                      .where(Circulation.version_id == other.id)))
     rows = db.session.execute(
-        select(Draft.id, Draft.item_id, Draft.source_language, DraftVersion.blocks,
-               Edition.language, Edition.blocks)
+        select(Draft.id, Draft.item_id, Draft.source_language, DraftVersion.id)
         .select_from(Draft)
         .join(DraftVersion, and_(DraftVersion.draft_id == Draft.id,
                                  DraftVersion.number == newest.scalar_subquery()))
-        .outerjoin(Edition, Edition.version_id == DraftVersion.id)
         .where(Draft.assessment_id == assessment.id, Draft.item_id.is_not(None))
         .order_by(Draft.id)).all()
-    found: dict[int, tuple] = {}        # item id -> (draft, source blocks, {language: blocks})
-    for draft_id, item_id, source_language, blocks, language, edition_blocks in rows:
-        draft, _blocks, own = found.get(item_id, (None, None, {}))
-        if draft is None or draft.id != draft_id:      # a newer draft on the item replaces it
-            draft, own = _DraftLanguage(draft_id, source_language), {}
-            found[item_id] = (draft, blocks or [], own)
-        if language is not None:
-            own[language] = edition_blocks or []
-    return {item_id: [edition_rules.source_summary(
-                edition_queries.source_language(draft, assessment), blocks)] + [
-            edition_rules.summary(language, blocks, own.get(language, []))
-            for language in edition_queries.target_languages(draft, assessment)]
-            for item_id, (draft, blocks, own) in found.items()}
+    shown: dict[int, tuple[int, _DraftLanguage]] = {}   # item id -> its newest draft's version
+    for draft_id, item_id, source_language, version_id in rows:
+        shown[item_id] = (version_id, _DraftLanguage(draft_id, source_language))
+    summaries = edition_queries.summaries_of_versions(
+        assessment, {version_id: draft for version_id, draft in shown.values()})
+    return {item_id: summaries[version_id] for item_id, (version_id, _draft) in shown.items()}
 
 
 @dataclass(frozen=True)

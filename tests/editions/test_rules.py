@@ -98,3 +98,36 @@ def test_the_edition_and_manifest_hashes_change_with_any_edition():
     assert rules.manifest_hash("ru", "1" * 64, [("kk", rules.edition_hash("kk", kk)),
                                                 ("en", rules.edition_hash("en", en))]) != base
     assert rules.manifest_hash("ru", source, []) == source
+
+
+# --- the source index: what list pages count statuses from -------------------------------------
+
+def test_the_source_index_gives_the_same_summary_as_the_blocks():
+    from mab.editions.models import Edition
+    import mab.models  # noqa: F401  (every mapper, for the model below)
+    v1 = [{"id": "p1", "text": "Один."}, {"id": "p2", "text": "Два."}, {"id": "p3", "text": "Три."}]
+    v2 = [{"id": "p1", "text": "Один."}, {"id": "p2", "text": "Два, иначе."}, {"id": "p4", "text": "Четыре."}]
+    blocks = []
+    for block_id, text in (("p1", "Бір."), ("p2", "Екі."), ("p3", "Үш.")):
+        blocks = rules.translate(blocks, v1, block_id, text)
+    carried = rules.carry_over(blocks, v2)
+    for source, edition_blocks in ((v1, blocks), (v2, carried), (v2, []),
+                                   (v1, rules.translate(blocks, v1, "p2", ""))):
+        index = rules.source_index(edition_blocks)
+        assert rules.summary_of_index("kk", source, index) == rules.summary("kk", source,
+                                                                            edition_blocks)
+    assert rules.summary_of_index("kk", v2, rules.source_index(carried)) == rules.Summary(
+        "kk", 3, 1, 1, 1)
+    # The model keeps it in step whenever the blocks are set.
+    edition = Edition(language="kk", blocks=blocks)
+    assert edition.source_index == rules.source_index(blocks) and set(edition.source_index) == {
+        "p1", "p2", "p3"}
+    edition.blocks = rules.translate(blocks, v1, "p3", "")
+    assert set(edition.source_index) == {"p1", "p2"}
+
+
+def test_a_rendered_paragraph_is_remembered_and_sanitised():
+    from mab.markdown import render_paragraph
+    first = render_paragraph("Access is *uneven* <script>alert(1)</script>")
+    assert "<em>uneven</em>" in first and "<script>" not in first
+    assert render_paragraph("Access is *uneven* <script>alert(1)</script>") is first
