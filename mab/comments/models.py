@@ -50,6 +50,9 @@ class Comment(db.Model):
         Index("ix_comments_author_withdrawn", "author_id", "withdrawn_at"),
         # An assessment's comments by author (participation, balance): one assessment's rows only.
         Index("ix_comments_assessment_author", "assessment_id", "author_id"),
+        # An assessment's top-level comments (the matrix, its exports and counts), read in the
+        # order they were stored: the table's pages one after another, not one page per row.
+        Index("ix_comments_assessment_parent", "assessment_id", "parent_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
