@@ -85,3 +85,25 @@ def test_generated_comments_are_plausible(app):
             assert comment.addressed_in.number > version.number
         if comment.edited_at:
             assert comment.revisions
+
+
+def test_the_same_queries_check_takes_each_size_at_its_fewest():
+    """A page whose request sometimes also records a visit (once a minute, so in a long run) keeps
+    the same count; one that makes a query more on every request at the larger size fails."""
+    from bench.run import PAGES, checks
+    page = next(p for p in PAGES if p.same_queries)
+
+    def run(small: int, large: list[int]) -> dict:
+        figures = {"queries": max(large)}
+        if len(set(large)) > 1:
+            figures["queries_varied"] = sorted(set(large))
+        return {"small": {"pages": {p.name: {"queries": small} for p in PAGES}},
+                "xl": {"pages": {**{p.name: {"queries": small} for p in PAGES},
+                                 page.name: figures}}}
+
+    def verdict(runs):
+        return next(c["ok"] for c in checks(["small", "xl"], runs) if c["page"] == page.name)
+
+    assert verdict(run(14, [14, 15])) is True
+    assert verdict(run(14, [15])) is False
+    assert verdict(run(14, [15, 16])) is False
