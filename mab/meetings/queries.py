@@ -64,8 +64,10 @@ def seat(invitation: Invitation) -> Seat:
 
 
 def with_invitees():
-    """Loader option: a meeting's invitations with their memberships (person and group)."""
-    return selectinload(Meeting.invitations).joinedload(Invitation.membership).options(
+    """Loader option: a meeting's invitations with their memberships (person and group). The
+    memberships come in a query of their own, each once: many meetings invite the same board, and
+    joined to every invitation they would be read again for each one."""
+    return selectinload(Meeting.invitations).selectinload(Invitation.membership).options(
         joinedload(Membership.user), joinedload(Membership.group))
 
 

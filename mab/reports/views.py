@@ -17,6 +17,7 @@ from mab.comments.forms import DISPOSITION_LABELS
 from mab.permissions import Action, can
 from mab.reports import annex as annex_data
 from mab.reports.archive import zip_stream
+from mab.validation import queries as validation_queries
 from mab.validation import rules as validation_rules
 from mab.validation.explain import condition_text
 
@@ -105,29 +106,25 @@ def _csv_files(assessment_id: int, on: date, language: str,
               c.dispositions["not_accepted"], c.dispositions["noted"], c.open, c.withdrawn]
              for c in annex_data.consultations_section(current())])
         yield "comments.csv", comment_queries.matrix_csv(current(), comment_queries.MatrixFilters())
-        validation = annex_data.validation_section(current())
+        rounds = validation_queries.rounds(current(), signoffs=False)
         yield "validation_rounds.csv", write_csv(
             ["draft", "version", "sha256", "opened", "deadline", "closed", "outcome",
              "conditions", "early_close_reason", "workshop", "audit_event", "audit_head",
              "editions"],
-            [[v["round"].version.draft.title, v["round"].version.number,
-              v["round"].version_sha256, v["round"].opened_at.date(), v["round"].deadline,
-              v["round"].closed_at.date() if v["round"].closed_at else "",
-              "" if v["round"].is_open else ("validated" if v["round"].passed else
-                                             "not validated"),
-              " ".join(condition_text(c) for c in (v["round"].result or {}).get(
-                  "conditions", [])),
-              v["round"].close_reason,
-              {True: "held", False: "not held"}.get(v["round"].workshop_held, ""),
-              v["round"].audit_count if v["round"].audit_count is not None else "",
-              v["round"].audit_head or "",
-              "; ".join(f"{e['language']} {e['sha256']}" for e in v["round"].editions or [])]
-             for v in validation])
+            [[r.version.draft.title, r.version.number, r.version_sha256, r.opened_at.date(),
+              r.deadline, r.closed_at.date() if r.closed_at else "",
+              "" if r.is_open else ("validated" if r.passed else "not validated"),
+              " ".join(condition_text(c) for c in (r.result or {}).get("conditions", [])),
+              r.close_reason,
+              {True: "held", False: "not held"}.get(r.workshop_held, ""),
+              r.audit_count if r.audit_count is not None else "",
+              r.audit_head or "",
+              "; ".join(f"{e['language']} {e['sha256']}" for e in r.editions or [])]
+             for r in rounds])
         yield "signoffs.csv", write_csv(
             ["draft", "version", "member", "group", "decision", "statement", "date",
              "recorded_at_meeting"],
-            [[v["round"].version.draft.title, v["round"].version.number,
-              s.membership.user.display_name,
-              board["group_names"].get(s.membership.group_id, ""), s.decision, s.statement,
-              s.created_at.date(), s.meeting.title if s.meeting else ""]
-             for v in validation for s in v["signoffs"]])
+            [[title, number, name, board["group_names"].get(group_id, ""), decision, statement,
+              created_at.date(), meeting or ""]
+             for title, number, name, group_id, decision, statement, created_at, meeting
+             in validation_queries.current_signoff_rows(current())])

@@ -140,7 +140,7 @@ def test_the_annex_zip_sends_the_board_before_reading_the_rest(client, login, w,
     meetings, consultations, comments and rounds are read."""
     from mab.reports import annex as annex_data
     read_sections = []
-    for name in ("meetings_section", "consultations_section", "validation_section"):
+    for name in ("meetings_section", "consultations_section"):
         original = getattr(annex_data, name)
         monkeypatch.setattr(annex_data, name, lambda a, _f=original, _n=name: (
             read_sections.append(_n), _f(a))[1])
@@ -151,7 +151,7 @@ def test_the_annex_zip_sends_the_board_before_reading_the_rest(client, login, w,
     assert b"kz-2022-annex/board.csv" in first and read_sections == []
     rest = [chunk for chunk in chunks if chunk]
     response.close()
-    assert read_sections == ["meetings_section", "consultations_section", "validation_section"]
+    assert read_sections == ["meetings_section", "consultations_section"]
     archive = zipfile.ZipFile(io.BytesIO(first + b"".join(rest)))
     assert archive.testzip() is None and len(archive.namelist()) == 9
 
