@@ -168,10 +168,16 @@ def _matrix_rows(query: Select, names: dict[int, str], html: bool,
                  main: str) -> Iterator[matrix_rules.Row]:
     """The rows of :func:`matrix_rows`'s query, which is built (with the group names) before
     the first row is asked for: the stream reads nothing of the view's objects."""
-    # Core rows (columns only, no ORM entities), STREAM_BATCH at a time.
-    # The option is the statement's, not the connection's: set on the session's connection it
-    # would stay for the rest of the transaction (a server-side cursor for the next INSERT).
-    rows = db.session.execute(query, execution_options={"yield_per": STREAM_BATCH})
+    # Core rows (columns only, no ORM entities), STREAM_BATCH at a time, through a connection
+    # of the stream's own: a page streamed while it is sent may start reading rows in the view
+    # and go on after the request's session has ended (mab.downloads.streamed), and on
+    # PostgreSQL a server-side cursor lives only as long as the transaction that opened it.
+    with db.engine.connect() as connection:
+        yield from _rows(connection.execute(query, execution_options={"yield_per": STREAM_BATCH}),
+                         names, html, main)
+
+
+def _rows(rows, names: dict[int, str], html: bool, main: str) -> Iterator[matrix_rules.Row]:
     try:
         for row in rows:
             # Unpacked in the order of matrix_rows' columns: one step, where reading each column
