@@ -71,16 +71,22 @@ class AwaitingResponse:
 def awaiting_response(assessment: Assessment) -> list[AwaitingResponse]:
     """Per draft, its top-level comments standing without a disposition (one query), the
     drafts with the most first."""
-    last_deadline = (select(func.max(Circulation.deadline))
-                     .join(DraftVersion, DraftVersion.id == Circulation.version_id)
-                     .where(DraftVersion.draft_id == Draft.id)
-                     .correlate(Draft).scalar_subquery())
+    # The comments counted per draft and each draft's last deadline, each grouped once for the
+    # assessment, then joined to the drafts: a join of every comment to its draft before
+    # counting took PostgreSQL 1.6 s at 20,000 comments while its statistics were not yet made.
+    last = (select(DraftVersion.draft_id, func.max(Circulation.deadline).label("deadline"))
+            .join(Circulation, Circulation.version_id == DraftVersion.id)
+            .join(Draft, Draft.id == DraftVersion.draft_id)
+            .where(Draft.assessment_id == assessment.id)
+            .group_by(DraftVersion.draft_id).subquery("last"))
+    waiting = (select(Comment.draft_id, func.count(Comment.id).label("count"))
+               .where(Comment.assessment_id == assessment.id, Comment.parent_id.is_(None),
+                      Comment.disposition.is_(None), Comment.withdrawn_at.is_(None))
+               .group_by(Comment.draft_id).subquery("waiting"))
     rows = db.session.execute(
-        select(Draft.id, Draft.title, Draft.owner_id, func.count(Comment.id), last_deadline)
-        .join(Comment, Comment.draft_id == Draft.id)
-        .where(Draft.assessment_id == assessment.id, Comment.assessment_id == assessment.id,
-               Comment.parent_id.is_(None), Comment.disposition.is_(None),
-               Comment.withdrawn_at.is_(None))
-        .group_by(Draft.id, Draft.title, Draft.owner_id)).all()
+        select(Draft.id, Draft.title, Draft.owner_id, waiting.c.count, last.c.deadline)
+        .join(waiting, waiting.c.draft_id == Draft.id)
+        .outerjoin(last, last.c.draft_id == Draft.id)
+        .where(Draft.assessment_id == assessment.id)).all()
     found = [AwaitingResponse(*row) for row in rows]
     return sorted(found, key=lambda a: (-a.count, a.title.casefold(), a.draft_id))
