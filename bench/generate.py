@@ -846,7 +846,7 @@ def add_validation(assessment: Assessment, counts: dict) -> dict:
     rounds = []
     for n, version in enumerate(versions[:wanted]):
         opened_at = now - timedelta(days=20 - n % 10)
-        manifest = _freeze_editions(version, assessment, opened_at)
+        manifest = services.freeze_editions(version, assessment, when=opened_at)   # as a round does
         round_ = ValidationRound(assessment_id=assessment.id, version=version,
                                  version_sha256=rules.manifest_sha256(manifest) if manifest
                                  else version.sha256, editions=manifest, rule=rules.Rule.of(
@@ -884,21 +884,3 @@ def add_validation(assessment: Assessment, counts: dict) -> dict:
     return {"closed_round_id": rounds[0].id if len(rounds) > 1 else None,
             "open_round_id": rounds[-1].id}
 
-
-def _freeze_editions(version, assessment: Assessment, when) -> list[dict] | None:
-    """As opening a round does (mab.validation.services): the version's editions frozen with
-    their hashes, and the manifest the round signs; None without editions."""
-    from mab.editions import queries as edition_queries
-    from mab.editions import rules as edition_rules
-    from mab.validation import rules
-
-    editions = list(version.editions)
-    if not editions:
-        return None
-    for edition in editions:
-        edition.frozen_at = when
-        edition.sha256 = edition_rules.edition_hash(edition.language, edition.blocks or [])
-    return rules.manifest(
-        edition_queries.source_language(version.draft, assessment), version.sha256,
-        version.blocks or [],
-        [(e.language, e.sha256, e.blocks, e.machine_assisted) for e in editions])

@@ -113,15 +113,17 @@ def _required_languages(assessment: Assessment) -> set[str]:
             if code.strip()}
 
 
-def _freeze_editions(version: DraftVersion, assessment: Assessment) -> list[dict] | None:
-    """Freeze every edition of the version as it is now (its hash and the time) and return the
-    manifest the round signs, or None when the version has no translated edition."""
+def freeze_editions(version: DraftVersion, assessment: Assessment, *,
+                    when=None) -> list[dict] | None:
+    """Freeze every edition of the version as it is now (its hash and ``when``, default now) and
+    return the manifest the round signs, or None when the version has no translated edition
+    (also the bench generator's, for the rounds it makes)."""
     editions = list(version.editions)
     if not editions:
         return None
-    now = utcnow()
+    when = when or utcnow()
     for edition in editions:
-        edition.frozen_at = now
+        edition.frozen_at = when
         edition.sha256 = edition_rules.edition_hash(edition.language, edition.blocks or [])
     return rules.manifest(
         edition_queries.source_language(version.draft, assessment), version.sha256,
@@ -190,7 +192,7 @@ def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeti
     if days_left is not None:
         draft_services.end_consultation(version, assessment, actor=actor)
     rule = rules.Rule.of(assessment)
-    manifest = _freeze_editions(version, assessment)
+    manifest = freeze_editions(version, assessment)
     round_ = ValidationRound(assessment_id=assessment.id, version=version,
                              version_sha256=rules.manifest_sha256(manifest) if manifest
                              else version.sha256, editions=manifest, deadline=deadline,
