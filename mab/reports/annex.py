@@ -65,13 +65,14 @@ def meetings_section(assessment: Assessment) -> list[dict]:
         .order_by(Meeting.starts_at)).all()
     groups = board_queries.rule_groups(assessment)
     board = board_queries.seats(assessment)
+    seats: dict = {}   # each invitee's seat, made once for all the meetings
     result = []
     for meeting in meetings:
         counts = Counter(str(i.attendance) if i.attendance else "unrecorded"
                          for i in meeting.invitations)
         # The same rule as the meeting page: only the board of the meeting's day counts.
         figures = meeting_queries.board_attendance(assessment, meeting, board=board,
-                                                   groups=groups)
+                                                   groups=groups, seats=seats)
         result.append({"meeting": meeting, "invited": len(meeting.invitations),
                        "present": counts["present"], "absent": counts["absent"],
                        "excused": counts["excused"], "table": figures.present_table,
