@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from mab.board.models import StakeholderGroup
 
 
+def codes(text: str | None) -> list[str]:
+    """Language codes kept comma-separated in a column (``"ru,kk,en"``), in order."""
+    return [code.strip() for code in (text or "").split(",") if code.strip()]
+
+
 class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
     RESEARCHER = "researcher"
@@ -142,7 +147,12 @@ class Assessment(db.Model):
 
     @property
     def language_list(self) -> list[str]:
-        return [code for code in self.languages.split(",") if code]
+        return codes(self.languages)
+
+    @property
+    def required_language_list(self) -> list[str]:
+        """The content languages whose translation must be complete before validation."""
+        return codes(self.required_languages)
 
     def __repr__(self) -> str:
         return f"<Assessment {self.slug}>"

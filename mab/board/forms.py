@@ -168,8 +168,7 @@ def policy_form(assessment, **kwargs) -> PolicyForm:
     form.required_languages.choices = choices((code, LANGUAGE_NAMES.get(code, code))
                                               for code in languages)
     if not form.is_submitted():
-        form.required_languages.data = [code for code in assessment.required_languages.split(",")
-                                        if code]
+        form.required_languages.data = assessment.required_language_list
     return form
 
 

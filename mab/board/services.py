@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from mab.auth.models import User, normalise_email
 from mab.auth.sessions import end_sessions
-from mab.assessments.models import Assessment, BoardStatus, Membership, Role
+from mab.assessments.models import Assessment, BoardStatus, Membership, Role, codes
 from mab.assessments.services import invite_person
 from mab.audit.services import record_event
 from mab.board import queries, rules
@@ -237,8 +237,7 @@ def update_policy(assessment: Assessment, *, actor, **values) -> dict:
                 StakeholderGroup.min_members == old_minimum)):
             group.min_members = assessment.group_min_members
     if "required_languages" in changes:
-        changes["required_languages"] = [[code for code in value.split(",") if code]
-                                         for value in changes["required_languages"]]
+        changes["required_languages"] = [codes(value) for value in changes["required_languages"]]
     if changes:
         record_event("policy.updated", assessment, actor=actor, assessment=assessment,
                      changes=changes)

@@ -6,7 +6,7 @@ from flask import abort
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 
-from mab.assessments.models import Assessment, Membership, Role
+from mab.assessments.models import Assessment, Membership, Role, codes as language_codes
 from mab.comments.queries import version_context
 from mab.drafts import rules
 from mab.drafts.forms import AttachmentForm, CirculateForm, OwnerForm
@@ -234,8 +234,7 @@ def reading(assessment: Assessment, draft: Draft, version: DraftVersion, role, *
         return None
     editions = {e.language: e for e in version.editions}
     summaries = edition_queries.summaries(version, draft, assessment, editions)
-    circulated = {code for code in (version.circulation.languages if version.circulation
-                                    else "").split(",") if code}
+    circulated = set(language_codes(version.circulation.languages if version.circulation else ""))
     offered = edition_reading.offered(summaries, circulated=circulated,
                                       sees_uncirculated=sees_uncirculated(role))
     codes = [s.language for s in offered]

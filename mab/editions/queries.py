@@ -18,17 +18,6 @@ def target_languages(draft, assessment) -> list[str]:
     return [code for code in assessment.language_list if code != source]
 
 
-def editions_by_version(version_ids) -> dict[int, dict[str, Edition]]:
-    """``{version id: {language: Edition}}`` in one query (for list pages)."""
-    result: dict[int, dict[str, Edition]] = {}
-    ids = list(version_ids)
-    if not ids:
-        return result
-    for edition in db.session.scalars(select(Edition).where(Edition.version_id.in_(ids))):
-        result.setdefault(edition.version_id, {})[edition.language] = edition
-    return result
-
-
 def summaries(version, draft, assessment,
               editions: dict[str, Edition] | None = None) -> list[rules.Summary]:
     """The source's summary, then one per target language (a missing edition counts every

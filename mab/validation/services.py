@@ -108,11 +108,6 @@ class IncompleteEditions(DomainError):
         self.summaries = summaries
 
 
-def _required_languages(assessment: Assessment) -> set[str]:
-    return {code.strip() for code in (assessment.required_languages or "").split(",")
-            if code.strip()}
-
-
 def freeze_editions(version: DraftVersion, assessment: Assessment, *,
                     when=None) -> list[dict] | None:
     """Freeze every edition of the version as it is now (its hash and ``when``, default now) and
@@ -178,7 +173,7 @@ def open_round(version: DraftVersion, assessment: Assessment, *, deadline, meeti
     if assessment.validate_complete_only:
         incomplete = rules.incomplete_required(
             edition_queries.summaries(version, version.draft, assessment),
-            _required_languages(assessment))
+            set(assessment.required_language_list))
         if incomplete:
             raise IncompleteEditions(incomplete)
     days_left = draft_services.consultation_days_left(version, assessment)
