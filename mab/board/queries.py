@@ -101,15 +101,22 @@ def team_by_role(assessment: Assessment, roles) -> list[Membership]:
 
 def seats(assessment: Assessment) -> list[rules.Seat]:
     """Every board membership as the rules need it, in one query."""
+    return list(seats_by_membership(assessment).values())
+
+
+def seats_by_membership(assessment: Assessment) -> dict[int, rules.Seat]:
+    """Every board seat keyed by its membership's id, in one query."""
     rows = db.session.execute(
-        select(Membership.group_id, User.gender, Membership.board_status, Membership.appointed_on,
-               Membership.stepped_down_on, Membership.term_start, Membership.term_end)
+        select(Membership.id, Membership.group_id, User.gender, Membership.board_status,
+               Membership.appointed_on, Membership.stepped_down_on, Membership.term_start,
+               Membership.term_end)
         .join(Membership.user)
         .where(Membership.assessment_id == assessment.id, Membership.role == Role.BOARD_MEMBER)
     ).all()
-    return [rules.Seat(group_id=r[0], gender=str(r[1]) if r[1] else None,
-                       status=str(r[2] or BoardStatus.ACTIVE), appointed_on=r[3],
-                       stepped_down_on=r[4], term_start=r[5], term_end=r[6]) for r in rows]
+    return {r[0]: rules.Seat(group_id=r[1], gender=str(r[2]) if r[2] else None,
+                             status=str(r[3] or BoardStatus.ACTIVE), appointed_on=r[4],
+                             stepped_down_on=r[5], term_start=r[6], term_end=r[7])
+            for r in rows}
 
 
 def seat_of(m: Membership) -> rules.Seat:

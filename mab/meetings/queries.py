@@ -82,26 +82,23 @@ def one(meeting_id: int, assessment: Assessment) -> Meeting:
                       joinedload(Meeting.organizer), joinedload(Meeting.approved_in))
 
 
-def board_attendance(assessment: Assessment, meeting: Meeting, invitations=None, *, board=None,
-                     groups=None, seats: dict | None = None) -> rules.BoardAttendance:
-    """The meeting's board attendance and quorum, as the meeting page and the annex show it.
-
-    ``board`` (every board seat), ``groups`` and ``seats`` (a dict that keeps each invitee's
-    seat by membership, filled as it goes) may be passed when measuring many meetings: the same
-    board is invited to each."""
+def board_attendance(assessment: Assessment, meeting: Meeting,
+                     invitations=None) -> rules.BoardAttendance:
+    """The meeting's board attendance and quorum, as the meeting page shows it."""
     invitations = meeting.invitations if invitations is None else invitations
+    invitees = [rules.Invitee(seat(i), str(i.rsvp), i.attendance == Attendance.PRESENT)
+                for i in invitations if i.membership.role == Role.BOARD_MEMBER]
+    return attendance_on(assessment, meeting.starts_at, invitees)
+
+
+def attendance_on(assessment: Assessment, starts_at: datetime, invitees: list[rules.Invitee], *,
+                  board: list | None = None, groups: list | None = None) -> rules.BoardAttendance:
+    """The one rule for a meeting starting at ``starts_at``: only the board of that day (in the
+    assessment's zone) counts. ``board`` (every board seat) and ``groups`` may be passed when
+    measuring many meetings, as the annex does: they are the same for each."""
     board = board_queries.seats(assessment) if board is None else board
     groups = board_queries.rule_groups(assessment) if groups is None else groups
-    seats = {} if seats is None else seats
-    invitees = []
-    for i in invitations:
-        if i.membership.role != Role.BOARD_MEMBER:
-            continue
-        if i.membership_id not in seats:
-            seats[i.membership_id] = seat(i)
-        invitees.append(rules.Invitee(seats[i.membership_id], str(i.rsvp),
-                                      i.attendance == Attendance.PRESENT))
-    day = meeting.starts_at.astimezone(ZoneInfo(assessment.timezone)).date()
+    day = starts_at.astimezone(ZoneInfo(assessment.timezone)).date()
     return rules.board_attendance(invitees, board, groups, day,
                                   members_pct=assessment.quorum_members_pct,
                                   groups_pct=assessment.quorum_groups_pct)

@@ -1,6 +1,7 @@
 """The report annex: the board, its meetings, the consultations and the validation, gathered in
 a fixed number of queries and shaped once for the page, the print view and the CSV files."""
 from collections import Counter
+from itertools import groupby
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,7 +17,8 @@ from mab.drafts.models import Circulation, Draft, DraftVersion
 from mab.extensions import db
 from mab.i18n import display_name
 from mab.meetings import queries as meeting_queries
-from mab.meetings.models import Meeting, MeetingStatus
+from mab.meetings import rules as meeting_rules
+from mab.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
 from mab.validation import queries as validation_queries
 
 
@@ -57,23 +59,41 @@ def board_section(assessment: Assessment, on: date) -> dict:
             "explained": [(c, *explain(c)) for c in checks]}
 
 
+@dataclass(frozen=True)
+class HeldMeeting:
+    id: int
+    title: str
+    kind: object
+    starts_at: object
+
+
 def meetings_section(assessment: Assessment) -> list[dict]:
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.assessment_id == assessment.id,
-                              Meeting.status == MeetingStatus.HELD)
-        .options(meeting_queries.with_invitees())
-        .order_by(Meeting.starts_at)).all()
+    """Held meetings with their attendance and quorum, from one ordered query of plain rows read
+    meeting by meeting: only one meeting's invitations are held at a time, and each board seat is
+    made once (the same board is invited to every meeting)."""
     groups = board_queries.rule_groups(assessment)
-    board = board_queries.seats(assessment)
-    seats: dict = {}   # each invitee's seat, made once for all the meetings
+    seats = board_queries.seats_by_membership(assessment)
+    board = list(seats.values())
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.title, Meeting.kind, Meeting.starts_at,
+               Invitation.membership_id, Invitation.rsvp, Invitation.attendance)
+        .outerjoin(Invitation, Invitation.meeting_id == Meeting.id)
+        .where(Meeting.assessment_id == assessment.id, Meeting.status == MeetingStatus.HELD)
+        .order_by(Meeting.starts_at, Meeting.id)
+        .execution_options(yield_per=1000))
     result = []
-    for meeting in meetings:
-        counts = Counter(str(i.attendance) if i.attendance else "unrecorded"
-                         for i in meeting.invitations)
+    for _, group in groupby(rows, key=lambda r: r.id):
+        group = list(group)
+        meeting = HeldMeeting(*group[0][:4])
+        invited = [r for r in group if r.membership_id is not None]
+        counts = Counter(str(r.attendance) if r.attendance else "unrecorded" for r in invited)
+        invitees = [meeting_rules.Invitee(seats[r.membership_id], str(r.rsvp),
+                                          r.attendance == Attendance.PRESENT)
+                    for r in invited if r.membership_id in seats]
         # The same rule as the meeting page: only the board of the meeting's day counts.
-        figures = meeting_queries.board_attendance(assessment, meeting, board=board,
-                                                   groups=groups, seats=seats)
-        result.append({"meeting": meeting, "invited": len(meeting.invitations),
+        figures = meeting_queries.attendance_on(assessment, meeting.starts_at, invitees,
+                                                board=board, groups=groups)
+        result.append({"meeting": meeting, "invited": len(invited),
                        "present": counts["present"], "absent": counts["absent"],
                        "excused": counts["excused"], "table": figures.present_table,
                        "quorum": figures.quorum})
