@@ -63,6 +63,14 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(editions_bp)
     from mab.editions.exchange_views import bp as exchange_bp   # XLIFF and CSV (issue 18)
     app.register_blueprint(exchange_bp)
+    # Evidence and recommendations (issue 19).
+    from mab.evidence.coverage_views import bp as coverage_bp
+    from mab.evidence.views import bp as evidence_bp
+    from mab.recommendations.followup_views import bp as followup_bp
+    from mab.recommendations.views import bp as recommendations_bp
+    from mab.recommendations.workshop_views import bp as workshop_bp
+    for bp in (evidence_bp, coverage_bp, recommendations_bp, workshop_bp, followup_bp):
+        app.register_blueprint(bp)
     app.cli.add_command(cli)
     errors.register(app)
     boundary.register(app)

@@ -28,6 +28,8 @@ PARENTS: dict[str, str] = {
     "Invitation": "meeting",
     "ActionItem": "meeting",
     "SignOff": "round",
+    "Recommendation": "version",
+    "WorkshopItem": "meeting",
 }
 
 

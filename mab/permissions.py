@@ -33,6 +33,10 @@ class Action(enum.StrEnum):
     VIEW_TEAM = "view_team"                         # who is who in the assessment
     VIEW_MEETINGS = "view_meetings"                 # the meetings pages (not the translator)
     EDIT_TRANSLATIONS = "edit_translations"         # translate editions; read the source there
+    READ_EVIDENCE = "read_evidence"                 # sources, coverage, recommendations, follow-up
+    EDIT_EVIDENCE = "edit_evidence"                 # write sources and recommendations
+    PROPOSE_FOLLOW_UP = "propose_follow_up"         # report how a recommendation is implemented
+    CONFIRM_FOLLOW_UP = "confirm_follow_up"         # confirm or decline a proposed update
 
 
 GRANTS: dict[Action, frozenset[Role]] = {
@@ -56,6 +60,10 @@ GRANTS: dict[Action, frozenset[Role]] = {
     Action.VIEW_TEAM: frozenset({C, R, B, O}),
     Action.VIEW_MEETINGS: frozenset({C, R, B, O}),
     Action.EDIT_TRANSLATIONS: frozenset({C, R, T}),
+    Action.READ_EVIDENCE: frozenset({C, R, B, O}),
+    Action.EDIT_EVIDENCE: frozenset({C, R}),
+    Action.PROPOSE_FOLLOW_UP: frozenset({C, R, B}),
+    Action.CONFIRM_FOLLOW_UP: frozenset({C}),
 }
 
 
