@@ -33,6 +33,7 @@ from mab.extensions import db
 from mab.loaders import in_assessment
 from mab.framework.models import FrameworkItem, ItemKind
 from mab.notify.services import external_url, queue_email
+from mab.recommendations import details as recommendation_details
 from mab.types import utcnow
 
 SUBJECT_ITEM_KIND = {Subject.INDICATOR: ItemKind.INDICATOR, Subject.QUESTION: ItemKind.QUESTION,
@@ -115,6 +116,7 @@ def save_body(draft: Draft, assessment: Assessment, *, body: str, change_summary
                                                  start=_next_block_number(draft)))
         db.session.add(version)
         edition_services.carry_over(current, version)   # the translations follow
+        recommendation_details.carry_over(current, version)   # so do a recommendation's details
         db.session.flush()
         record_event("draft.version_started", version, actor=actor, assessment=assessment,
                      changes={"draft_id": draft.id, "number": version.number})
@@ -204,8 +206,11 @@ def check_circulable(version: DraftVersion, assessment: Assessment, deadline) ->
 
 
 def version_hash(version: DraftVersion) -> str:
-    """The SHA-256 the version has (or would be frozen with): its body and attachments."""
-    return rules.content_hash(version.body, [a.sha256 for a in version.attachments])
+    """The SHA-256 the version has (or would be frozen with): its body and attachments, and
+    for a recommendations draft the details of its paragraphs (their digest, one more entry)."""
+    hashes = [a.sha256 for a in version.attachments]
+    digest = recommendation_details.version_digest(version)
+    return rules.content_hash(version.body, hashes + [digest] if digest else hashes)
 
 
 def consultation_days_left(version: DraftVersion, assessment: Assessment) -> int | None:
