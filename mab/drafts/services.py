@@ -121,11 +121,16 @@ def save_body(draft: Draft, assessment: Assessment, *, body: str, change_summary
         record_event("draft.version_started", version, actor=actor, assessment=assessment,
                      changes={"draft_id": draft.id, "number": version.number})
         return version
-    base = previous.blocks if previous else None
+    # Matched against the working version's own paragraphs, then those of the frozen one it
+    # started from: re-saving keeps every id, even of a paragraph new in this version when
+    # another is inserted or removed before it (a recommendation's details, a translation
+    # hang on these ids); new paragraphs are numbered after every id used so far.
+    base = list(current.blocks or [])
+    if previous is not None:
+        present = {block["id"] for block in base}
+        base += [block for block in (previous.blocks or []) if block["id"] not in present]
     current.body = body
-    # Numbered after the earlier versions only: re-saving the working version keeps its ids.
-    current.blocks = assign_ids(split_blocks(body), base,
-                                start=_next_block_number(draft, besides=current))
+    current.blocks = assign_ids(split_blocks(body), base, start=_next_block_number(draft))
     if change_summary.strip() or current.number > 1:
         current.change_summary = change_summary.strip() or current.change_summary
     current.updated_at = utcnow()
