@@ -212,6 +212,10 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "GET /a/<slug>/framework": a(C, R, B, O),                           # READ_CIRCULATED
     "POST /a/<slug>/framework/scope": a(C),                             # MANAGE_BOARD
     "POST /a/<slug>/framework/import": a(C),                            # MANAGE_BOARD
+    # --- coverage dashboard (issue 19) -------------------------------------------------------------
+    "GET /a/<slug>/evidence": a(C, R, B, O),                            # READ_EVIDENCE
+    "GET /a/<slug>/evidence.csv": a(C, R, B, O),                        # READ_EVIDENCE
+    "GET /a/<slug>/evidence-gaps.csv": a(C, R, B, O),                   # READ_EVIDENCE
     # --- drafts: a circulated one, then one never circulated (or its uncirculated version) --------
     "GET /a/<slug>/drafts": a(C, R, B, O),                              # READ_CIRCULATED
     "GET /a/<slug>/drafts/new": a(C, R),                                # EDIT_DRAFTS
