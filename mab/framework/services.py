@@ -17,6 +17,7 @@ from mab.boundary import bookkeeping
 from mab.errors import DomainError
 from mab.extensions import db
 from mab.framework.models import Framework, FrameworkItem, ItemKind
+from mab.loaders import PARENTS, belongs_to
 from mab.types import utcnow
 
 BUILTIN_KEY = "roamx-2018"
@@ -159,8 +160,9 @@ def copy_key(source: Framework, assessment) -> str:
 def item_references() -> list:
     """Every column outside the catalogue that points at a framework item, with its table.
 
-    Each such table must carry ``assessment_id``: that is how a copy knows which rows are the
-    copying assessment's to move (a test keeps new tables to this rule).
+    Each such table must carry ``assessment_id``, or be a link table whose other key leads to a
+    model that belongs to an assessment (:func:`owner_of`): that is how a copy knows which rows
+    are the copying assessment's to move (a test keeps new tables to this rule).
     """
     target = FrameworkItem.__table__.c.id
     return [(table, fk.parent) for table in db.metadata.sorted_tables
@@ -168,24 +170,49 @@ def item_references() -> list:
             for fk in table.foreign_keys if fk.column is target]
 
 
+def owner_of(table):
+    """A link table without ``assessment_id`` (a source's indicators, a recommendation's): its
+    other foreign key and the model that key points at, which belongs to an assessment
+    (directly or through ``mab.loaders.PARENTS``); None when there is none."""
+    models = {m.class_.__table__: m.class_ for m in db.Model.registry.mappers}
+    for fk in table.foreign_keys:
+        model = models.get(fk.column.table)
+        if model is not None and fk.column.table is not FrameworkItem.__table__ and (
+                "assessment_id" in model.__table__.c or model.__name__ in PARENTS):
+            return fk.parent, model
+    return None
+
+
+def _rows_of(table, assessment):
+    """The condition "a row of ``table`` is the assessment's"."""
+    if "assessment_id" in table.c:
+        return table.c.assessment_id == assessment.id
+    owner = owner_of(table)
+    if owner is None:
+        raise RuntimeError(f"{table.name} points at framework items without an assessment_id: "
+                           "teach _remap_items how to find its rows")
+    key, model = owner
+    return key.in_(select(model.id).where(belongs_to(model, assessment)))
+
+
 def _remap_items(assessment, mapping: dict[int, int]) -> int:
     """Point the assessment's rows from old items to their copies; how many rows moved."""
     moved, touched = 0, set()
     for table, column in item_references():
-        if "assessment_id" not in table.c:
-            raise RuntimeError(f"{table.name}.{column.name} points at framework items without "
-                               "an assessment_id: teach _remap_items how to find its rows")
+        mine = _rows_of(table, assessment)
         used = set(db.session.scalars(select(column).distinct().where(
-            table.c.assessment_id == assessment.id, column.is_not(None))))
+            mine, column.is_not(None))))
         pairs = {old: mapping[old] for old in used if old in mapping}
         if not pairs:
             continue
         result = db.session.execute(
             update(table)
-            .where(table.c.assessment_id == assessment.id, column.in_(list(pairs)))
+            .where(mine, column.in_(list(pairs)))
             .values({column.name: case(pairs, value=column)}))
         moved += result.rowcount
         touched.add(table)
+        if "assessment_id" not in table.c:   # the owners' collections (a source's indicators)
+            touched.add(owner_of(table)[1].__table__)
     # The rows changed under the ORM: reload the ones this session holds.
     for obj in list(db.session.identity_map.values()):
         if getattr(type(obj), "__table__", None) in touched:
