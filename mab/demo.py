@@ -234,7 +234,8 @@ def _drafts(assessment: Assessment) -> None:
                                        deadline=today + timedelta(days=10 - 15 * n),
                                        message="Please comment before the consultation."))
         if n == 1:
-            revised = body + "\n\nA second survey confirms the gap (added after comments)."
+            revised = body + ("\n\nA second survey confirms the gap [@src-1]; the ITU figures "
+                              "agree [@src-4] (added after comments).")
             db.session.add(DraftVersion(draft=draft, number=2, body=revised,
                                         change_summary="Added the 2022 survey.",
                                         blocks=assign_ids(split_blocks(revised), first.blocks)))
@@ -242,27 +243,43 @@ def _drafts(assessment: Assessment) -> None:
     _comments(assessment, researcher)
     _validation(assessment)
     _trilingual(assessment, researcher, indicators)
+    _evidence(assessment, researcher, indicators)
+    _recommendations(assessment, researcher, indicators)
 
 
 def _validation(assessment: Assessment) -> None:
     """A closed round on "Policy and regulatory framework": most members endorsed it."""
     from datetime import timedelta
 
-    from mab.board.queries import rule_groups
     from mab.drafts.models import Draft
-    from mab.types import utcnow
-    from mab.validation import rules, services
-    from mab.validation.models import SignDecision, SignOff, ValidationRound
+    from mab.validation.models import SignDecision
 
     draft = db.session.scalar(select(Draft).where(Draft.assessment_id == assessment.id,
                                                   Draft.title == "Policy and regulatory framework"))
-    version = draft.versions[0]
-    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@example.org"))
     now = utcnow()
+    _closed_round(assessment, draft.versions[0], opened=now - timedelta(days=12),
+                  deadline=assessment.today() - timedelta(days=5),
+                  closed=now - timedelta(days=4), decisions={
+                      3: (SignDecision.OBJECT, "The draft understates the role of civil society."),
+                      5: (SignDecision.RESERVATIONS, "Endorsed; the list of laws should be "
+                          "updated before publication.")})
+
+
+def _closed_round(assessment: Assessment, version, *, opened, deadline, closed, decisions: dict):
+    """A round on ``version`` opened by the coordinator at ``opened`` and closed at ``closed``:
+    every active member but the last two signed (the n-th as ``decisions[n]`` gives, else
+    endorsed), two days after the opening and on in turn; the outcome computed as closing does."""
+    from datetime import timedelta
+
+    from mab.board.queries import rule_groups
+    from mab.validation import rules, services
+    from mab.validation.models import SignDecision, SignOff, ValidationRound
+
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@example.org"))
     round_ = ValidationRound(assessment_id=assessment.id, version=version,
-                             version_sha256=version.sha256, deadline=assessment.today()
-                             - timedelta(days=5), rule=rules.Rule.of(assessment).snapshot(),
-                             opened_by_id=coordinator.id, opened_at=now - timedelta(days=12))
+                             version_sha256=version.sha256, deadline=deadline,
+                             rule=rules.Rule.of(assessment).snapshot(),
+                             opened_by_id=coordinator.id, opened_at=opened)
     db.session.add(round_)
     members = services.active_members(assessment)
     # One member of every group first, so that leaving the last two out keeps every group in.
@@ -270,19 +287,16 @@ def _validation(assessment: Assessment) -> None:
     firsts = [m for m in members if not (m.group_id in seen or seen.add(m.group_id))]
     members = firsts + [m for m in members if m not in firsts]
     for n, member in enumerate(members[:-2]):
-        decision = (SignDecision.OBJECT if n == 3 else SignDecision.RESERVATIONS if n == 5
-                    else SignDecision.ENDORSE)
-        statement = {SignDecision.OBJECT: "The draft understates the role of civil society.",
-                     SignDecision.RESERVATIONS: "Endorsed; the list of laws should be updated "
-                     "before publication."}.get(decision, "")
+        decision, statement = decisions.get(n, (SignDecision.ENDORSE, ""))
         db.session.add(SignOff(round=round_, membership=member, decision=decision,
                                statement=statement, version_sha256=version.sha256,
-                               created_at=now - timedelta(days=10 - n % 5)))
+                               created_at=opened + timedelta(days=2 + n % 5)))
     db.session.flush()
     groups = {g.id: g.name for g in rule_groups(assessment)}
     result = services.compute(round_, assessment, groups)
-    round_.closed_at, round_.closed_by_id = now - timedelta(days=4), coordinator.id
+    round_.closed_at, round_.closed_by_id = closed, coordinator.id
     round_.passed, round_.result = result.passed, rules.as_dict(result)
+    return round_
 
 
 def _comments(assessment: Assessment, researcher: Membership) -> None:
@@ -508,4 +522,330 @@ def _trilingual(assessment: Assessment, researcher: Membership, indicators: dict
             comment.translation_language = "ru"
             comment.translated_by_id = author
         db.session.add(comment)
+    db.session.flush()
+
+
+# --- Evidence (issue 19 item 6) ------------------------------------------------------------------
+# Sources of the findings, numbered as they are cited ([@src-<number>]):
+# (title, publisher, year of the data, link, kind, means of verification, gender-disaggregated,
+# other dimensions, the indicators it serves).
+SOURCES = [
+    ("Use of information and communication technologies by households and individuals, 2021",
+     "Bureau of National Statistics of the Agency for Strategic Planning and Reforms",
+     2021, "https://stat.gov.kz/", "official_statistics",
+     "Annual household survey; tables downloaded from the Bureau's website and checked against "
+     "the 2020 edition.", True, "age, region, urban/rural", ["A.B.1.1", "A.D.1.1"]),
+    ("Law of the Republic of Kazakhstan “On Informatization” (No. 418-V, as amended)",
+     "Institute of Legislation and Legal Information (Adilet legal database)",
+     2021, "https://adilet.zan.kz/eng/docs/Z1500000418", "legal_text",
+     "Consolidated text with amendments to the end of 2021, read in the official database.",
+     False, "", ["R.A.1.1", "A.A.1.1"]),
+    ("Law of the Republic of Kazakhstan “On Communications” (No. 567-II, as amended)",
+     "Institute of Legislation and Legal Information (Adilet legal database)",
+     2020, "https://adilet.zan.kz/eng/docs/Z040000567_", "legal_text",
+     "Article 41-1 on suspending networks and means of communication; consolidated text.",
+     False, "", ["A.A.1.1"]),
+    ("World Telecommunication/ICT Indicators Database: Kazakhstan",
+     "International Telecommunication Union (ITU)",
+     2021, "https://www.itu.int/en/ITU-D/Statistics/Pages/stat/default.aspx",
+     "international_index",
+     "Figures reported by the national regulator to the ITU; compared with the Bureau's survey.",
+     True, "age", ["A.B.1.1", "A.C.1.1"]),
+    ("Freedom on the Net 2021: Kazakhstan", "Freedom House",
+     2021, "https://freedomhouse.org/country/kazakhstan/freedom-net/2021", "international_index",
+     "Country report and scores; the events it cites checked against press reports.",
+     False, "", ["R.B.1.1", "A.A.1.1"]),
+    ("Interview with the Department of Digitalisation Policy",
+     "Ministry of Digital Development, Innovation and Aerospace Industry",
+     2021, "", "expert_interview",
+     "Notes of a one-hour interview kept by the research team; the interviewee agreed to be "
+     "cited by position.", False, "", ["R.A.1.1", "M.B.1.1"]),
+    ("Reports of the Kazakhstan Internet Governance Forum, 2019–2021", "Kazakhstan IGF",
+     2019, "https://www.intgovforum.org/", "other",
+     "Programmes and participant lists of the three meetings.", True, "stakeholder group",
+     ["M.B.1.1"]),
+    ("Survey of journalists on safety and self-censorship online", "Union of Journalists of "
+     "Kazakhstan", 2021, "", "survey",
+     "Questionnaire and anonymised answers of 312 journalists, shared with the research team.",
+     True, "age, region, type of media", ["R.B.1.1"]),
+    ("Affordability Report 2021", "Alliance for Affordable Internet (A4AI)",
+     2020, "https://a4ai.org/affordability-report/", "international_index",
+     "The price of 1 GB of mobile data as a share of monthly income, from the report's tables.",
+     False, "", ["A.C.1.1"]),
+    ("Women and men of Kazakhstan, 2017–2021",
+     "Bureau of National Statistics of the Agency for Strategic Planning and Reforms",
+     2021, "https://stat.gov.kz/", "official_statistics",
+     "Statistical collection; the chapter on the information society.", True, "age, region",
+     ["X.A.1.1", "A.D.1.1"]),
+]
+
+# Each indicator's data status and the researcher's note on its quality.
+EVIDENCE = {
+    "A.B.1.1": ("available", "Two independent sources agree within two percentage points; the "
+                "household survey is disaggregated by sex, age and region."),
+    "R.A.1.1": ("available", "The consolidated laws are authoritative; the ministry's interview "
+                "explains how they are applied."),
+    "M.B.1.1": ("available", ""),
+    "X.A.1.1": ("available", "Official gender statistics, published every year."),
+    "A.D.1.1": ("partial", "Urban and rural households are compared, but there are no figures "
+                "on persons with disabilities."),
+    "A.A.1.1": ("partial", "Shutdowns are documented only by an international index: no "
+                "official figures are published."),
+    "R.B.1.1": ("partial", "One survey of journalists; no official statistics on content "
+                "removal requests."),
+    "A.C.1.1": ("partial", "International estimates only, one year behind."),
+    "R.E.1.1": ("no_data", "The authorised body for personal data protection publishes no "
+                "figures on complaints or sanctions."),
+    "X.B.1.1": ("no_data", "No survey of children's Internet use since 2017; the next one is "
+                "planned for 2023."),
+    "O.E.1.1": ("no_data", "The open data portal publishes no statistics on the use of its "
+                "data sets; requested from the operator, no answer yet."),
+    "R.A.1.2": ("not_applicable", "The indicator concerns the laws of federal subjects; "
+                "Kazakhstan is a unitary state."),
+}
+
+
+def _evidence(assessment: Assessment, researcher: Membership, indicators: dict) -> None:
+    """Ten sources serving eight indicators (one serving two or more), and each indicator's
+    data status: available, partial, no data (with the reason) and one not applicable."""
+    from datetime import timedelta
+
+    from mab.evidence.models import DataStatus, IndicatorEvidence, Source, SourceKind
+
+    now = utcnow()
+    for number, (title, publisher, year, url, kind, verification, gender, dimensions,
+                 codes) in enumerate(SOURCES, start=1):
+        when = now - timedelta(days=60 - 3 * number)
+        db.session.add(Source(
+            assessment_id=assessment.id, number=number, title=title, publisher=publisher,
+            data_year=year, url=url, kind=SourceKind(kind), verification=verification,
+            gender_disaggregated=gender, other_dimensions=dimensions,
+            indicators=[indicators[code] for code in codes], created_by_id=researcher.user_id,
+            created_at=when, updated_at=when))
+    for n, (code, (status, note)) in enumerate(EVIDENCE.items()):
+        db.session.add(IndicatorEvidence(
+            assessment_id=assessment.id, item_id=indicators[code].id,
+            data_status=DataStatus(status), quality_note=note, updated_by_id=researcher.user_id,
+            updated_at=now - timedelta(days=30 - n)))
+    db.session.flush()
+
+
+# --- Policy recommendations (issue 19 item 6) ----------------------------------------------------
+RECOMMENDATIONS_TITLE = "Policy recommendations"
+MINISTRY = "Ministry of Digital Development of the Republic of Kazakhstan"
+# The six recommendations of version 1, each with its details and the validation workshop's
+# position on it: (text, addressee groups, indicators, findings (draft titles), priority, time
+# frame, responsible actor, position).
+RECOMMENDATIONS = [
+    ("Set out in law an exhaustive list of the grounds for restricting access to the Internet, "
+     "publish every restriction and provide for its judicial review.",
+     ["Government"], ["A.A.1.1", "R.B.1.1"], [ACCESS[1], "Freedom of expression online"],
+     "high", "medium", MINISTRY, "endorsed"),
+    ("Connect rural settlements to fixed broadband under the state programme, with published "
+     "coverage and speed targets for each region.",
+     ["Government", "Private sector"], ["A.B.1.1", "A.D.1.1"],
+     ["Connectivity and usage", EQUITY[1]], "high", "long",
+     "Kazakhtelecom and mobile operators, with the " + MINISTRY, "endorsed"),
+    ("Publish statistics on content removal and blocking requests: how many were received and "
+     "how many granted, by legal ground.",
+     ["Government", "Private sector"], ["R.B.1.1"], ["Freedom of expression online"],
+     "high", "short", "Ministry of Information and Social Development of the Republic of "
+     "Kazakhstan", "amended"),
+    ("Include classes for older people in rural districts in the national digital literacy "
+     "programmes, given with libraries and civil society organisations.",
+     ["Government", "Civil society"], ["A.D.1.1"], [EQUITY[1]], "medium", "medium",
+     MINISTRY + " and regional akimats", "endorsed"),
+    ("Hold the Kazakhstan Internet Governance Forum every year with an open call for sessions "
+     "and remote participation, and publish its reports.",
+     ["National IGF community", "Technical community"], ["M.B.1.1"],
+     ["National Internet governance"], "medium", "short",
+     "Kazakhstan IGF organising committee", "endorsed"),
+    ("Train journalists and editors in digital safety and in verifying information online, "
+     "with media associations and journalism faculties.",
+     ["Media and journalists", "Academia"], ["R.B.1.1", "X.D.1.1"],
+     ["Freedom of expression online"], "low", "medium",
+     "Media associations and journalism faculties of the universities", "deferred"),
+]
+# The wording the validation workshop gave recommendation 3 (the same recommendation: its
+# paragraph keeps its id in version 2).
+AMENDED = (2, "The Ministry of Information and Social Development and the Internet platforms "
+              "working in Kazakhstan publish every six months how many content removal and "
+              "blocking requests they received and granted, by legal ground.")
+# A board member's comment on recommendation 3 of version 1, and the research team's response.
+RECOMMENDATION_COMMENT = ("member11@example.org", 3,
+                          "The recommendation should say who publishes these figures and how "
+                          "often.",
+                          "The workshop amended the wording: it now names the ministry and the "
+                          "platforms, every six months.")
+# Follow-up of two validated recommendations (by paragraph index): (days ago, status, note,
+# evidence link, reporter, confirmed).
+FOLLOW_UP = {
+    1: [(50, "in_progress", "The ministry's plan for 2023–2025 connects 1,000 villages to fibre; "
+         "the tender has been announced.", "", "researcher@example.org", True),
+        (20, "partly_implemented", "The operators report 600 of the 1,000 villages connected; "
+         "speeds by region are not published yet.",
+         "https://www.gov.kz/memleket/entities/mdai/press", "researcher@example.org", True)],
+    4: [(40, "implemented", "The forum met with an open call for sessions and remote "
+         "participation; its report is published.", "https://www.intgovforum.org/",
+         "coordinator@example.org", True),
+        (3, "implemented", "This year's report is published too, with the questions of the "
+         "remote participants.", "https://www.intgovforum.org/", "member12@example.org",
+         False)],
+}
+
+
+def _recommendations(assessment: Assessment, researcher: Membership, indicators: dict) -> None:
+    """"Policy recommendations": six recommendations (the paragraphs of a recommendations draft)
+    with their details. Version 1 circulated and commented on; a validation workshop endorsed
+    four, amended one and deferred one; version 2 carries its positions, was circulated and
+    validated; two of its recommendations have follow-up updates."""
+    from collections import Counter
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_date
+
+    from mab.board.models import StakeholderGroup
+    from mab.comments.models import Comment, Disposition
+    from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
+    from mab.drafts.paragraphs import assign_ids
+    from mab.drafts.services import version_hash
+    from mab.meetings.models import (
+        Attendance,
+        Invitation,
+        Meeting,
+        MeetingKind,
+        MeetingStatus,
+        MinutesStatus,
+        Rsvp,
+    )
+    from mab.recommendations.models import (
+        FollowUpStatus,
+        FollowUpUpdate,
+        Position,
+        Priority,
+        Recommendation,
+        TimeFrame,
+        UpdateState,
+        WorkshopItem,
+    )
+    from mab.validation.models import SignDecision
+
+    now, today = utcnow(), assessment.today()
+    coordinator = db.session.scalar(select(Membership).join(Membership.user).where(
+        User.email == "coordinator@example.org", Membership.assessment_id == assessment.id))
+    members = {m.user.email: m for m in db.session.scalars(select(Membership).where(
+        Membership.assessment_id == assessment.id))}
+    groups = {g.name: g for g in db.session.scalars(select(StakeholderGroup).where(
+        StakeholderGroup.assessment_id == assessment.id))}
+    findings = {d.title: d for d in db.session.scalars(select(Draft).where(
+        Draft.assessment_id == assessment.id))}
+    author = researcher.user_id
+
+    draft = Draft(assessment_id=assessment.id, subject=Subject.RECOMMENDATIONS,
+                  title=RECOMMENDATIONS_TITLE, owner=researcher, source_language="en",
+                  created_at=now - timedelta(days=125))
+    db.session.add(draft)
+
+    def version(number, blocks, days_ago, **fields):
+        row = DraftVersion(draft=draft, number=number, blocks=blocks,
+                           body="\n\n".join(b["text"] for b in blocks), created_by_id=author,
+                           created_at=now - timedelta(days=days_ago),
+                           updated_at=now - timedelta(days=days_ago), **fields)
+        db.session.add(row)
+        for block, (_text, addressees, codes, titles, priority, time_frame, responsible,
+                    _position) in zip(blocks, RECOMMENDATIONS):
+            db.session.add(Recommendation(
+                version=row, block_id=block["id"], priority=Priority(priority),
+                time_frame=TimeFrame(time_frame), responsible=responsible,
+                groups=[groups[name] for name in addressees],
+                indicators=[indicators[code] for code in codes],
+                findings=[findings[title] for title in titles]))
+        return row
+
+    def circulate(row, days_ago, deadline):
+        db.session.flush()   # the details are part of what the version's hash covers
+        row.frozen_at = now - timedelta(days=days_ago)
+        row.sha256 = version_hash(row)
+        db.session.add(Circulation(version=row, circulated_by_id=author,
+                                   circulated_at=row.frozen_at, deadline=deadline,
+                                   message="Please comment on the policy recommendations."))
+
+    # Version 1, circulated for comment; a member asks who should publish recommendation 3.
+    first = version(1, assign_ids([r[0] for r in RECOMMENDATIONS]), days_ago=125)
+    circulate(first, days_ago=120, deadline=today - timedelta(days=100))
+    email, paragraph, body, response = RECOMMENDATION_COMMENT
+    comment = Comment(assessment_id=assessment.id, draft=draft, version=first,
+                      block_id=first.blocks[paragraph - 1]["id"], paragraph=paragraph,
+                      body=body, author=members[email], created_at=now - timedelta(days=112))
+    db.session.add(comment)
+
+    # The validation workshop, held after the consultation: each recommendation's position.
+    almaty = ZoneInfo("Asia/Almaty")
+    held_on = today - timedelta(days=95)
+    starts = datetime.combine(held_on, time(10), tzinfo=almaty)
+    team = [m for m in members.values() if m.role in (Role.COORDINATOR, Role.RESEARCHER)]
+    board = [m for m in members.values() if m.role == Role.BOARD_MEMBER
+             and m.board_status == BoardStatus.ACTIVE]
+    workshop = Meeting(
+        assessment_id=assessment.id, kind=MeetingKind.VALIDATION_WORKSHOP,
+        title="Validation workshop on the policy recommendations", starts_at=starts,
+        ends_at=starts + timedelta(hours=4), place="Astana, Ministry of Digital Development",
+        organizer=coordinator.user, status=MeetingStatus.HELD,
+        agenda="1. The six policy recommendations (version 1)\n2. The board's positions\n"
+               "3. Follow-up after publication",
+        minutes="The board discussed the recommendations one by one: four were endorsed as "
+                "written, the one on content removal statistics was amended, and the one on "
+                "training journalists was deferred until a costed proposal is ready.",
+        decisions="Endorse recommendations 1, 2, 4 and 5\nAmend recommendation 3\n"
+                  "Defer recommendation 6",
+        minutes_status=MinutesStatus.APPROVED)
+    db.session.add(workshop)
+    for n, membership in enumerate(team + board):
+        came = n % 5 != 4
+        workshop.invitations.append(Invitation(
+            membership=membership, rsvp=Rsvp.YES if came else Rsvp.NO,
+            attendance=Attendance.PRESENT if came else Attendance.EXCUSED))
+    recorded_at = starts + timedelta(hours=3)
+    items = [WorkshopItem(meeting=workshop, draft=draft, block_id=block["id"], version=first,
+                          position=Position(recommendation[7]), recorded_by_id=coordinator.user_id,
+                          recorded_at=recorded_at)
+             for block, recommendation in zip(first.blocks, RECOMMENDATIONS)]
+    index, amended = AMENDED
+    items[index].amended_text = amended
+    db.session.add_all(items)
+
+    # Version 2 carries the positions (the amended paragraph keeps its id, the deferred one
+    # stays as it was); circulated, then validated by the board.
+    blocks = [dict(block, text=amended) if i == index else dict(block)
+              for i, block in enumerate(first.blocks)]
+    tally = Counter(r[7] for r in RECOMMENDATIONS)
+    counts = ", ".join(f"{tally[p]} {p}" for p in ("endorsed", "amended", "deferred"))
+    second = version(2, blocks, days_ago=93, change_summary=(
+        f"Positions of the validation workshop of "
+        f"{format_date(held_on, 'd MMMM y', locale='en')}: {counts}."))
+    db.session.flush()
+    for item in items:
+        item.applied_version_id = second.id
+    comment.disposition, comment.response = Disposition.ACCEPTED, response
+    comment.addressed_in, comment.disposed_by = second, researcher
+    comment.disposed_at = now - timedelta(days=92)
+    circulate(second, days_ago=90, deadline=today - timedelta(days=76))
+    _closed_round(assessment, second, opened=now - timedelta(days=74),
+                  deadline=today - timedelta(days=60), closed=now - timedelta(days=59),
+                  decisions={4: (SignDecision.RESERVATIONS, "Endorsed; recommendation 6 should "
+                                 "come back with a costed proposal.")})
+
+    # Follow-up after publication: confirmed updates, and one a member proposed.
+    for index, updates in FOLLOW_UP.items():
+        for days_ago, status, note, link, email, confirmed in updates:
+            when = now - timedelta(days=days_ago)
+            db.session.add(FollowUpUpdate(
+                assessment_id=assessment.id, draft_id=draft.id,
+                block_id=second.blocks[index]["id"], status=FollowUpStatus(status),
+                reported_on=today - timedelta(days=days_ago), note=note, evidence_url=link,
+                state=UpdateState.CONFIRMED if confirmed else UpdateState.PROPOSED,
+                reported_by=members[email],
+                decided_by_id=coordinator.user_id if confirmed else None,
+                decided_at=when + timedelta(hours=5) if confirmed else None, created_at=when))
     db.session.flush()
