@@ -150,6 +150,17 @@ PAGES = [
     Page("its version in Kazakh beside the Russian (board member)",
          "/a/{slug}/drafts/{comments_draft_id}/v/{circulated_version}"
          "?edition={edition_language}&side=ru", same_queries=True, user="board_user_id"),
+    # Evidence and recommendations (issue 19): 5 sources behind each of 303 indicators, and 150
+    # validated recommendations with 5 follow-up updates each, at national-large.
+    Page("coverage dashboard", "/a/{slug}/evidence", same_queries=True),
+    Page("coverage CSV", "/a/{slug}/evidence.csv", same_queries=True),
+    Page("sources", "/a/{slug}/sources", same_queries=True),
+    Page("evidence of an indicator", "/a/{slug}/framework/{evidence_item_id}/evidence",
+         same_queries=True),
+    Page("recommendations register", "/a/{slug}/recommendations", same_queries=True),
+    Page("follow-up dashboard", "/a/{slug}/recommendations/follow-up", same_queries=True),
+    Page("annual follow-up report", "/a/{slug}/recommendations/follow-up/{follow_up_year}",
+         same_queries=True),
 ]
 
 # The streamed exports' limits (issue 17): each page's target_ms at TARGET_SIZE; at LARGE_SIZE
@@ -220,11 +231,21 @@ class QueryCounter:
             self.count += 1
 
 
+class PageFailed(Exception):
+    """A page did not answer 200: ``status`` (404: its route does not exist yet, or no object
+    has the id it names; 403, 302, 500, ...) and the start of its body."""
+
+    def __init__(self, status: int, body: str):
+        super().__init__(f"answered {status}")
+        self.status, self.body = status, body
+
+
 def timed_get(client, counter: QueryCounter, path: str,
               size: str) -> tuple[float, int, int, float, float]:
     """(seconds, SQL statements, body bytes, CPU seconds, seconds to the first byte) of one GET,
     the body read whole as a browser would (a streamed response is produced while it is read);
-    anything but a 200 ends the run. The CPU time of the process (the test client, the app and
+    anything but a 200 raises PageFailed (``measure`` reports the page as not measured and goes
+    on with the others). The CPU time of the process (the test client, the app and
     SQLite all run in it) stays the same when other programs keep the machine busy; the
     elapsed time does not."""
     counter.count, counter.on = 0, True
@@ -243,8 +264,7 @@ def timed_get(client, counter: QueryCounter, path: str,
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     counter.on = False
     if response.status_code != 200:
-        sys.exit(f"bench: GET {path} ({size}) answered {response.status_code}, not 200:\n"
-                 f"{b''.join(body)[:500].decode(errors='replace')}")
+        raise PageFailed(response.status_code, b''.join(body)[:500].decode(errors='replace'))
     return elapsed, counter.count, size_read, cpu, first if first is not None else elapsed
 
 
@@ -276,11 +296,35 @@ def measure(app, dataset, pages, *, warmup: int, repeat: int) -> dict:
             session["_user_id"] = login_id
             session["_fresh"] = True
     paths = {page.name: page.path.format(slug=dataset.slug, **dataset.ids) for page in pages}
+    # Pages that answered anything but a 200 or raised (a page still being written): why, in
+    # a few words; they are not requested again and the run fails at the end (checks), but the
+    # other pages are measured.
+    failures: dict[str, str] = {}
+
+    def get(page):
+        try:
+            return timed_get(clients[page.user], counter, paths[page.name], dataset.size)
+        except PageFailed as failure:
+            failures[page.name] = str(failure.status)
+            detail = failure.body.strip().splitlines()[:3] if failure.status != 404 else []
+            print(f"bench: {dataset.size}: GET {paths[page.name]} ({page.name}) answered "
+                  f"{failure.status}, not 200; not measured." + "".join(
+                      f"\n    {line}" for line in detail), file=sys.stderr, flush=True)
+        except Exception as error:   # TESTING: the app's exceptions reach the client
+            counter.on = False
+            failures[page.name] = "error"
+            print(f"bench: {dataset.size}: GET {paths[page.name]} ({page.name}) raised "
+                  f"{type(error).__name__}: {error}; not measured.", file=sys.stderr, flush=True)
+            with app.app_context():
+                db.session.remove()
+        return None
+
     # Round robin: warm-up rounds over every page, then timed rounds, so a burst of load on the
     # machine spreads over all pages instead of landing on one page's requests.
     for _ in range(warmup):
         for page in pages:
-            timed_get(clients[page.user], counter, paths[page.name], dataset.size)
+            if page.name not in failures:
+                get(page)
     # As mab.wsgi does in each gunicorn worker: what is alive now (the app, its modules, its
     # caches) is set aside from the collector, so a full collection during a large export does
     # not walk all of it again (without this a matrix CSV took 0.38 or 0.47 s, depending on
@@ -290,11 +334,16 @@ def measure(app, dataset, pages, *, warmup: int, repeat: int) -> dict:
     samples = {page.name: [] for page in pages}
     for _ in range(repeat):
         for page in pages:
-            samples[page.name].append(timed_get(clients[page.user], counter, paths[page.name],
-                                                dataset.size))
+            if page.name not in failures:
+                sample = get(page)
+                if sample is not None:
+                    samples[page.name].append(sample)
     gc.unfreeze()
     results = {}
     for page in pages:
+        if page.name in failures:
+            results[page.name] = {"url": paths[page.name], "failed": failures[page.name]}
+            continue
         times = [s[0] * 1000 for s in samples[page.name]]
         queries = sorted({s[1] for s in samples[page.name]})
         results[page.name] = {
@@ -361,11 +410,26 @@ def table(sizes: list[str], runs: dict) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for page in PAGES:
         cells = [runs[s]["pages"][page.name] for s in sizes]
-        row = ([shown_page(page)] + [str(c["queries"]) for c in cells]
-               + [f"{c['median_ms']:.1f}" for c in cells]
-               + [f"{cells[-1]['median_cpu_ms']:.1f}", f"{cells[-1]['median_ms'] / floor:.1f}"])
+        last_cell = cells[-1]
+        row = ([shown_page(page)] + [c["failed"] if failed(c) else str(c["queries"])
+                                     for c in cells]
+               + ["-" if failed(c) else f"{c['median_ms']:.1f}" for c in cells]
+               + (["-", "-"] if failed(last_cell) else
+                  [f"{last_cell['median_cpu_ms']:.1f}", f"{last_cell['median_ms'] / floor:.1f}"]))
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
+
+
+def failed(figures: dict) -> bool:
+    """The page was not measured at that size: it answered something else than a 200 (its
+    status, "404" while its route does not exist yet) or raised ("error")."""
+    return "failed" in figures
+
+
+def failed_at(page: Page, sizes: list[str], runs: dict) -> dict[str, str]:
+    """{size: "404" or another status or "error"} where the page was not measured."""
+    return {s: runs[s]["pages"][page.name]["failed"] for s in sizes
+            if failed(runs[s]["pages"][page.name])}
 
 
 def fewest_queries(figures: dict) -> int:
@@ -378,6 +442,11 @@ def fewest_queries(figures: dict) -> int:
 def checks(sizes: list[str], runs: dict) -> list[dict]:
     found = []
     for page in PAGES:
+        failures = failed_at(page, sizes, runs)
+        if failures:   # no figures to compare: the page fails until it answers at every size
+            found.append({"page": page.name, "path": shown(page.path), "failed": failures,
+                          "ok": False})
+            continue
         counts = {s: runs[s]["pages"][page.name]["queries"] for s in sizes}
         if page.max_queries is not None:
             found.append({"page": page.name, "path": shown(page.path), "queries": counts,
@@ -396,7 +465,7 @@ def time_checks(sizes: list[str], runs: dict) -> list[dict]:
     times that size's own time and never over CEILING_MS (medians of whole responses)."""
     found = []
     for page in PAGES:
-        if page.target_ms is None:
+        if page.target_ms is None or failed_at(page, sizes, runs):
             continue
         if TARGET_SIZE in sizes:
             ms = runs[TARGET_SIZE]["pages"][page.name]["median_ms"]
@@ -443,6 +512,8 @@ def editions_checks(sizes: list[str], runs: dict, pages: list[Page] | None = Non
     for page in PAGES if pages is None else pages:
         one = runs[ONE_LANGUAGE_SIZE]["pages"][page.name]
         three = runs[EDITIONS_SIZE]["pages"][page.name]
+        if failed(one) or failed(three):
+            continue   # checks() reports it
         limit = limit_of(one["median_ms"])
         same = queries(one) == queries(three)
         elapsed_in_time = three["median_ms"] <= limit
@@ -495,7 +566,7 @@ def stream_table(sizes: list[str], runs: dict) -> str:
                            for what in ("first byte ms", "total ms", "peak MB")]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for page in PAGES:
-        if page.target_ms is None:
+        if page.target_ms is None or failed_at(page, sizes, runs):
             continue
         cells = []
         for s in sizes:
@@ -572,6 +643,14 @@ def main(argv=None) -> int:
           f"{report['environment']['database']}. Written to {args.output}; {runtime:.1f} s.")
     failed = [c for c in found if not c["ok"]]
     for c in failed:
+        if "failed" in c:
+            answers = ", ".join(("raised an error" if answer == "error" else f"answered {answer}")
+                                + f" at {s}" for s, answer in c["failed"].items())
+            why = (": its route does not exist yet, or the generator gives no object for it"
+                   if set(c["failed"].values()) == {"404"} else "")
+            print(f"FAIL: the {c['page']} ({c['path']}) {answers}{why}; not measured.",
+                  file=sys.stderr)
+            continue
         figures = ", ".join(f"{n} on {s}" for s, n in c["queries"].items())
         rule = (f"at most {c['limit']} SQL queries at any size" if "limit" in c
                 else "as many SQL queries at every size")
