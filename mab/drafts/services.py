@@ -29,6 +29,7 @@ from mab.editions import queries as edition_queries
 from mab.editions import reading
 from mab.editions import services as edition_services
 from mab.errors import DomainError, StorageError
+from mab.evidence.citations import check_references
 from mab.extensions import db
 from mab.loaders import in_assessment
 from mab.framework.models import FrameworkItem, ItemKind
@@ -83,6 +84,7 @@ def create_draft(assessment: Assessment, *, subject, item_id, title, owner, body
     if source_language and source_language not in assessment.language_list:
         raise DomainError(_l("Choose one of the assessment's languages."),
                           field="source_language")
+    check_references(assessment, body)   # an unknown [@src-N]: nothing is written
     draft = Draft(assessment_id=assessment.id, subject=subject, item=item,
                   title=title.strip(), owner=owner, source_language=source_language or None)
     db.session.add(draft)
@@ -105,6 +107,7 @@ def save_body(draft: Draft, assessment: Assessment, *, body: str, change_summary
     current = latest(draft)
     if current.number != base_number or (not current.frozen and current.revision != base_revision):
         raise EditConflict(current)
+    check_references(assessment, body)   # an unknown [@src-N]: nothing is written
     previous = next((v for v in reversed(draft.versions) if v.frozen), None)
     if current.frozen:
         if not change_summary.strip():
