@@ -12,6 +12,7 @@ from mab.editions import exchange, queries, rules
 from mab.editions.models import Edition
 from mab.editions.services import check_language, edition_for, is_frozen
 from mab.errors import DomainError
+from mab.evidence.citations import check_references
 from mab.extensions import db
 from mab.i18n import LANGUAGE_NAMES
 from mab.types import utcnow
@@ -57,6 +58,8 @@ def import_file(version, assessment: Assessment, language: str, data: bytes, fil
         raise DomainError(_l("The file has no paragraphs to import."), field="file")
     source = version.blocks or []
     plan = exchange.plan(segments, source, edition.blocks if edition is not None else [])
+    # An unknown source reference in any paragraph: nothing is imported.
+    check_references(assessment, "\n\n".join(text for _id, text in plan.apply), field="file")
     if plan.apply:
         blocks = list(edition.blocks or []) if edition is not None else []
         for block_id, text in plan.apply:

@@ -10,6 +10,7 @@ from mab.audit.services import record_event
 from mab.editions import queries, rules
 from mab.editions.models import Edition
 from mab.errors import DomainError
+from mab.evidence.citations import check_references
 from mab.extensions import db
 from mab.i18n import LANGUAGE_NAMES
 from mab.types import utcnow
@@ -100,6 +101,7 @@ def save_paragraph(version, language: str, block_id: str, text: str, *, revision
                           field="text")
     if revision != (edition.revision if edition is not None else 0):
         raise EditionConflict(edition)
+    check_references(assessment, text, field="text")   # an unknown [@src-N]: nothing is saved
     blocks = rules.translate(edition.blocks or [] if edition else [], version.blocks or [],
                              block_id, text)
     edition = _write(version, language, edition, actor, blocks=blocks)   # the UPDATE checks and bumps the revision (optimistic lock)
