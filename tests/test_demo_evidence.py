@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from mab.assessments.models import Assessment
 from mab.comments.models import Comment, Disposition
-from mab.demo import AMENDED, EVIDENCE, RECOMMENDATIONS, RECOMMENDATIONS_TITLE, SOURCES, seed
+from mab.demo import seed
+from mab.demo.evidence import EVIDENCE, SOURCES
+from mab.demo.recommendations import AMENDED, RECOMMENDATIONS, RECOMMENDATIONS_TITLE
 from mab.drafts.models import Draft, Subject
 from mab.drafts.paragraphs import split_blocks
 from mab.drafts.services import version_hash
