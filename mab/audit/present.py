@@ -28,6 +28,7 @@ from mab.extensions import db
 from mab.framework.models import Framework
 from mab.meetings.models import (
     ATTENDANCE_LABELS, KIND_LABELS, MEETING_STATUS_LABELS, RSVP_LABELS, Meeting)
+from mab.recommendations.models import FOLLOW_UP_LABELS
 from mab.validation.models import DECISION_LABELS, ValidationRound
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -43,6 +44,7 @@ ENUMS = {"role": ROLE_LABELS, "decision": DECISION_LABELS, "disposition": DISPOS
          "gender": GENDER_LABELS, "language": i18n.LANGUAGE_NAMES,
          "translation_language": i18n.LANGUAGE_NAMES,
          "languages": i18n.LANGUAGE_NAMES, "required_languages": i18n.LANGUAGE_NAMES,
+         "follow_up_status": FOLLOW_UP_LABELS,
          "comment_emails": COMMENT_EMAIL_LABELS}
 
 
@@ -214,6 +216,10 @@ class _Names:
             return _quoted(self.assessment.title)
         if kind == "Framework":
             return _quoted(self._get(self.frameworks, oid) or "…")
+        if kind == "FollowUpUpdate":   # the recommendations draft it follows up
+            title = self._get(self.drafts, changes.get("draft_id"))
+            return _("a recommendation of %(draft)s", draft=_quoted(title)) if title else \
+                _("a recommendation")
         return str(labels.kind_label(kind)) + (f" {oid}" if oid else "")
 
     def value(self, key: str, value, action: str) -> str:
