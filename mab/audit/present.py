@@ -24,6 +24,7 @@ from mab.auth.models import GENDER_LABELS, User
 from mab.board.models import DEFAULT_GROUP_NAMES, StakeholderGroup
 from mab.comments.models import DISPOSITION_LABELS, Comment
 from mab.drafts.models import SUBJECT_LABELS, Draft, DraftVersion
+from mab.evidence.models import DATA_STATUS_LABELS, SOURCE_KIND_LABELS
 from mab.extensions import db
 from mab.framework.models import Framework
 from mab.meetings.models import (
@@ -45,7 +46,8 @@ ENUMS = {"role": ROLE_LABELS, "decision": DECISION_LABELS, "disposition": DISPOS
          "translation_language": i18n.LANGUAGE_NAMES,
          "languages": i18n.LANGUAGE_NAMES, "required_languages": i18n.LANGUAGE_NAMES,
          "follow_up_status": FOLLOW_UP_LABELS,
-         "comment_emails": COMMENT_EMAIL_LABELS}
+         "comment_emails": COMMENT_EMAIL_LABELS, "source_kind": SOURCE_KIND_LABELS,
+         "data_status": DATA_STATUS_LABELS}
 
 
 @dataclass
@@ -216,6 +218,12 @@ class _Names:
             return _quoted(self.assessment.title)
         if kind == "Framework":
             return _quoted(self._get(self.frameworks, oid) or "…")
+        if kind == "Source":   # by the title it had then (its reference when none is stored)
+            name = changes.get("title") or changes.get("source")
+            name = name[-1] if isinstance(name, list) else name
+            return _quoted(name) if name else str(changes.get("reference") or "…")
+        if kind == "IndicatorEvidence":
+            return str(changes.get("indicator") or "…")
         if kind == "FollowUpUpdate":   # the recommendations draft it follows up
             title = self._get(self.drafts, changes.get("draft_id"))
             return _("a recommendation of %(draft)s", draft=_quoted(title)) if title else \
