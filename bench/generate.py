@@ -462,6 +462,268 @@ def add_drafts(assessment: Assessment, counts: dict) -> dict:
     return {"draft_id": long.id}
 
 
+# --- evidence and recommendations (issue 19) ----------------------------------------------------
+
+SOURCE_TITLES = {
+    "official_statistics": ["Household survey on ICT use", "Statistical yearbook: communications",
+                            "Census of telecommunication operators"],
+    "survey": ["National survey of Internet users", "Survey of rural households' connectivity",
+               "Youth media literacy survey"],
+    "legal_text": ["Law on access to information", "Law on communications (as amended)",
+                   "Rules on personal data protection"],
+    "expert_interview": ["Interview with the regulator's staff", "Interview with a digital "
+                         "rights lawyer", "Focus group of journalists"],
+    "international_index": ["Inclusive Internet Index", "ITU ICT Development Index",
+                            "E-Government Development Index"],
+    "other": ["Civil society shadow report", "Operator's annual report", "Press monitoring"],
+}
+PUBLISHERS = ["Bureau of National Statistics (example)", "Ministry of Digital Development "
+              "(example)", "National University (example)", "ITU", "UN DESA",
+              "Digital Rights Centre (example)", "Internet users' association (example)"]
+QUALITY_NOTES = ["", "", "Figures from the last census; the regions are not broken down.",
+                 "Survey sample of 1,200 households; margin of error 3 %.",
+                 "Only the capital is covered.", "Данные за 2020 год, новых нет."]
+RECOMMENDATION_VERBS = ["adopt", "publish", "extend", "fund", "review", "monitor", "train",
+                        "open", "protect", "measure"]
+RESPONSIBLE = ["Ministry of Digital Development", "Ministry of Information and Social "
+               "Development", "Bureau of National Statistics", "Telecom regulator",
+               "Parliament", "Telecom operators", "Media associations", "Universities",
+               "Civil society organisations"]
+FOLLOW_UP_NOTES = ["Draft law submitted to parliament.", "A working group was set up.",
+                   "Budget line approved for next year.", "No action reported by the ministry.",
+                   "Pilot in two regions.", "Опубликован план мероприятий.",
+                   "The regulator published the data."]
+
+
+def _indicators(assessment: Assessment, counts: dict) -> list:
+    """The indicators add_drafts made for this size, in their order."""
+    from mab.framework.models import FrameworkItem, ItemKind
+
+    return db.session.scalars(select(FrameworkItem).where(
+        FrameworkItem.framework_id == assessment.framework_id,
+        FrameworkItem.kind == ItemKind.INDICATOR)
+        .order_by(FrameworkItem.id)).all()[:counts.get("indicators", 0)]
+
+
+def _bulk(table, rows: list[dict]) -> None:
+    """Core executemany, 2,000 rows a statement (as add_comments)."""
+    for start in range(0, len(rows), 2000):
+        db.session.execute(table.insert(), rows[start:start + 2000])
+
+
+def _next_ids(model, rows: list[dict]) -> None:
+    """Give ``rows`` ids after the table's largest, so link rows can point at them without
+    RETURNING; ``_move_sequence`` then moves PostgreSQL's sequence past them."""
+    from sqlalchemy import func
+
+    base = db.session.scalar(select(func.coalesce(func.max(model.id), 0)))
+    for n, row in enumerate(rows):
+        row["id"] = base + 1 + n
+
+
+def _move_sequence(model) -> None:
+    from sqlalchemy import text
+
+    if db.engine.dialect.name == "postgresql":
+        table = model.__tablename__
+        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                f"(SELECT max(id) FROM {table}))"))
+
+
+@step
+def add_evidence(assessment: Assessment, counts: dict) -> dict:
+    """``sources_per_indicator`` sources behind every indicator (5: 1,515 links at
+    national-large), inserted in bulk: each indicator has that many less two sources of its
+    own and shares one with each neighbour (so a source serves one or two indicators, and
+    there are one fewer sources than links per indicator). Kinds, years and publishers mixed;
+    two in five disaggregated by gender, some by other dimensions too; most with a link. Each
+    indicator's data status: about 45 % available, 25 % partial, 12 % no data, 5 % not
+    applicable, 3 % a note without a status, 10 % no row (not assessed yet). Returns
+    ``evidence_item_id``, the first indicator (its register page)."""
+    from mab.evidence.models import (DataStatus, IndicatorEvidence, Source, SourceKind,
+                                     source_indicators)
+
+    per_indicator = counts.get("sources_per_indicator", 0)
+    indicators = _indicators(assessment, counts)
+    if not per_indicator or not indicators:
+        return {}
+    random_ = rng(assessment, "evidence")
+    researchers = db.session.scalars(select(Membership.user_id).where(
+        Membership.assessment_id == assessment.id, Membership.role == Role.RESEARCHER)
+        .order_by(Membership.id)).all() or [coordinator(assessment).id]
+    now = utcnow()
+    kinds = list(SourceKind)
+    sources, links = [], []
+
+    def source(served: list) -> None:
+        kind = random_.choices(kinds, weights=[4, 3, 2, 1, 2, 1])[0]
+        created = now - timedelta(days=random_.randint(5, 200))
+        sources.append({
+            "assessment_id": assessment.id, "number": len(sources) + 1,
+            "title": f"{random_.choice(SOURCE_TITLES[kind.value])} {random_.randint(2015, 2022)}",
+            "publisher": random_.choice(PUBLISHERS),
+            "data_year": None if random_.random() < 0.05 else random_.randint(2015, 2022),
+            "url": "" if random_.random() < 0.15 else
+            f"https://example.org/{assessment.slug}/sources/{len(sources) + 1}",
+            "kind": kind.value,
+            "verification": random_.choice(["Published report", "Official website",
+                                            "Interview notes kept by the research team", ""]),
+            "gender_disaggregated": random_.random() < 0.4,
+            "other_dimensions": random_.choice(["", "", "age", "age, region", "urban/rural"]),
+            "created_by_id": random_.choice(researchers), "created_at": created,
+            "updated_at": created, "file_name": None, "file_type": None, "file_size": None,
+            "file_sha256": None, "file_key": None})
+        links.extend({"source": len(sources) - 1, "item_id": item.id} for item in served)
+
+    shared = 2 if per_indicator >= 2 and len(indicators) > 1 else 0
+    for i, item in enumerate(indicators):
+        for _ in range(per_indicator - shared):
+            source([item])
+        if shared:   # shared with the next one (the last with the first)
+            source([item, indicators[(i + 1) % len(indicators)]])
+    _next_ids(Source, sources)
+    _bulk(Source.__table__, sources)
+    _bulk(source_indicators, [{"source_id": sources[link["source"]]["id"],
+                               "item_id": link["item_id"]} for link in links])
+    _move_sequence(Source)
+
+    statuses = [DataStatus.AVAILABLE] * 45 + [DataStatus.PARTIAL] * 25 + \
+        [DataStatus.NO_DATA] * 12 + [DataStatus.NOT_APPLICABLE] * 5 + [None] * 13
+    rows = []
+    for item in indicators:
+        status = random_.choice(statuses)
+        if status is None and random_.random() < 10 / 13:
+            continue   # not assessed yet: no row
+        rows.append({"assessment_id": assessment.id, "item_id": item.id,
+                     "data_status": status.value if status else None,
+                     "quality_note": random_.choice(QUALITY_NOTES) if status else
+                     "To be checked with the statistics bureau.",
+                     "updated_by_id": random_.choice(researchers),
+                     "updated_at": now - timedelta(days=random_.randint(1, 100))})
+    _bulk(IndicatorEvidence.__table__, rows)
+    counts["sources"], counts["source_links"] = len(sources), len(links)
+    counts["evidence_rows"] = len(rows)
+    return {"evidence_item_id": indicators[0].id}
+
+
+def _recommendation_text(random_, n: int) -> str:
+    actor = random_.choice(RESPONSIBLE)
+    a, b = random_.sample(WORDS, 2)
+    rest = " ".join(random_.choice(WORDS) for _ in range(random_.randint(20, 50)))
+    return (f"Recommendation {n}: the {actor} should {random_.choice(RECOMMENDATION_VERBS)} "
+            f"the rules on {a} and {b}, {rest}.")
+
+
+@step
+def add_recommendations(assessment: Assessment, counts: dict) -> dict:
+    """A recommendations draft whose one version (circulated 60 days ago; validated by
+    ``validate_recommendations`` once the editions exist) has ``recommendations`` paragraphs,
+    each with its details (two addressee groups, two indicators, one finding: an indicator
+    draft on the first of them; priority, time frame, responsible actor) and
+    ``follow_up_updates`` confirmed follow-up updates reported by board members in the previous
+    calendar year, all inserted in bulk. Made before add_editions, so with ``editions`` its
+    version has a Kazakh and an English edition too (the other drafts' editions are drawn
+    first: theirs stay the same). Returns ``follow_up_year`` (the annual report's year) and
+    ``recommendations_draft_id``."""
+    from datetime import datetime, timezone
+
+    from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
+    from mab.drafts.paragraphs import assign_ids, split_blocks
+    from mab.drafts.rules import content_hash
+    from mab.recommendations.models import (FollowUpStatus, FollowUpUpdate, Priority,
+                                            Recommendation, TimeFrame, UpdateState,
+                                            recommendation_findings, recommendation_groups,
+                                            recommendation_indicators)
+
+    total = counts.get("recommendations", 0)
+    indicators = _indicators(assessment, counts)
+    if not total or not indicators:
+        return {}
+    random_ = rng(assessment, "recommendations")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    year = now.year - 1
+    coordinator_user = coordinator(assessment)
+    owner = db.session.scalar(select(Membership).where(
+        Membership.assessment_id == assessment.id, Membership.role == Role.RESEARCHER)
+        .order_by(Membership.id))
+
+    body = "\n\n".join(_recommendation_text(random_, n + 1) for n in range(total))
+    blocks = assign_ids(split_blocks(body))
+    circulated = now - timedelta(days=60)
+    draft = Draft(assessment_id=assessment.id, subject=Subject.RECOMMENDATIONS,
+                  title="Policy recommendations", owner=owner,
+                  created_at=circulated - timedelta(days=30))
+    version = DraftVersion(draft=draft, number=1, body=body, blocks=blocks,
+                           created_at=circulated - timedelta(days=1),
+                           updated_at=circulated - timedelta(days=1), frozen_at=circulated,
+                           sha256=content_hash(body, []))
+    db.session.add_all([draft, version, Circulation(
+        version=version, circulated_at=circulated, circulated_by_id=coordinator_user.id,
+        deadline=(circulated + timedelta(days=14)).date())])
+    db.session.flush()
+
+    groups = db.session.scalars(select(StakeholderGroup.id).where(
+        StakeholderGroup.assessment_id == assessment.id)
+        .order_by(StakeholderGroup.position)).all()
+    findings = db.session.execute(select(Draft.id, Draft.item_id).where(
+        Draft.assessment_id == assessment.id, Draft.item_id.is_not(None))
+        .order_by(Draft.id)).all()
+    board = db.session.scalars(select(Membership.id).where(
+        Membership.assessment_id == assessment.id, Membership.role == Role.BOARD_MEMBER,
+        Membership.board_status == BoardStatus.ACTIVE).order_by(Membership.id)).all()
+    rows, group_links, indicator_links, finding_links, updates = [], [], [], [], []
+    progress = [FollowUpStatus.NOT_STARTED, FollowUpStatus.IN_PROGRESS,
+                FollowUpStatus.IN_PROGRESS, FollowUpStatus.PARTLY_IMPLEMENTED]
+    finals = [FollowUpStatus.IMPLEMENTED] * 3 + [FollowUpStatus.PARTLY_IMPLEMENTED] * 3 + \
+        [FollowUpStatus.IN_PROGRESS] * 2 + [FollowUpStatus.ABANDONED]
+    for n, block in enumerate(blocks):
+        rows.append({"version_id": version.id, "block_id": block["id"],
+                     "priority": random_.choice(list(Priority)).value,
+                     "time_frame": random_.choice(list(TimeFrame)).value,
+                     "responsible": random_.choice(RESPONSIBLE)})
+        for group_id in random_.sample(groups, min(2, len(groups))):
+            group_links.append({"row": n, "group_id": group_id})
+        finding = random_.choice(findings) if findings else None
+        first = finding.item_id if finding else random_.choice(indicators).id
+        second = random_.choice([i.id for i in indicators if i.id != first] or [first])
+        for item_id in dict.fromkeys([first, second]):
+            indicator_links.append({"row": n, "item_id": item_id})
+        if finding:
+            finding_links.append({"row": n, "draft_id": finding.id})
+        wanted = counts.get("follow_up_updates", 0)
+        statuses = (progress[:max(0, wanted - 1)] + [random_.choice(finals)])[-wanted:] \
+            if wanted else []
+        for k, status in enumerate(statuses):
+            reported = date(year, 1, 10) + timedelta(days=70 * k + random_.randint(0, 40))
+            decided = datetime.combine(reported + timedelta(days=random_.randint(1, 7)),
+                                       datetime.min.time(), timezone.utc) + timedelta(hours=9)
+            updates.append({
+                "assessment_id": assessment.id, "draft_id": draft.id, "block_id": block["id"],
+                "status": status.value, "reported_on": reported,
+                "note": random_.choice(FOLLOW_UP_NOTES),
+                "evidence_url": "" if random_.random() < 0.4 else
+                f"https://example.org/{assessment.slug}/follow-up/{n + 1}/{k + 1}",
+                "state": UpdateState.CONFIRMED.value,
+                "reported_by_id": random_.choice(board) if board else None,
+                "decided_by_id": coordinator_user.id, "decided_at": decided,
+                "created_at": datetime.combine(reported, datetime.min.time(), timezone.utc)
+                + timedelta(hours=15),
+                "file_name": None, "file_type": None, "file_size": None, "file_sha256": None,
+                "file_key": None})
+    _next_ids(Recommendation, rows)
+    _bulk(Recommendation.__table__, rows)
+    for table, links in ((recommendation_groups, group_links),
+                         (recommendation_indicators, indicator_links),
+                         (recommendation_findings, finding_links)):
+        _bulk(table, [{"recommendation_id": rows[link["row"]]["id"],
+                       **{k: v for k, v in link.items() if k != "row"}} for link in links])
+    _move_sequence(Recommendation)
+    _bulk(FollowUpUpdate.__table__, updates)
+    db.session.flush()
+    counts["recommendation_rows"], counts["follow_up_rows"] = len(rows), len(updates)
+    return {"follow_up_year": year, "recommendations_draft_id": draft.id}
+
+
 # --- editions (issue 18) ------------------------------------------------------------------------
 
 # Stand-ins for translation: each of WORDS in Kazakh and in other English words, so an edition
@@ -888,283 +1150,42 @@ def add_validation(assessment: Assessment, counts: dict) -> dict:
             "open_round_id": rounds[-1].id}
 
 
-
-# --- evidence and recommendations (issue 19) ----------------------------------------------------
-
-SOURCE_TITLES = {
-    "official_statistics": ["Household survey on ICT use", "Statistical yearbook: communications",
-                            "Census of telecommunication operators"],
-    "survey": ["National survey of Internet users", "Survey of rural households' connectivity",
-               "Youth media literacy survey"],
-    "legal_text": ["Law on access to information", "Law on communications (as amended)",
-                   "Rules on personal data protection"],
-    "expert_interview": ["Interview with the regulator's staff", "Interview with a digital "
-                         "rights lawyer", "Focus group of journalists"],
-    "international_index": ["Inclusive Internet Index", "ITU ICT Development Index",
-                            "E-Government Development Index"],
-    "other": ["Civil society shadow report", "Operator's annual report", "Press monitoring"],
-}
-PUBLISHERS = ["Bureau of National Statistics (example)", "Ministry of Digital Development "
-              "(example)", "National University (example)", "ITU", "UN DESA",
-              "Digital Rights Centre (example)", "Internet users' association (example)"]
-QUALITY_NOTES = ["", "", "Figures from the last census; the regions are not broken down.",
-                 "Survey sample of 1,200 households; margin of error 3 %.",
-                 "Only the capital is covered.", "Данные за 2020 год, новых нет."]
-RECOMMENDATION_VERBS = ["adopt", "publish", "extend", "fund", "review", "monitor", "train",
-                        "open", "protect", "measure"]
-RESPONSIBLE = ["Ministry of Digital Development", "Ministry of Information and Social "
-               "Development", "Bureau of National Statistics", "Telecom regulator",
-               "Parliament", "Telecom operators", "Media associations", "Universities",
-               "Civil society organisations"]
-FOLLOW_UP_NOTES = ["Draft law submitted to parliament.", "A working group was set up.",
-                   "Budget line approved for next year.", "No action reported by the ministry.",
-                   "Pilot in two regions.", "Опубликован план мероприятий.",
-                   "The regulator published the data."]
-
-
-def _indicators(assessment: Assessment, counts: dict) -> list:
-    """The indicators add_drafts made for this size, in their order."""
-    from mab.framework.models import FrameworkItem, ItemKind
-
-    return db.session.scalars(select(FrameworkItem).where(
-        FrameworkItem.framework_id == assessment.framework_id,
-        FrameworkItem.kind == ItemKind.INDICATOR)
-        .order_by(FrameworkItem.id)).all()[:counts.get("indicators", 0)]
-
-
-def _bulk(table, rows: list[dict]) -> None:
-    """Core executemany, 2,000 rows a statement (as add_comments)."""
-    for start in range(0, len(rows), 2000):
-        db.session.execute(table.insert(), rows[start:start + 2000])
-
-
-def _next_ids(model, rows: list[dict]) -> None:
-    """Give ``rows`` ids after the table's largest, so link rows can point at them without
-    RETURNING; ``_move_sequence`` then moves PostgreSQL's sequence past them."""
-    from sqlalchemy import func
-
-    base = db.session.scalar(select(func.coalesce(func.max(model.id), 0)))
-    for n, row in enumerate(rows):
-        row["id"] = base + 1 + n
-
-
-def _move_sequence(model) -> None:
-    from sqlalchemy import text
-
-    if db.engine.dialect.name == "postgresql":
-        table = model.__tablename__
-        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                f"(SELECT max(id) FROM {table}))"))
-
-
 @step
-def add_evidence(assessment: Assessment, counts: dict) -> dict:
-    """``sources_per_indicator`` sources behind every indicator (5: 1,515 links at
-    national-large), inserted in bulk: each indicator has that many less two sources of its
-    own and shares one with each neighbour (so a source serves one or two indicators, and
-    there are one fewer sources than links per indicator). Kinds, years and publishers mixed;
-    two in five disaggregated by gender, some by other dimensions too; most with a link. Each
-    indicator's data status: about 45 % available, 25 % partial, 12 % no data, 5 % not
-    applicable, 3 % a note without a status, 10 % no row (not assessed yet). Returns
-    ``evidence_item_id``, the first indicator (its register page)."""
-    from mab.evidence.models import (DataStatus, IndicatorEvidence, Source, SourceKind,
-                                     source_indicators)
-
-    per_indicator = counts.get("sources_per_indicator", 0)
-    indicators = _indicators(assessment, counts)
-    if not per_indicator or not indicators:
-        return {}
-    random_ = rng(assessment, "evidence")
-    researchers = db.session.scalars(select(Membership.user_id).where(
-        Membership.assessment_id == assessment.id, Membership.role == Role.RESEARCHER)
-        .order_by(Membership.id)).all() or [coordinator(assessment).id]
-    now = utcnow()
-    kinds = list(SourceKind)
-    sources, links = [], []
-
-    def source(served: list) -> None:
-        kind = random_.choices(kinds, weights=[4, 3, 2, 1, 2, 1])[0]
-        created = now - timedelta(days=random_.randint(5, 200))
-        sources.append({
-            "assessment_id": assessment.id, "number": len(sources) + 1,
-            "title": f"{random_.choice(SOURCE_TITLES[kind.value])} {random_.randint(2015, 2022)}",
-            "publisher": random_.choice(PUBLISHERS),
-            "data_year": None if random_.random() < 0.05 else random_.randint(2015, 2022),
-            "url": "" if random_.random() < 0.15 else
-            f"https://example.org/{assessment.slug}/sources/{len(sources) + 1}",
-            "kind": kind.value,
-            "verification": random_.choice(["Published report", "Official website",
-                                            "Interview notes kept by the research team", ""]),
-            "gender_disaggregated": random_.random() < 0.4,
-            "other_dimensions": random_.choice(["", "", "age", "age, region", "urban/rural"]),
-            "created_by_id": random_.choice(researchers), "created_at": created,
-            "updated_at": created, "file_name": None, "file_type": None, "file_size": None,
-            "file_sha256": None, "file_key": None})
-        links.extend({"source": len(sources) - 1, "item_id": item.id} for item in served)
-
-    shared = 2 if per_indicator >= 2 and len(indicators) > 1 else 0
-    for i, item in enumerate(indicators):
-        for _ in range(per_indicator - shared):
-            source([item])
-        if shared:   # shared with the next one (the last with the first)
-            source([item, indicators[(i + 1) % len(indicators)]])
-    _next_ids(Source, sources)
-    _bulk(Source.__table__, sources)
-    _bulk(source_indicators, [{"source_id": sources[link["source"]]["id"],
-                               "item_id": link["item_id"]} for link in links])
-    _move_sequence(Source)
-
-    statuses = [DataStatus.AVAILABLE] * 45 + [DataStatus.PARTIAL] * 25 + \
-        [DataStatus.NO_DATA] * 12 + [DataStatus.NOT_APPLICABLE] * 5 + [None] * 13
-    rows = []
-    for item in indicators:
-        status = random_.choice(statuses)
-        if status is None and random_.random() < 10 / 13:
-            continue   # not assessed yet: no row
-        rows.append({"assessment_id": assessment.id, "item_id": item.id,
-                     "data_status": status.value if status else None,
-                     "quality_note": random_.choice(QUALITY_NOTES) if status else
-                     "To be checked with the statistics bureau.",
-                     "updated_by_id": random_.choice(researchers),
-                     "updated_at": now - timedelta(days=random_.randint(1, 100))})
-    _bulk(IndicatorEvidence.__table__, rows)
-    counts["sources"], counts["source_links"] = len(sources), len(links)
-    counts["evidence_rows"] = len(rows)
-    return {"evidence_item_id": indicators[0].id}
-
-
-def _recommendation_text(random_, n: int) -> str:
-    actor = random_.choice(RESPONSIBLE)
-    a, b = random_.sample(WORDS, 2)
-    rest = " ".join(random_.choice(WORDS) for _ in range(random_.randint(20, 50)))
-    return (f"Recommendation {n}: the {actor} should {random_.choice(RECOMMENDATION_VERBS)} "
-            f"the rules on {a} and {b}, {rest}.")
-
-
-@step
-def add_recommendations(assessment: Assessment, counts: dict) -> dict:
-    """A recommendations draft whose one version (circulated, then validated: a closed round
-    every active member endorsed) has ``recommendations`` paragraphs, each with its details
-    (two addressee groups, two indicators, one finding: an indicator draft on the first of
-    them; priority, time frame, responsible actor) and ``follow_up_updates`` confirmed
-    follow-up updates reported by board members in the previous calendar year, all inserted in
-    bulk. Returns ``follow_up_year`` (the annual report's year) and
-    ``recommendations_draft_id``."""
-    from datetime import datetime, timezone
-
+def validate_recommendations(assessment: Assessment, counts: dict) -> dict:
+    """The recommendations draft's version validated (what the follow-up follows): a round
+    opened after its comment period, every active member endorsing, closed as passed; with
+    editions it signs their manifest, frozen as add_validation's rounds do."""
     from mab.board.queries import rule_groups
-    from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
-    from mab.drafts.paragraphs import assign_ids, split_blocks
-    from mab.drafts.rules import content_hash
-    from mab.recommendations.models import (FollowUpStatus, FollowUpUpdate, Priority,
-                                            Recommendation, TimeFrame, UpdateState,
-                                            recommendation_findings, recommendation_groups,
-                                            recommendation_indicators)
+    from mab.drafts.models import Draft, Subject
     from mab.validation import rules, services
     from mab.validation.models import SignDecision, SignOff, ValidationRound
 
-    total = counts.get("recommendations", 0)
-    indicators = _indicators(assessment, counts)
-    if not total or not indicators:
+    draft = db.session.scalar(select(Draft).where(Draft.assessment_id == assessment.id,
+                                                  Draft.subject == Subject.RECOMMENDATIONS))
+    if draft is None:
         return {}
-    random_ = rng(assessment, "recommendations")
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    year = now.year - 1
+    version = draft.versions[-1]
+    circulated = version.circulation.circulated_at
+    opened_at = circulated + timedelta(days=16)
+    manifest = services.freeze_editions(version, assessment, when=opened_at)
     coordinator_user = coordinator(assessment)
-    owner = db.session.scalar(select(Membership).where(
-        Membership.assessment_id == assessment.id, Membership.role == Role.RESEARCHER)
-        .order_by(Membership.id))
-
-    body = "\n\n".join(_recommendation_text(random_, n + 1) for n in range(total))
-    blocks = assign_ids(split_blocks(body))
-    circulated = now - timedelta(days=60)
-    draft = Draft(assessment_id=assessment.id, subject=Subject.RECOMMENDATIONS,
-                  title="Policy recommendations", owner=owner,
-                  created_at=circulated - timedelta(days=30))
-    version = DraftVersion(draft=draft, number=1, body=body, blocks=blocks,
-                           created_at=circulated - timedelta(days=1),
-                           updated_at=circulated - timedelta(days=1), frozen_at=circulated,
-                           sha256=content_hash(body, []))
-    db.session.add_all([draft, version, Circulation(
-        version=version, circulated_at=circulated, circulated_by_id=coordinator_user.id,
-        deadline=(circulated + timedelta(days=14)).date())])
-    db.session.flush()
-
-    # Validated: every active member endorsed; closed a month after opening.
-    members = services.active_members(assessment)
     round_ = ValidationRound(assessment_id=assessment.id, version=version,
-                             version_sha256=version.sha256, rule=rules.Rule.of(
-                                 assessment).snapshot(), opened_by_id=coordinator_user.id,
+                             version_sha256=rules.manifest_sha256(manifest) if manifest
+                             else version.sha256, editions=manifest,
+                             rule=rules.Rule.of(assessment).snapshot(),
+                             opened_by_id=coordinator_user.id,
                              deadline=(circulated + timedelta(days=30)).date(),
-                             opened_at=circulated + timedelta(days=16))
+                             opened_at=opened_at)
     db.session.add(round_)
+    members = services.active_members(assessment)
     for member in members:
         db.session.add(SignOff(round=round_, membership=member, decision=SignDecision.ENDORSE,
-                               version_sha256=version.sha256,
-                               created_at=circulated + timedelta(days=20)))
+                               version_sha256=round_.version_sha256,
+                               created_at=opened_at + timedelta(days=4)))
     db.session.flush()
     result = services.compute(round_, assessment,
                               {g.id: g.name for g in rule_groups(assessment)}, members)
     round_.closed_at, round_.closed_by_id = circulated + timedelta(days=30), coordinator_user.id
     round_.passed, round_.result = result.passed, rules.as_dict(result)
-
-    groups = db.session.scalars(select(StakeholderGroup.id).where(
-        StakeholderGroup.assessment_id == assessment.id)
-        .order_by(StakeholderGroup.position)).all()
-    findings = db.session.execute(select(Draft.id, Draft.item_id).where(
-        Draft.assessment_id == assessment.id, Draft.item_id.is_not(None))
-        .order_by(Draft.id)).all()
-    board = db.session.scalars(select(Membership.id).where(
-        Membership.assessment_id == assessment.id, Membership.role == Role.BOARD_MEMBER,
-        Membership.board_status == BoardStatus.ACTIVE).order_by(Membership.id)).all()
-    rows, group_links, indicator_links, finding_links, updates = [], [], [], [], []
-    progress = [FollowUpStatus.NOT_STARTED, FollowUpStatus.IN_PROGRESS,
-                FollowUpStatus.IN_PROGRESS, FollowUpStatus.PARTLY_IMPLEMENTED]
-    finals = [FollowUpStatus.IMPLEMENTED] * 3 + [FollowUpStatus.PARTLY_IMPLEMENTED] * 3 + \
-        [FollowUpStatus.IN_PROGRESS] * 2 + [FollowUpStatus.ABANDONED]
-    for n, block in enumerate(blocks):
-        rows.append({"version_id": version.id, "block_id": block["id"],
-                     "priority": random_.choice(list(Priority)).value,
-                     "time_frame": random_.choice(list(TimeFrame)).value,
-                     "responsible": random_.choice(RESPONSIBLE)})
-        for group_id in random_.sample(groups, min(2, len(groups))):
-            group_links.append({"row": n, "group_id": group_id})
-        finding = random_.choice(findings) if findings else None
-        first = finding.item_id if finding else random_.choice(indicators).id
-        second = random_.choice([i.id for i in indicators if i.id != first] or [first])
-        for item_id in dict.fromkeys([first, second]):
-            indicator_links.append({"row": n, "item_id": item_id})
-        if finding:
-            finding_links.append({"row": n, "draft_id": finding.id})
-        wanted = counts.get("follow_up_updates", 0)
-        statuses = (progress[:max(0, wanted - 1)] + [random_.choice(finals)])[-wanted:] \
-            if wanted else []
-        for k, status in enumerate(statuses):
-            reported = date(year, 1, 10) + timedelta(days=70 * k + random_.randint(0, 40))
-            decided = datetime.combine(reported + timedelta(days=random_.randint(1, 7)),
-                                       datetime.min.time(), timezone.utc) + timedelta(hours=9)
-            updates.append({
-                "assessment_id": assessment.id, "draft_id": draft.id, "block_id": block["id"],
-                "status": status.value, "reported_on": reported,
-                "note": random_.choice(FOLLOW_UP_NOTES),
-                "evidence_url": "" if random_.random() < 0.4 else
-                f"https://example.org/{assessment.slug}/follow-up/{n + 1}/{k + 1}",
-                "state": UpdateState.CONFIRMED.value,
-                "reported_by_id": random_.choice(board) if board else None,
-                "decided_by_id": coordinator_user.id, "decided_at": decided,
-                "created_at": datetime.combine(reported, datetime.min.time(), timezone.utc)
-                + timedelta(hours=15),
-                "file_name": None, "file_type": None, "file_size": None, "file_sha256": None,
-                "file_key": None})
-    _next_ids(Recommendation, rows)
-    _bulk(Recommendation.__table__, rows)
-    for table, links in ((recommendation_groups, group_links),
-                         (recommendation_indicators, indicator_links),
-                         (recommendation_findings, finding_links)):
-        _bulk(table, [{"recommendation_id": rows[link["row"]]["id"],
-                       **{k: v for k, v in link.items() if k != "row"}} for link in links])
-    _move_sequence(Recommendation)
-    _bulk(FollowUpUpdate.__table__, updates)
     db.session.flush()
-    counts["recommendation_rows"], counts["follow_up_rows"] = len(rows), len(updates)
-    return {"follow_up_year": year, "recommendations_draft_id": draft.id}
+    return {"recommendations_round_id": round_.id}

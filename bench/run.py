@@ -13,6 +13,11 @@ page's time is its whole answer; the streamed exports (``target_ms``: the matrix
 view of all rows, the annex ZIP) also get their time to the first byte and, from one more
 request under tracemalloc, their peak memory.
 
+A page that answers anything but a 200 (a 404 while its route is still being written) or raises
+is not measured: it is named on stderr and in the table (its status, or "error"), the other pages
+are measured, and the run exits 1 at the end. ``--pages WORD ...`` measures only the pages whose
+name or path contains one of the words (and the floor), e.g. ``--pages evidence recommendations``.
+
 Prints Markdown tables, writes bench-results/bench.json, and exits 1 when a page that must not
 grow with the data (``same_queries``: the registry, the dashboard, the drafts, the comments, ...)
 makes a different number of queries at two sizes (a query per row has crept in), or when a
@@ -362,7 +367,8 @@ def measure(app, dataset, pages, *, warmup: int, repeat: int) -> dict:
     return results
 
 
-def run_size(size: str, url: str | None, workdir: Path, *, warmup: int, repeat: int) -> dict:
+def run_size(size: str, url: str | None, workdir: Path, *, warmup: int, repeat: int,
+             pages: list[Page] | None = None) -> dict:
     url = url or f"sqlite:///{workdir / f'bench-{size}.sqlite'}"
     app = make_app(url, str(workdir / f"uploads-{size}"))
     started = time.perf_counter()
@@ -375,7 +381,8 @@ def run_size(size: str, url: str | None, workdir: Path, *, warmup: int, repeat: 
         db.session.remove()
     generated_s = time.perf_counter() - started
     try:
-        results = measure(app, dataset, PAGES, warmup=warmup, repeat=repeat)
+        results = measure(app, dataset, PAGES if pages is None else pages, warmup=warmup,
+                          repeat=repeat)
     finally:
         with app.app_context():
             db.session.remove()
@@ -402,13 +409,28 @@ def environment(url: str | None) -> dict:
     return info
 
 
+def selected(names: list[str] | None) -> list[Page]:
+    """The floor and the pages whose name or path contains one of ``names`` (every page without
+    names): ``--pages`` measures only these."""
+    if not names:
+        return list(PAGES)
+    wanted = [n.lower() for n in names]
+    return [PAGES[0]] + [p for p in PAGES[1:]
+                         if any(n in p.name.lower() or n in p.path.lower() for n in wanted)]
+
+
+def measured(sizes: list[str], runs: dict) -> list[Page]:
+    """The pages of PAGES measured at every size (all but those ``--pages`` left out)."""
+    return [p for p in PAGES if all(p.name in runs[s]["pages"] for s in sizes)]
+
+
 def table(sizes: list[str], runs: dict) -> str:
     last = sizes[-1]
     floor = runs[last]["pages"][PAGES[0].name]["median_ms"]
     header = (["page"] + [f"queries {s}" for s in sizes] + [f"median ms {s}" for s in sizes]
               + [f"CPU ms {last}", f"× floor ({last})"])
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for page in PAGES:
+    for page in measured(sizes, runs):
         cells = [runs[s]["pages"][page.name] for s in sizes]
         last_cell = cells[-1]
         row = ([shown_page(page)] + [c["failed"] if failed(c) else str(c["queries"])
@@ -441,7 +463,7 @@ def fewest_queries(figures: dict) -> int:
 
 def checks(sizes: list[str], runs: dict) -> list[dict]:
     found = []
-    for page in PAGES:
+    for page in measured(sizes, runs):
         failures = failed_at(page, sizes, runs)
         if failures:   # no figures to compare: the page fails until it answers at every size
             found.append({"page": page.name, "path": shown(page.path), "failed": failures,
@@ -464,7 +486,7 @@ def time_checks(sizes: list[str], runs: dict) -> list[dict]:
     """The streamed exports' limits: ``target_ms`` at TARGET_SIZE; at LARGE_SIZE at most GROWTH
     times that size's own time and never over CEILING_MS (medians of whole responses)."""
     found = []
-    for page in PAGES:
+    for page in measured(sizes, runs):
         if page.target_ms is None or failed_at(page, sizes, runs):
             continue
         if TARGET_SIZE in sizes:
@@ -509,7 +531,7 @@ def editions_checks(sizes: list[str], runs: dict, pages: list[Page] | None = Non
     queries = fewest_queries
 
     found = []
-    for page in PAGES if pages is None else pages:
+    for page in measured(sizes, runs) if pages is None else pages:
         one = runs[ONE_LANGUAGE_SIZE]["pages"][page.name]
         three = runs[EDITIONS_SIZE]["pages"][page.name]
         if failed(one) or failed(three):
@@ -565,7 +587,7 @@ def stream_table(sizes: list[str], runs: dict) -> str:
     header = ["export"] + [f"{what} {s}" for s in sizes
                            for what in ("first byte ms", "total ms", "peak MB")]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for page in PAGES:
+    for page in measured(sizes, runs):
         if page.target_ms is None or failed_at(page, sizes, runs):
             continue
         cells = []
@@ -589,6 +611,9 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests first")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--pages", nargs="+", metavar="WORD",
+                        help="only the pages whose name or path contains one of these words "
+                        "(and the floor), e.g. --pages evidence recommendations")
     args = parser.parse_args(argv)
     url = normalise_url(args.database_url) if args.database_url else None
 
@@ -597,7 +622,8 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="mab-bench-") as workdir:
         for size in args.sizes:
             print(f"bench: {size}: {SIZES[size]['board_members']} board members ...", flush=True)
-            runs[size] = run_size(size, url, Path(workdir), warmup=args.warmup, repeat=args.repeat)
+            runs[size] = run_size(size, url, Path(workdir), warmup=args.warmup, repeat=args.repeat,
+                                  pages=selected(args.pages))
     runtime = time.perf_counter() - started
 
     found = checks(args.sizes, runs)
@@ -613,7 +639,8 @@ def main(argv=None) -> int:
             s: runs[s]["pages"][PAGES[0].name]["median_ms"] for s in args.sizes}},
         "pages": [{"name": p.name, "path": shown(p.path), "user": USERS.get(p.user, p.user),
                    "same_queries": p.same_queries,
-                   "results": {s: runs[s]["pages"][p.name] for s in args.sizes}} for p in PAGES],
+                   "results": {s: runs[s]["pages"][p.name] for s in args.sizes}}
+                  for p in measured(args.sizes, runs)],
         "checks": found,
         "time_checks": timed,
         "editions_checks": editions,
@@ -626,8 +653,9 @@ def main(argv=None) -> int:
     print()
     print(table(args.sizes, runs))
     print()
-    print(stream_table(args.sizes, runs))
-    print()
+    if any(p.target_ms is not None for p in measured(args.sizes, runs)):
+        print(stream_table(args.sizes, runs))
+        print()
     if editions:
         print(editions_table(editions))
         print()

@@ -132,3 +132,43 @@ def test_a_page_that_fails_is_reported_and_the_others_are_measured(app, capsys):
     row = next(line for line in table(["small", "national-large"], runs).splitlines()
                if line.startswith(f"| `{page.path.replace('{', '<').replace('}', '>')}`"))
     assert row.split(" | ")[1:5] == ["404", "3", "-", "1.0"]
+
+
+def test_pages_measures_only_the_pages_named_and_the_floor():
+    from bench.run import PAGES, measured, selected, table
+
+    assert selected(None) == PAGES
+    chosen = selected(["evidence", "FOLLOW-UP"])
+    assert chosen[0] is PAGES[0]
+    assert [p.path for p in chosen[1:]] == [
+        "/a/{slug}/evidence", "/a/{slug}/evidence.csv",
+        "/a/{slug}/framework/{evidence_item_id}/evidence",
+        "/a/{slug}/recommendations/follow-up",
+        "/a/{slug}/recommendations/follow-up/{follow_up_year}"]
+    runs = {"small": {"pages": {p.name: {"queries": 3, "median_ms": 2.0, "median_cpu_ms": 2.0}
+                                for p in chosen}}}
+    assert measured(["small"], runs) == chosen
+    assert len(table(["small"], runs).splitlines()) == 2 + len(chosen)
+
+
+def test_with_editions_the_recommendations_are_translated_and_validated(app, monkeypatch):
+    """national-large-3's recommendations: the same as national-large's, with a Kazakh and an
+    English edition, the round signing their manifest."""
+    from bench import generate as generator
+    from mab.assessments.models import Assessment
+    from mab.validation.models import ValidationRound
+
+    monkeypatch.setitem(generator.SIZES, "small-3", {**generator.SIZES["small"], "editions": 1})
+    monkeypatch.setitem(generator.SAME_DATA_AS, "small-3", "small")
+    small, three = generate("small"), generate("small-3")
+    draft = db.session.get(Draft, three.ids["recommendations_draft_id"])
+    assert draft.source_language == "ru"
+    assert [e.language for e in draft.versions[-1].editions] == ["en", "kk"]
+    round_ = db.session.get(ValidationRound, three.ids["recommendations_round_id"])
+    assert round_.passed and [row["language"] for row in round_.editions] == ["ru", "en", "kk"]
+
+    def texts(dataset):
+        items = queries.validated(db.session.get(Assessment, dataset.assessment_id))
+        return [(i.text, i.details.priority, i.details.responsible) for i in items]
+
+    assert texts(small) == texts(three) and len(texts(small)) == 15
