@@ -18,6 +18,7 @@ from mab.extensions import db
 from mab.loaders import get_or_404
 from mab.markdown import render_paragraph
 from mab.permissions import Action, can
+from mab.recommendations import details as recommendation_details
 from mab.validation.models import ValidationRound
 
 
@@ -286,4 +287,6 @@ def version_page(assessment: Assessment, membership: Membership, draft: Draft,
         circulate_form=CirculateForm() if editor and not version.frozen else None,
         owner_form=owner_form(assessment, draft) if can(role, Action.MANAGE_BOARD) else None,
         views=views_of(version) if editor and version.circulation else [],
+        # A recommendations draft: each paragraph's details, shown under it (issue 19).
+        recommendation_details=recommendation_details.on_version_page(version),
         **comments)

@@ -2,13 +2,15 @@
 covered by the version's content hash. Called from mab.drafts.services (which this module must
 not import: recommendations.services builds on drafts.services), re-exported by
 mab.recommendations.services."""
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from mab.drafts.models import DraftVersion, Subject
 from mab.extensions import db
 from mab.recommendations import rules
-from mab.recommendations.models import Recommendation
+from mab.recommendations.models import PRIORITY_LABELS, TIME_FRAME_LABELS, Recommendation
 
 
 def _is_recommendations(version: DraftVersion) -> bool:
@@ -53,3 +55,25 @@ def version_digest(version: DraftVersion) -> str | None:
     present = {block["id"] for block in (version.blocks or [])}
     details = {row.block_id: row for row in _rows(version) if row.block_id in present}
     return rules.details_digest(details) if details else None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A paragraph's details as the draft's version page shows them under it."""
+    groups: list
+    priority: str
+    time_frame: str
+    responsible: str
+
+
+def on_version_page(version: DraftVersion) -> dict[str, Shown]:
+    """Block id -> the details shown under each paragraph of a recommendations draft's version
+    (two queries for the page, none for another kind of draft)."""
+    if not _is_recommendations(version) or version.id is None:
+        return {}
+    rows = db.session.scalars(
+        select(Recommendation).where(Recommendation.version_id == version.id)
+        .options(selectinload(Recommendation.groups))).all()
+    return {row.block_id: Shown(list(row.groups), PRIORITY_LABELS[str(row.priority)],
+                                TIME_FRAME_LABELS[str(row.time_frame)], row.responsible)
+            for row in rows}
