@@ -159,13 +159,19 @@ PAGES = [
     # validated recommendations with 5 follow-up updates each, at national-large.
     Page("coverage dashboard", "/a/{slug}/evidence", same_queries=True),
     Page("coverage CSV", "/a/{slug}/evidence.csv", same_queries=True),
+    Page("data gaps CSV", "/a/{slug}/evidence-gaps.csv", same_queries=True),
     Page("sources", "/a/{slug}/sources", same_queries=True),
     Page("evidence of an indicator", "/a/{slug}/framework/{evidence_item_id}/evidence",
          same_queries=True),
     Page("recommendations register", "/a/{slug}/recommendations", same_queries=True),
+    Page("recommendations register (board member)", "/a/{slug}/recommendations",
+         same_queries=True, user="board_user_id"),
+    Page("recommendations CSV", "/a/{slug}/recommendations.csv", same_queries=True),
     Page("follow-up dashboard", "/a/{slug}/recommendations/follow-up", same_queries=True),
     Page("annual follow-up report", "/a/{slug}/recommendations/follow-up/{follow_up_year}",
          same_queries=True),
+    Page("annual follow-up report CSV",
+         "/a/{slug}/recommendations/follow-up/{follow_up_year}.csv", same_queries=True),
 ]
 
 # The streamed exports' limits (issue 17): each page's target_ms at TARGET_SIZE; at LARGE_SIZE

@@ -138,13 +138,14 @@ def test_pages_measures_only_the_pages_named_and_the_floor():
     from bench.run import PAGES, measured, selected, table
 
     assert selected(None) == PAGES
-    chosen = selected(["evidence", "FOLLOW-UP"])
+    chosen = selected(["/evidence", "FOLLOW-UP"])
     assert chosen[0] is PAGES[0]
     assert [p.path for p in chosen[1:]] == [
-        "/a/{slug}/evidence", "/a/{slug}/evidence.csv",
+        "/a/{slug}/evidence", "/a/{slug}/evidence.csv", "/a/{slug}/evidence-gaps.csv",
         "/a/{slug}/framework/{evidence_item_id}/evidence",
         "/a/{slug}/recommendations/follow-up",
-        "/a/{slug}/recommendations/follow-up/{follow_up_year}"]
+        "/a/{slug}/recommendations/follow-up/{follow_up_year}",
+        "/a/{slug}/recommendations/follow-up/{follow_up_year}.csv"]
     runs = {"small": {"pages": {p.name: {"queries": 3, "median_ms": 2.0, "median_cpu_ms": 2.0}
                                 for p in chosen}}}
     assert measured(["small"], runs) == chosen
