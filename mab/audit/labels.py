@@ -144,6 +144,15 @@ ACTIONS = {
                                "%(record)s")),
     "validation.signed": (_l("Decision recorded"),
                           _l("%(actor)s recorded a decision on %(record)s: %(detail)s")),
+    "workshop.agenda_set": (_l("Recommendations on a workshop's agenda changed"),
+                            _l("%(actor)s changed the recommendations on the agenda of "
+                               "%(record)s")),
+    "workshop.position_recorded": (_l("Workshop position recorded"),
+                                   _l("%(actor)s recorded the board's position on a "
+                                      "recommendation at %(record)s")),
+    "workshop.positions_applied": (_l("Workshop positions carried into a new version"),
+                                   _l("%(actor)s carried the positions of %(record)s into a new "
+                                      "version of the recommendations")),
 }
 
 UNKNOWN_ACTION = (_l("Recorded change"), _l("%(actor)s made a change to %(record)s"))
@@ -178,6 +187,11 @@ FIELDS = {
     "addressed_in": _l("Addressed in version"),
     "appointed_on": _l("Appointed on"),
     "agenda": _l("Agenda"),
+    "agenda_added": _l("Recommendations added to the agenda"),
+    "agenda_items": _l("Recommendations on the agenda"),
+    "agenda_removed": _l("Recommendations taken off the agenda"),
+    "amended": _l("Amended"),
+    "amended_text": _l("New wording"),
     "approved_in": _l("Approved at the meeting"),
     "block_id": _l("Paragraph"),
     "body": _l("Text"),
@@ -195,6 +209,7 @@ FIELDS = {
     "deadline": _l("Deadline"),
     "decision": _l("Decision"),
     "decisions": _l("Decisions"),
+    "deferred": _l("Deferred"),
     "description": _l("Description"),
     "disposition": _l("Response"),
     "draft_id": _l("Draft"),
@@ -202,6 +217,7 @@ FIELDS = {
     "editions": _l("Editions signed"),
     "email": _l("Email"),
     "ended": _l("Devices signed out"),
+    "endorsed": _l("Endorsed"),
     "evidence_url": _l("Evidence link"),
     "ends_at": _l("Ends"),
     "filename": _l("File name"),
@@ -258,6 +274,7 @@ FIELDS = {
     "reason": _l("Reason"),
     "reference": _l("Reference"),
     "reported_on": _l("Status as of"),
+    "rejected": _l("Rejected"),
     "recipients": _l("Recipients"),
     "removed": _l("No longer invited"),
     "require_dispositions": _l("A response to every comment is required"),
@@ -290,6 +307,7 @@ FIELDS = {
     "title": _l("Title"),
     "translation": _l("Translation"),
     "translation_language": _l("Language of the translation"),
+    "unchanged": _l("Without a position (unchanged)"),
     "undisclosed_max_pct": _l("Most with gender not disclosed (%)"),
     "updated": _l("Updated"),
     "validate_complete_only": _l("Validated only with the required translations complete"),
@@ -297,6 +315,7 @@ FIELDS = {
     "version": _l("Version"),
     "workshop": _l("Validation workshop"),
     "workshop_held": _l("Workshop held"),
+    "workshop_position": _l("The board's position"),
     "workshop_unlinked": _l("Workshop no longer linked"),
     "year": _l("Year"),
 }

@@ -29,7 +29,7 @@ from mab.extensions import db
 from mab.framework.models import Framework
 from mab.meetings.models import (
     ATTENDANCE_LABELS, KIND_LABELS, MEETING_STATUS_LABELS, RSVP_LABELS, Meeting)
-from mab.recommendations.models import FOLLOW_UP_LABELS
+from mab.recommendations.models import FOLLOW_UP_LABELS, POSITION_LABELS
 from mab.validation.models import DECISION_LABELS, ValidationRound
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -47,7 +47,7 @@ ENUMS = {"role": ROLE_LABELS, "decision": DECISION_LABELS, "disposition": DISPOS
          "languages": i18n.LANGUAGE_NAMES, "required_languages": i18n.LANGUAGE_NAMES,
          "follow_up_status": FOLLOW_UP_LABELS,
          "comment_emails": COMMENT_EMAIL_LABELS, "source_kind": SOURCE_KIND_LABELS,
-         "data_status": DATA_STATUS_LABELS}
+         "data_status": DATA_STATUS_LABELS, "workshop_position": POSITION_LABELS}
 
 
 @dataclass
