@@ -92,6 +92,10 @@ def bogus(**options) -> Grant:
 
 UNCIRCULATED = {"draft_id": "uncirculated_draft"}
 UNCIRCULATED_VERSION = {"draft_id": "revised_draft", "number": "uncirculated_number"}
+WORKSHOP = {"meeting_id": "workshop_meeting", "item_id": "workshop_item"}
+RECOMMENDATION = {"draft_id": "recommendations_draft", "block_id": "recommendation_block"}
+UNCIRCULATED_RECOMMENDATION = {"draft_id": "uncirculated_recommendations",
+                               "block_id": "uncirculated_recommendation_block"}
 
 TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     # --- health checks for load balancers (no sign-in, no cookie; the world is at head) ---------
@@ -208,6 +212,16 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "POST /a/<slug>/meetings/<int:meeting_id>/minutes/approve": a(C),   # MANAGE_MEETINGS
     "POST /a/<slug>/meetings/<int:meeting_id>/rsvp":
         a(C, R, B, data={"answer": "yes"}),                            # RSVP (all three invited)
+    # --- a validation workshop's recommendations and positions (issue 19): a workshop that has
+    # started, with a recommendation on its agenda --------------------------------------------
+    "GET /a/<slug>/meetings/<int:meeting_id>/recommendations":
+        a(C, R, B, O, ids=WORKSHOP),                                   # READ_EVIDENCE
+    "POST /a/<slug>/meetings/<int:meeting_id>/recommendations/agenda":
+        a(C, ids=WORKSHOP),                                            # MANAGE_MEETINGS
+    "POST /a/<slug>/meetings/<int:meeting_id>/recommendations/<int:item_id>/position":
+        a(C, ids=WORKSHOP),                                            # MANAGE_MEETINGS
+    "POST /a/<slug>/meetings/<int:meeting_id>/recommendations/apply":
+        a(C, ids=WORKSHOP),                                            # MANAGE_MEETINGS
     # --- indicator catalogue --------------------------------------------------------------------
     "GET /a/<slug>/framework": a(C, R, B, O),                           # READ_CIRCULATED
     "POST /a/<slug>/framework/scope": a(C),                             # MANAGE_BOARD
@@ -216,6 +230,20 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "GET /a/<slug>/evidence": a(C, R, B, O),                            # READ_EVIDENCE
     "GET /a/<slug>/evidence.csv": a(C, R, B, O),                        # READ_EVIDENCE
     "GET /a/<slug>/evidence-gaps.csv": a(C, R, B, O),                   # READ_EVIDENCE
+    # --- recommendations register (issue 19): the demo's validated draft, then one never
+    # circulated (its recommendations unknown to board members and observers) ---------------------
+    "GET /a/<slug>/recommendations": a(C, R, B, O),                     # READ_EVIDENCE
+    "GET /a/<slug>/recommendations.csv": a(C, R, B, O),                 # READ_EVIDENCE
+    "GET /a/<slug>/recommendations/new": a(C, R),                       # EDIT_EVIDENCE
+    "POST /a/<slug>/recommendations/new": a(C, R),                      # EDIT_EVIDENCE
+    "GET /a/<slug>/recommendations/<int:draft_id>/<block_id>": (
+        a(C, R, B, O, ids=RECOMMENDATION),                              # READ_EVIDENCE
+        a(C, R, hidden={B, O}, ids=UNCIRCULATED_RECOMMENDATION, label="uncirculated"),
+    ),
+    "GET /a/<slug>/recommendations/<int:draft_id>/<block_id>/details":
+        a(C, R, ids=RECOMMENDATION),                                    # EDIT_EVIDENCE
+    "POST /a/<slug>/recommendations/<int:draft_id>/<block_id>/details":
+        a(C, R, ids=RECOMMENDATION),                                    # EDIT_EVIDENCE
     # --- drafts: a circulated one, then one never circulated (or its uncirculated version) --------
     "GET /a/<slug>/drafts": a(C, R, B, O),                              # READ_CIRCULATED
     "GET /a/<slug>/drafts/new": a(C, R),                                # EDIT_DRAFTS

@@ -119,6 +119,54 @@ def _rsvp_token(meeting, user):
     return rsvp_token(invitation)
 
 
+def _recommendations(assessment, researcher):
+    """The assessment's first recommendations draft (the demo's; one made through the register
+    when there is none), and a second one never circulated."""
+    from mab.drafts.models import Draft, Subject
+    from mab.drafts.services import create_draft
+    from mab.recommendations.services import add_recommendation
+    first = db.session.scalar(select(Draft).where(
+        Draft.assessment_id == assessment.id, Draft.subject == Subject.RECOMMENDATIONS)
+        .order_by(Draft.id))
+    if first is None:
+        first = add_recommendation(
+            assessment, text="Publish the statistics of blocking requests.", group_ids=[],
+            indicator_ids=[], finding_ids=[], priority="high", time_frame="short",
+            responsible="Ministry", actor=researcher).version.draft
+    hidden = create_draft(assessment, subject=Subject.RECOMMENDATIONS, item_id=None,
+                          title="Recommendations not yet circulated", owner=None,
+                          body="Fund community networks in remote villages.", actor=researcher)
+    db.session.flush()
+    return first, hidden
+
+
+def _workshop(assessment, coordinator, researcher) -> dict:
+    """A validation workshop that started an hour ago, with a recommendation on its agenda: the
+    first of the latest circulated recommendations (a draft of one is made and circulated when
+    the assessment has none)."""
+    from mab.drafts.services import circulate, create_draft
+    from mab.meetings.models import MeetingKind
+    from mab.meetings.services import schedule_meeting
+    from mab.recommendations import workshop_services
+    if not workshop_services.candidates(assessment):
+        draft = create_draft(assessment, subject="recommendations", item_id=None,
+                             title="Recommendations for the workshop", owner=None,
+                             body="Fund community networks in remote villages.",
+                             actor=researcher)
+        circulate(draft.versions[0], assessment, message="", actor=researcher,
+                  deadline=assessment.today() + timedelta(days=14))
+        db.session.flush()
+    start = (datetime.now(timezone.utc) - timedelta(hours=1)).replace(microsecond=0)
+    meeting = schedule_meeting(
+        assessment, actor=coordinator, kind=MeetingKind.VALIDATION_WORKSHOP,
+        title="Validation workshop (sweep)", starts_at=start, ends_at=start + timedelta(hours=3),
+        place="", invitees=[])
+    first = workshop_services.candidates(assessment)[0]
+    workshop_services.set_agenda(meeting, assessment, [first.key], actor=coordinator)
+    (item,) = workshop_services.agenda_items(meeting)
+    return {"workshop_meeting": meeting.id, "workshop_item": item.id}
+
+
 def _kz_objects() -> dict:
     """The demo, and the few objects it lacks: a translator, attachments, an outbox message, a
     pending invitation, and the tokens of the links sent by email."""
@@ -157,8 +205,14 @@ def _kz_objects() -> dict:
         Comment.author_id == _membership(member01, kz).id).order_by(Comment.id))
     boards = {m.user.email: m for m in db.session.scalars(select(Membership).where(
         Membership.assessment_id == kz.id, Membership.role == Role.BOARD_MEMBER))}
+    recommendations, hidden_recommendations = _recommendations(kz, researcher)
     return {
         "slug": kz.slug,
+        # The demo's recommendations draft (circulated) and one never circulated (issue 19).
+        "recommendations_draft": recommendations.id,
+        "recommendation_block": recommendations.versions[-1].blocks[0]["id"],
+        "uncirculated_recommendations": hidden_recommendations.id,
+        "uncirculated_recommendation_block": hidden_recommendations.versions[-1].blocks[0]["id"],
         "membership_id": boards["member02@example.org"].id,
         "nominee_membership": boards["member13@example.org"].id,
         "pending_membership": pending.id,
@@ -184,6 +238,7 @@ def _kz_objects() -> dict:
         "calendar_token": calendar_token(member01),
         "bogus_token": "not-a-token",
         "annex_draft": annex.id,
+        **_workshop(kz, coordinator, researcher),
         # A language the drafts are translated into, in kz-2022 (ru, kk, en) and kg-2023 (ru, ky,
         # en) alike: the source is the first.
         "language": "en",
@@ -229,10 +284,12 @@ def _kg_objects() -> tuple[dict, User]:
     save_body(revised, kg, body="Second text.", change_summary="Rewritten", base_revision=0,
               base_number=1, actor=researcher)
     version = draft.versions[0]
+    recommendations, _hidden = _recommendations(kg, researcher)
     comment = add_comment(version, kg, member, body="Please cite the 2023 survey.")
     kg.require_dispositions = False     # the comment stays open, its version in validation
     round_ = open_round(version, kg, deadline=kg.today() + timedelta(days=7), actor=coordinator,
                         end_consultation=True)
+    workshop_objects = _workshop(kg, coordinator, researcher)
     db.session.flush()
     return {
         "slug": kg.slug,
@@ -254,6 +311,9 @@ def _kg_objects() -> tuple[dict, User]:
             OutboxMessage.assessment_id == kg.id)),
         "pending_own_membership": own_pending.id,
         "account_invite_token": account_invite_token,
+        **workshop_objects,
+        "recommendations_draft": recommendations.id,
+        "recommendation_block": recommendations.versions[-1].blocks[0]["id"],
     }, coordinator
 
 
