@@ -1,5 +1,5 @@
 """Reads for the draft pages; bodies are loaded only where they are shown."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import abort
@@ -14,6 +14,7 @@ from mab.drafts.models import Circulation, Draft, DraftVersion, Subject, Version
 from mab.editions import queries as edition_queries
 from mab.editions import reading as edition_reading
 from mab.editions import rules as edition_rules
+from mab.evidence import citations
 from mab.extensions import db
 from mab.loaders import get_or_404
 from mab.markdown import render_paragraph
@@ -275,6 +276,9 @@ def version_page(assessment: Assessment, membership: Membership, draft: Draft,
     comments = version_context(assessment, membership, draft, version, pending)
     if read is not None:
         comments["comment_language"] = read.language   # the comment forms post it (issue 18)
+    cites = cite_version(assessment, version, read, comments)
+    source_html = {bid: cites.html(html) for bid, html in source_html.items()} if cites \
+        else source_html
     shown = read.text[read.language] if read is not None else None
     return dict(
         assessment=assessment, draft=draft, version=version, versions=versions,
@@ -289,4 +293,26 @@ def version_page(assessment: Assessment, membership: Membership, draft: Draft,
         views=views_of(version) if editor and version.circulation else [],
         # A recommendations draft: each paragraph's details, shown under it (issue 19).
         recommendation_details=recommendation_details.on_version_page(version),
+        citations=cites,
         **comments)
+
+
+def cite_version(assessment: Assessment, version: DraftVersion, read: Reading | None,
+                 comments: dict) -> citations.Citations:
+    """The version's source references as numbered citations (issue 19), numbered by first
+    appearance in the source, then in its translations: the editions read (``read.text``) and
+    the opened comment's marked paragraph are changed in place; the caller cites the source's
+    paragraphs with the returned object. One query for the sources, none when nothing is cited."""
+    texts = [b["text"] for b in version.blocks or []]
+    if read is not None:    # the editions are loaded already
+        texts += [b["text"] for e in version.editions for b in e.blocks or []]
+    cites = citations.of_texts(assessment, texts)
+    if not cites:
+        return cites
+    if read is not None:
+        read.text = {code: {bid: replace(s, html=cites.html(s.html)) for bid, s in shown.items()}
+                     for code, shown in read.text.items()}
+    focus = comments.get("focus")
+    if focus is not None and focus.html:
+        comments["focus"] = replace(focus, html=cites.html(focus.html))
+    return cites

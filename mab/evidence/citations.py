@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from mab.errors import DomainError
 from mab.evidence import rules
-from mab.evidence.models import Source
+from mab.evidence.models import SOURCE_KIND_LABELS, Source
 from mab.extensions import db
 
 # The largest number a source can have (the column is a 32-bit integer): a larger one is
@@ -69,6 +69,10 @@ class Reference:
     """One entry of a page's references list: the citation number and its source."""
     number: int
     source: Source
+
+    @property
+    def kind_label(self):
+        return SOURCE_KIND_LABELS.get(self.source.kind, SOURCE_KIND_LABELS["other"])
 
 
 def describe(source: Source) -> str:
