@@ -244,6 +244,20 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
         a(C, R, ids=RECOMMENDATION),                                    # EDIT_EVIDENCE
     "POST /a/<slug>/recommendations/<int:draft_id>/<block_id>/details":
         a(C, R, ids=RECOMMENDATION),                                    # EDIT_EVIDENCE
+    # --- evidence register (issue 19): an indicator of the assessment's framework, a source with
+    # a file serving it (tests/evidence/support_evidence.py) --------------------------------------
+    "GET /a/<slug>/framework/<int:item_id>/evidence": a(C, R, B, O),    # READ_EVIDENCE
+    "POST /a/<slug>/framework/<int:item_id>/evidence": a(C, R),         # EDIT_EVIDENCE
+    "POST /a/<slug>/framework/<int:item_id>/evidence/link": a(C, R),    # EDIT_EVIDENCE
+    "POST /a/<slug>/framework/<int:item_id>/evidence/unlink": a(C, R),  # EDIT_EVIDENCE
+    "GET /a/<slug>/sources": a(C, R, B, O),                             # READ_EVIDENCE
+    "GET /a/<slug>/sources/new": a(C, R),                               # EDIT_EVIDENCE
+    "POST /a/<slug>/sources/new": a(C, R),                              # EDIT_EVIDENCE
+    "GET /a/<slug>/sources/<int:source_id>": a(C, R, B, O),             # READ_EVIDENCE
+    "GET /a/<slug>/sources/<int:source_id>/edit": a(C, R),              # EDIT_EVIDENCE
+    "POST /a/<slug>/sources/<int:source_id>/edit": a(C, R),             # EDIT_EVIDENCE
+    "POST /a/<slug>/sources/<int:source_id>/delete": a(C, R),           # EDIT_EVIDENCE
+    "GET /a/<slug>/sources/<int:source_id>/file": a(C, R, B, O),        # READ_EVIDENCE
     # --- drafts: a circulated one, then one never circulated (or its uncirculated version) --------
     "GET /a/<slug>/drafts": a(C, R, B, O),                              # READ_CIRCULATED
     "GET /a/<slug>/drafts/new": a(C, R),                                # EDIT_DRAFTS

@@ -140,6 +140,13 @@ def _recommendations(assessment, researcher):
     return first, hidden
 
 
+def _evidence(assessment, researcher) -> dict:
+    """An indicator of the assessment's framework (an own one for an assessment without) and a
+    source with a file serving it (tests/evidence/support_evidence.py)."""
+    from tests.evidence.support_evidence import sweep_evidence
+    return sweep_evidence(assessment, researcher)
+
+
 def _workshop(assessment, coordinator, researcher) -> dict:
     """A validation workshop that started an hour ago, with a recommendation on its agenda: the
     first of the latest circulated recommendations (a draft of one is made and circulated when
@@ -239,6 +246,7 @@ def _kz_objects() -> dict:
         "bogus_token": "not-a-token",
         "annex_draft": annex.id,
         **_workshop(kz, coordinator, researcher),
+        **_evidence(kz, researcher),
         # A language the drafts are translated into, in kz-2022 (ru, kk, en) and kg-2023 (ru, ky,
         # en) alike: the source is the first.
         "language": "en",
@@ -312,6 +320,7 @@ def _kg_objects() -> tuple[dict, User]:
         "pending_own_membership": own_pending.id,
         "account_invite_token": account_invite_token,
         **workshop_objects,
+        **_evidence(kg, researcher),
         "recommendations_draft": recommendations.id,
         "recommendation_block": recommendations.versions[-1].blocks[0]["id"],
     }, coordinator
