@@ -539,7 +539,8 @@ def add_evidence(assessment: Assessment, counts: dict) -> dict:
     two in five disaggregated by gender, some by other dimensions too; most with a link. Each
     indicator's data status: about 45 % available, 25 % partial, 12 % no data, 5 % not
     applicable, 3 % a note without a status, 10 % no row (not assessed yet). Returns
-    ``evidence_item_id``, the first indicator (its register page)."""
+    ``evidence_item_id``, the first indicator (its register page), and ``source_id``, its first
+    source."""
     from mab.evidence.models import (DataStatus, IndicatorEvidence, Source, SourceKind,
                                      source_indicators)
 
@@ -603,7 +604,7 @@ def add_evidence(assessment: Assessment, counts: dict) -> dict:
     _bulk(IndicatorEvidence.__table__, rows)
     counts["sources"], counts["source_links"] = len(sources), len(links)
     counts["evidence_rows"] = len(rows)
-    return {"evidence_item_id": indicators[0].id}
+    return {"evidence_item_id": indicators[0].id, "source_id": sources[0]["id"]}
 
 
 def _recommendation_text(random_, n: int) -> str:
@@ -621,19 +622,22 @@ def add_recommendations(assessment: Assessment, counts: dict) -> dict:
     each with its details (two addressee groups, two indicators, one finding: an indicator
     draft on the first of them; priority, time frame, responsible actor) and
     ``follow_up_updates`` confirmed follow-up updates reported by board members in the previous
-    calendar year, all inserted in bulk. Made before add_editions, so with ``editions`` its
+    calendar year, all inserted in bulk; and a validation workshop (held after the comment
+    period) with every recommendation on its agenda and a position recorded on each. Made
+    before add_editions, so with ``editions`` its
     version has a Kazakh and an English edition too (the other drafts' editions are drawn
-    first: theirs stay the same). Returns ``follow_up_year`` (the annual report's year) and
-    ``recommendations_draft_id``."""
+    first: theirs stay the same). Returns ``follow_up_year`` (the annual report's year),
+    ``recommendations_draft_id`` and ``workshop_id``."""
     from datetime import datetime, timezone
 
     from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
     from mab.drafts.paragraphs import assign_ids, split_blocks
     from mab.drafts.rules import content_hash
-    from mab.recommendations.models import (FollowUpStatus, FollowUpUpdate, Priority,
+    from mab.meetings.models import Meeting, MeetingKind, MeetingStatus
+    from mab.recommendations.models import (FollowUpStatus, FollowUpUpdate, Position, Priority,
                                             Recommendation, TimeFrame, UpdateState,
-                                            recommendation_findings, recommendation_groups,
-                                            recommendation_indicators)
+                                            WorkshopItem, recommendation_findings,
+                                            recommendation_groups, recommendation_indicators)
 
     total = counts.get("recommendations", 0)
     indicators = _indicators(assessment, counts)
@@ -719,9 +723,29 @@ def add_recommendations(assessment: Assessment, counts: dict) -> dict:
                        **{k: v for k, v in link.items() if k != "row"}} for link in links])
     _move_sequence(Recommendation)
     _bulk(FollowUpUpdate.__table__, updates)
+
+    # The validation workshop, held after the comment period: every recommendation on its
+    # agenda, the board's position recorded on each (not carried into a new version).
+    starts = circulated + timedelta(days=15, hours=4)
+    workshop = Meeting(assessment_id=assessment.id, kind=MeetingKind.VALIDATION_WORKSHOP,
+                       title="Validation workshop: policy recommendations", starts_at=starts,
+                       ends_at=starts + timedelta(hours=4), place="Almaty",
+                       agenda="1. Opening\n2. The recommendations\n3. Next steps",
+                       organizer=coordinator_user, status=MeetingStatus.HELD,
+                       minutes="The board discussed every recommendation.")
+    db.session.add(workshop)
+    db.session.flush()
+    positions = [Position.ENDORSED] * 8 + [Position.DEFERRED, Position.REJECTED]
+    _bulk(WorkshopItem.__table__, [
+        {"meeting_id": workshop.id, "draft_id": draft.id, "block_id": block["id"],
+         "version_id": version.id, "position": random_.choice(positions).value,
+         "amended_text": "", "recorded_by_id": coordinator_user.id,
+         "recorded_at": starts + timedelta(minutes=2 * n), "applied_version_id": None}
+        for n, block in enumerate(blocks)])
     db.session.flush()
     counts["recommendation_rows"], counts["follow_up_rows"] = len(rows), len(updates)
-    return {"follow_up_year": year, "recommendations_draft_id": draft.id}
+    return {"follow_up_year": year, "recommendations_draft_id": draft.id,
+            "workshop_id": workshop.id}
 
 
 # --- editions (issue 18) ------------------------------------------------------------------------

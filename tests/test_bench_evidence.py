@@ -96,6 +96,17 @@ def test_the_recommendations_are_validated_with_details_and_updates(app):
     assert len({u.status for u in updates}) >= 4
     assert db.session.scalar(select(func.count()).select_from(FollowUpUpdate).where(
         FollowUpUpdate.evidence_url != "")) > 0
+    # The validation workshop: every recommendation on its agenda, with a position.
+    from mab.meetings.models import Meeting, MeetingKind
+    from mab.recommendations.models import WorkshopItem
+    workshop = db.session.get(Meeting, small.ids["workshop_id"])
+    assert workshop.kind == MeetingKind.VALIDATION_WORKSHOP
+    agenda = db.session.scalars(select(WorkshopItem).where(
+        WorkshopItem.meeting_id == workshop.id)).all()
+    assert sorted((i.draft_id, i.block_id) for i in agenda) == sorted(i.key for i in items)
+    assert all(i.position and i.version_id == items[0].version.id for i in agenda)
+    assert small.ids["source_id"] == db.session.scalar(select(Source.id).where(
+        Source.assessment_id == small.assessment_id, Source.number == 1))
 
 
 def test_a_page_that_fails_is_reported_and_the_others_are_measured(app, capsys):
