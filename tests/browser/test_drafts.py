@@ -8,8 +8,9 @@ The demo catalogue has example indicators (two core ones in scope per theme, 31 
 six drafts: "Freedom of expression online" (circulated, comments due in 10 days),
 "Connectivity and usage" (v1 circulated with a past deadline, v2 being written),
 "National Internet governance" (never circulated), "Policy and regulatory framework"
-(validated), and two written in Russian and translated (issue 18): "Доступ к интернету и
-цифровые права" (circulated) and "Равный доступ к интернету" (v1 circulated, v2 being written).
+(validated), two written in Russian and translated (issue 18): "Доступ к интернету и
+цифровые права" (circulated) and "Равный доступ к интернету" (v1 circulated, v2 being written),
+and "Policy recommendations" (issue 19: v2 validated).
 """
 import hashlib
 import re
@@ -104,7 +105,7 @@ def test_create_circulate_review_and_compare(page, new_page, live_server, axe_ch
     _nav(page).get_by_role("link", name="Drafts", exact=True).click()
     expect(page).to_have_url(f"{base}{DRAFTS}")
     expect(page.locator("h1")).to_have_text("Draft findings")
-    expect(page.locator("main tbody tr")).to_have_count(6)
+    expect(page.locator("main tbody tr")).to_have_count(7)   # with "Policy recommendations"
     axe_check(page)
     page.get_by_role("link", name="New draft").click()
     expect(page).to_have_url(f"{base}{DRAFTS}/new")
@@ -242,7 +243,7 @@ def test_create_circulate_review_and_compare(page, new_page, live_server, axe_ch
     titles = member.locator("main tbody tr td:first-child")
     expect(titles).to_have_text(["Access to public information online", "Connectivity and usage",
                                  "Freedom of expression online",
-                                 "Policy and regulatory framework",
+                                 "Policy and regulatory framework", "Policy recommendations",
                                  "Доступ к интернету и цифровые права",
                                  "Равный доступ к интернету"])
     axe_check(member)

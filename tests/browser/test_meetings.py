@@ -99,10 +99,11 @@ def test_schedule_invite_answer_roll_call_and_minutes(page, live_server, axe_che
     _nav(page).get_by_role("link", name="Meetings", exact=True).click()
     expect(page).to_have_url(f"{base}{MEETINGS}")
     expect(page.locator("h1")).to_have_text("Meetings")
-    # The demo has two meetings held in 2022 and a consultation coming up.
+    # The demo has two meetings held in 2022, the validation workshop on the policy
+    # recommendations held three months ago, and a consultation coming up.
     expect(page.locator("#upcoming-heading + .table-wrap tbody tr")).to_contain_text(
         ["Consultation on the draft findings"])
-    expect(page.locator("#past-heading + .table-wrap tbody tr")).to_have_count(2)
+    expect(page.locator("#past-heading + .table-wrap tbody tr")).to_have_count(3)
     expect(page.locator("table.month")).to_have_count(1)
     axe_check(page)
 

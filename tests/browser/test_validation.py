@@ -140,9 +140,13 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     expect(page).to_have_url(f"{base}{VALIDATION}")
     expect(page.locator("h1")).to_have_text("Validation")
     rounds = page.get_by_role("region", name="Validation rounds", exact=True)
-    expect(rounds.locator("tbody tr")).to_have_count(1)
-    expect(rounds.locator("tbody tr")).to_contain_text("Policy and regulatory framework, version 1")
-    expect(rounds.locator("tbody tr .badge")).to_have_text(re.compile(r"^(Not v|V)alidated$"))
+    # The demo's two closed rounds: a finding and the policy recommendations (version 2).
+    expect(rounds.locator("tbody tr")).to_have_count(2)
+    policy_row = rounds.locator("tbody tr").filter(
+        has_text="Policy and regulatory framework, version 1")
+    expect(policy_row.locator(".badge")).to_have_text(re.compile(r"^(Not v|V)alidated$"))
+    expect(rounds.locator("tbody tr").filter(has_text="Policy recommendations, version 2")
+           .locator(".badge")).to_have_text("Validated")
     opening = page.get_by_role("region", name="Open a validation round", exact=True)
     # Only the latest circulated version of a draft without a round is offered.
     expect(opening.get_by_label("Version to validate").locator("option")).to_have_text(
@@ -176,7 +180,7 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
         "href", re.compile(r"^/a/kz-2022/drafts/\d+/v/1\?comment=\d+#c\d+$"))
     axe_check(page)
     db.session.remove()
-    assert db.session.scalar(select(func.count(ValidationRound.id))) == 1   # the demo's only
+    assert db.session.scalar(select(func.count(ValidationRound.id))) == 2   # the demo's two
     db.session.remove()
     # The coordinator lifts the policy for this assessment (the responses will follow).
     page.goto(f"{base}/a/kz-2022/policy")
@@ -203,7 +207,7 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
     assert _page_width(page) <= PHONE["width"], ("end consultation", _page_width(page))
     page.set_viewport_size(DESKTOP)
     db.session.remove()
-    assert db.session.scalar(select(func.count(ValidationRound.id))) == 1
+    assert db.session.scalar(select(func.count(ValidationRound.id))) == 2
     db.session.remove()
     page.get_by_role("button", name="End the consultation now and open the round").click()
     expect(page).to_have_url(re.compile(re.escape(f"{base}{VALIDATION}/") + r"\d+$"))
@@ -477,7 +481,8 @@ def test_open_sign_close_certify_annex_and_audit(page, new_page, live_server, ax
         .to_have_count(len(ACTIVE))
     validation = annex.get_by_role("region", name="4. Validation")
     expect(validation.locator("h3")).to_have_text(
-        ["Policy and regulatory framework, version 1", CHOICE])
+        ["Policy recommendations, version 2", "Policy and regulatory framework, version 1",
+         CHOICE])
     ours = validation.locator(f"h3:text-is('{CHOICE}') ~ *")
     expect(ours.filter(has_text="SHA-256").locator("code")).to_have_text(sha256)
     expect(ours.filter(has=page.locator("strong", has_text="Not validated")).first) \
