@@ -14,7 +14,7 @@ from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from mab import i18n
 from mab.assessments.models import Assessment
@@ -70,7 +70,7 @@ def agenda_items(meeting: Meeting) -> list[WorkshopItem]:
     return db.session.scalars(
         select(WorkshopItem).where(WorkshopItem.meeting_id == meeting.id)
         .options(joinedload(WorkshopItem.version).joinedload(DraftVersion.draft)
-                 .selectinload(Draft.versions))
+                 .selectinload(Draft.versions).selectinload(DraftVersion.circulation))
         .order_by(WorkshopItem.id)).all()
 
 

@@ -69,8 +69,8 @@ def _render(assessment, meeting, *, failed_item=None, failed_form=None, status=2
             "any_position": any(item.position for item in items),
             "applied_versions": {}}
     if applied:
-        numbers = {v.id: v.number for entry in entries for v in entry.draft.versions}
-        data["applied_versions"] = {entry.item.id: numbers.get(entry.item.applied_version_id)
+        versions = {v.id: v for entry in entries for v in entry.draft.versions}
+        data["applied_versions"] = {entry.item.id: versions.get(entry.item.applied_version_id)
                                     for entry in entries}
     if manager and not cancelled and not applied:
         listed = {entry.key for entry in entries}
