@@ -96,6 +96,7 @@ WORKSHOP = {"meeting_id": "workshop_meeting", "item_id": "workshop_item"}
 RECOMMENDATION = {"draft_id": "recommendations_draft", "block_id": "recommendation_block"}
 UNCIRCULATED_RECOMMENDATION = {"draft_id": "uncirculated_recommendations",
                                "block_id": "uncirculated_recommendation_block"}
+FOLLOWED = {"draft_id": "followup_draft", "block_id": "followup_block"}
 
 TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     # --- health checks for load balancers (no sign-in, no cookie; the world is at head) ---------
@@ -244,6 +245,24 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
         a(C, R, ids=RECOMMENDATION),                                    # EDIT_EVIDENCE
     "POST /a/<slug>/recommendations/<int:draft_id>/<block_id>/details":
         a(C, R, ids=RECOMMENDATION),                                    # EDIT_EVIDENCE
+    # --- follow-up of the validated recommendations (issue 19 item 5): a validated
+    # recommendation with an update confirmed (with a file), one declined and one proposed ------
+    "GET /a/<slug>/recommendations/follow-up": a(C, R, B, O),           # READ_EVIDENCE
+    "GET /a/<slug>/recommendations/<int:draft_id>/<block_id>/follow-up":
+        a(C, R, B, O, ids=FOLLOWED),                                   # READ_EVIDENCE
+    "POST /a/<slug>/recommendations/<int:draft_id>/<block_id>/follow-up":
+        a(C, R, B, ids=FOLLOWED),                                      # PROPOSE_FOLLOW_UP
+    "POST /a/<slug>/follow-up/<int:update_id>/confirm":
+        a(C, ids={"update_id": "proposed_update"}),                    # CONFIRM_FOLLOW_UP
+    "POST /a/<slug>/follow-up/<int:update_id>/decline":
+        a(C, ids={"update_id": "proposed_update"}),                    # CONFIRM_FOLLOW_UP
+    # a declined update's file: the research team's and its reporter's (not member01's) only
+    "GET /a/<slug>/follow-up/<int:update_id>/file": (
+        a(C, R, B, O),                                                  # READ_EVIDENCE
+        a(C, R, hidden={B, O}, ids={"update_id": "declined_update"}, label="declined"),
+    ),
+    "GET /a/<slug>/recommendations/follow-up/<int:year>": a(C, R, B, O),      # READ_EVIDENCE
+    "GET /a/<slug>/recommendations/follow-up/<int:year>.csv": a(C, R, B, O),  # READ_EVIDENCE
     # --- evidence register (issue 19): an indicator of the assessment's framework, a source with
     # a file serving it (tests/evidence/support_evidence.py) --------------------------------------
     "GET /a/<slug>/framework/<int:item_id>/evidence": a(C, R, B, O),    # READ_EVIDENCE

@@ -140,6 +140,13 @@ def _recommendations(assessment, researcher):
     return first, hidden
 
 
+def _followup(assessment, coordinator, researcher) -> dict:
+    """A validated recommendation with its follow-up: an update confirmed (with a file), one
+    declined (its file), one proposed (tests/recommendations/support_followup.py)."""
+    from tests.recommendations.support_followup import sweep_recommendation
+    return sweep_recommendation(assessment, researcher, coordinator)
+
+
 def _evidence(assessment, researcher) -> dict:
     """An indicator of the assessment's framework (an own one for an assessment without) and a
     source with a file serving it (tests/evidence/support_evidence.py)."""
@@ -247,6 +254,7 @@ def _kz_objects() -> dict:
         "annex_draft": annex.id,
         **_workshop(kz, coordinator, researcher),
         **_evidence(kz, researcher),
+        **_followup(kz, coordinator, researcher),
         # A language the drafts are translated into, in kz-2022 (ru, kk, en) and kg-2023 (ru, ky,
         # en) alike: the source is the first.
         "language": "en",
@@ -321,6 +329,7 @@ def _kg_objects() -> tuple[dict, User]:
         "account_invite_token": account_invite_token,
         **workshop_objects,
         **_evidence(kg, researcher),
+        **_followup(kg, coordinator, researcher),
         "recommendations_draft": recommendations.id,
         "recommendation_block": recommendations.versions[-1].blocks[0]["id"],
     }, coordinator
