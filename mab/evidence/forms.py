@@ -57,7 +57,7 @@ class IndicatorEvidenceForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    source_id = SelectField(_l("Source"), coerce=int_or_none, validate_choice=False,
+    source_id = SelectField(_l("Data source"), coerce=int_or_none, validate_choice=False,
                             validators=[InputRequired(_l("Choose a source."))])
 
 
