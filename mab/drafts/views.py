@@ -32,6 +32,7 @@ from mab.drafts.forms import (
 from mab.drafts.models import Attachment, Draft, DraftVersion
 from mab.editions import labels as edition_labels
 from mab.editions import queries as edition_queries
+from mab.evidence import citations
 from mab.extensions import db
 from mab.loaders import get_or_404
 from mab.framework.models import FrameworkItem, ItemKind
@@ -146,14 +147,16 @@ def edit(assessment, draft_id):
     current = draft.versions[-1]
     form = EditForm()
     conflict = None
-    preview = None
+    preview = cites = None
     if request.method == "GET":
         form.body.data = current.body
         form.base_revision.data = current.revision
         form.base_number.data = current.number
     elif form.validate_on_submit():
         if "preview" in request.form:
-            preview = render_markdown(form.body.data)
+            # Source references as the version page will show them, unknown ones as [?].
+            cites = citations.of_texts(assessment, [form.body.data])
+            preview = cites.html(render_markdown(form.body.data))
         else:
             with form_errors(form, "body"), domain_errors(services.EditConflict) as saving:
                 saved = services.save_body(
@@ -172,7 +175,8 @@ def edit(assessment, draft_id):
                 form.base_number.data = theirs.number
     status = 409 if conflict else 422 if form.errors else 200
     return render_template("drafts/edit.html", assessment=assessment, draft=draft, form=form,
-                           current=current, conflict=conflict, preview=preview), status
+                           current=current, conflict=conflict, preview=preview,
+                           citations=cites), status
 
 
 @bp.get("/drafts/<int:draft_id>/diff")

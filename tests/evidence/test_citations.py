@@ -232,3 +232,18 @@ def test_the_page_reads_the_sources_once_whatever_their_number(client, login):
     few, many = count(small), count(large)
     assert len(few) == len(many)
     assert sum("FROM sources" in s for s in many) == 1
+
+
+def test_the_editor_s_preview_shows_the_citations_and_unknown_ones(client, login, cited):
+    assessment, people, draft = cited
+    login(people["researcher"])
+    version = draft.versions[-1]
+    response = client.post(f"{A}/drafts/{draft.id}/edit", data={
+        "body": "Grew [@src-2], fell [@src-1], unsure [@src-9].", "change_summary": "",
+        "base_revision": str(version.revision), "base_number": "1", "preview": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    preview = page[page.index('id="preview-heading"'):]
+    assert re.findall(r'href="#ref-(\d+)"[^>]*>\[(\d+)\]', preview) == [("2", "1"), ("1", "2")]
+    assert "cite--unknown" in preview and 'id="ref-2"' in preview
+    assert db.session.get(type(version), version.id).body == BODY     # a preview saves nothing
