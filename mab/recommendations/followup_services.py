@@ -111,8 +111,14 @@ def _tell_coordinators(assessment, update, found, membership) -> None:
 
 
 def _decide(update: FollowUpUpdate, assessment: Assessment, *, actor) -> None:
+    """Only the assessment's coordinator decides, and only on a proposed update of it."""
     if update.assessment_id != assessment.id:
         raise DomainError(_l("This update belongs to another assessment."))
+    role = db.session.scalar(select(Membership.role).where(
+        Membership.assessment_id == assessment.id, Membership.user_id == actor.id,
+        Membership.accepted_at.is_not(None)))
+    if not can(role, Action.CONFIRM_FOLLOW_UP):
+        raise DomainError(_l("Your role in this assessment does not allow this."))
     if update.state != UpdateState.PROPOSED:
         raise DomainError(_l("This update is already confirmed or declined."))
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from mab import i18n
 from mab.assessments.access import assessment_view, require
 from mab.boundary import flash_errors, form_errors
+from mab.confirmation import confirm_page, confirmed
 from mab.csvio import write_csv
 from mab.downloads import csv_response
 from mab.evidence import files
@@ -108,8 +109,27 @@ def confirm(assessment, update_id):
 @bp.post("/follow-up/<int:update_id>/decline")
 @assessment_view(Action.CONFIRM_FOLLOW_UP)
 def decline(assessment, update_id):
+    """Without ``confirm=1``: the confirmation page (declining is final); with it: declined."""
     update = get_or_404(FollowUpUpdate, update_id, assessment)
     back = _back(assessment, update)
+    if not confirmed():
+        if update.state != UpdateState.PROPOSED:
+            flash(_("This update is already confirmed or declined."), "error")
+            return redirect(back)
+        reporter = update.reported_by.user.display_name if update.reported_by else "—"
+        return confirm_page(
+            title=_("Decline the update of %(date)s?", date=i18n.date_filter(update.reported_on)),
+            assessment=assessment,
+            consequences=[
+                _("%(person)s reported “%(status)s” as of %(date)s; it will not count in the "
+                  "follow-up, and it cannot be confirmed later.", person=reporter,
+                  status=FOLLOW_UP_LABELS[update.status.value],
+                  date=i18n.date_filter(update.reported_on)),
+                _("It stays on record, seen by the research team and by %(person)s only.",
+                  person=reporter)],
+            action=url_for("followup.decline", slug=assessment.slug, update_id=update.id),
+            hidden={"back": request.form.get("back", "")}, confirm_label=_("Decline"),
+            back_url=back)
     with flash_errors():
         services.decline_update(update, assessment, actor=current_user)
         flash(_("The update is declined: it stays on record and does not count."), "success")

@@ -102,6 +102,18 @@ def test_only_a_proposed_update_is_decided(app, decide):
     assert counts() == before and states() == ["confirmed"]
 
 
+@pytest.mark.parametrize("who", ["researcher", "board_member", "other_coordinator"])
+def test_only_the_assessments_coordinator_decides(app, who):
+    f = world()
+    update = report(f, "board_member")
+    before = counts()
+    for decide in (services.confirm_update, services.decline_update):
+        with pytest.raises(DomainError, match="does not allow"):
+            decide(update, f.assessment, actor=f.people[who])
+        db.session.rollback()
+    assert counts() == before and states() == ["proposed"]
+
+
 def test_an_update_of_another_assessment_is_not_decided(app):
     f = world()
     update = report(f, "board_member")

@@ -7,7 +7,7 @@ import pytest
 
 from mab.extensions import db
 from mab.recommendations.models import FollowUpUpdate, UpdateState
-from tests.factories import make_user
+from tests.confirming import post_confirmed
 from tests.querycount import counting
 from tests.recommendations.support_followup import (
     PDF,
@@ -155,8 +155,14 @@ def test_the_coordinator_records_confirms_and_declines(app, client, login):
     # confirm from the dashboard, decline from the recommendation's page
     response = client.post(f"{A}/follow-up/{proposed.id}/confirm", data={"back": "dashboard"})
     assert response.status_code == 302 and response.headers["Location"].endswith("#waiting")
-    response = client.post(f"{A}/follow-up/{other.id}/decline",
-                           data={"back": "recommendation"})
+    # declining asks first, naming who reported what; the first POST changes nothing
+    page = client.post(f"{A}/follow-up/{other.id}/decline", data={"back": "recommendation"})
+    assert page.status_code == 200
+    assert "Decline the update of" in text_of(page) and "Abandoned" in text_of(page)
+    assert f.people["researcher"].display_name in text_of(page)
+    assert states() == ["confirmed", "proposed"]
+    response = post_confirmed(client, f"{A}/follow-up/{other.id}/decline",
+                              {"back": "recommendation"})
     assert response.headers["Location"].endswith(f.url(1))
     assert states() == ["confirmed", "declined"]
     text = text_of(client.get(DASHBOARD))
