@@ -147,12 +147,23 @@ def normalise_quote(quote: str) -> str:
     return _SPACE.sub(" ", quote or "").strip()
 
 
+# A source's citation as a reader sees it ("[2]", "[?]") or as it is written ("[@src-12]"): a
+# quote that crosses one is compared without them (issue 19).
+_CITATION = re.compile(r"\s*\[(?:[0-9]+|\?|@src-[0-9]+)\]")
+
+
 def quote_in(quote: str, paragraph_plain: str, paragraph_source: str = "") -> bool:
-    """A quote must be a passage of its paragraph, as shown or as written (spaces folded)."""
+    """A quote must be a passage of its paragraph, as shown or as written (spaces folded),
+    citations of sources aside."""
     quote = normalise_quote(quote)
     if not quote:
         return True
-    return quote in paragraph_plain or quote in normalise_quote(paragraph_source)
+    source = normalise_quote(paragraph_source)
+    if quote in paragraph_plain or quote in source:
+        return True
+    bare = _CITATION.sub("", quote).strip()
+    return bool(bare) and (bare in _CITATION.sub("", paragraph_plain)
+                           or bare in _CITATION.sub("", source))
 
 
 @dataclass(frozen=True)

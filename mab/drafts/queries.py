@@ -17,7 +17,7 @@ from mab.editions import rules as edition_rules
 from mab.evidence import citations
 from mab.extensions import db
 from mab.loaders import get_or_404
-from mab.markdown import render_paragraph
+from mab.markdown import mark_passage, render_paragraph
 from mab.permissions import Action, can
 from mab.recommendations import details as recommendation_details
 from mab.validation.models import ValidationRound
@@ -313,6 +313,14 @@ def cite_version(assessment: Assessment, version: DraftVersion, read: Reading | 
         read.text = {code: {bid: replace(s, html=cites.html(s.html)) for bid, s in shown.items()}
                      for code, shown in read.text.items()}
     focus = comments.get("focus")
-    if focus is not None and focus.html:
-        comments["focus"] = replace(focus, html=cites.html(focus.html))
+    if focus is not None and focus.block_id and focus.comment.quote:
+        # The passage as the reader selected it, citation numbers included, is marked in the
+        # paragraph as shown; a passage quoted as written keeps its mark.
+        block = next((b for b in version.blocks or [] if b["id"] == focus.block_id), None)
+        marked = mark_passage(cites.html(render_paragraph(block["text"])), focus.comment.quote) \
+            if block is not None and not focus.comment.withdrawn else None
+        if marked is not None:
+            comments["focus"] = replace(focus, html=marked, quote_missing=False)
+        elif focus.html:
+            comments["focus"] = replace(focus, html=cites.html(focus.html))
     return cites

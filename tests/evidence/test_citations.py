@@ -5,6 +5,7 @@ are numbered as their source is."""
 import re
 
 import pytest
+from sqlalchemy import select
 
 from mab.evidence import citations
 from mab.evidence.models import Source, SourceKind
@@ -247,3 +248,36 @@ def test_the_editor_s_preview_shows_the_citations_and_unknown_ones(client, login
     assert re.findall(r'href="#ref-(\d+)"[^>]*>\[(\d+)\]', preview) == [("2", "1"), ("1", "2")]
     assert "cite--unknown" in preview and 'id="ref-2"' in preview
     assert db.session.get(type(version), version.id).body == BODY     # a preview saves nothing
+
+
+def test_a_member_quotes_a_passage_across_a_citation(client, login, cited):
+    from mab.comments.models import Comment
+    assessment, people, draft = cited
+    version = circulate(draft, assessment, people["researcher"])
+    login(people["board_member"])
+    response = client.post(f"{A}/drafts/{draft.id}/v/1/comments", data={
+        "block_id": "p2", "quote": "Prices fell [2], as the regulator says [1].",
+        "body": "Which year?"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    comment = db.session.scalar(select(Comment).where(Comment.version_id == version.id))
+    assert comment.quote == "Prices fell [2], as the regulator says [1]."
+    page = _page(client, draft, f"?comment={comment.id}")
+    block = page[page.index('id="p2"'):page.index('id="p3"')]
+    assert "<mark>" in block and "not in this version as written" not in block
+    assert re.findall(r'href="#ref-(\d+)"[^>]*>(?:<mark>)?\[(\d+)\]', block) == [("1", "2"),
+                                                                               ("2", "1")]
+
+
+@pytest.mark.parametrize("quote, expected", [
+    ("Prices fell [2], as the regulator says", True),       # as shown
+    ("Prices fell [@src-1], as", True),                      # as written
+    ("fell [?], as", True),                                  # an unknown one as shown
+    ("Prices fell, as the regulator", True),                 # without the number
+    ("Prices rose [2]", False),
+    ("[2]", False),                                          # a citation alone is no passage
+])
+def test_a_quote_is_compared_citations_aside(quote, expected):
+    from mab.comments import rules as comment_rules
+    source = "Prices fell [@src-1], as the regulator says [@src-2]."
+    shown = comment_rules.plain_text(str(render_paragraph(source)))
+    assert comment_rules.quote_in(quote, shown, source) is expected
