@@ -17,6 +17,7 @@ from mab.drafts.paragraphs import split_blocks
 from mab.drafts.services import version_hash
 from mab.evidence.models import DataStatus, IndicatorEvidence, Source
 from mab.extensions import db
+from mab.framework.models import FrameworkItem
 from mab.meetings.models import Meeting, MeetingKind, MeetingStatus
 from mab.recommendations import queries
 from mab.recommendations.models import (
@@ -81,6 +82,10 @@ def test_every_data_status_is_there_and_no_data_says_why(demo):
     assert statuses[DataStatus.NO_DATA] >= 3 and statuses[DataStatus.NOT_APPLICABLE] == 1
     assert all(r.quality_note for r in rows if r.data_status in (DataStatus.NO_DATA,
                                                                    DataStatus.NOT_APPLICABLE))
+    # All core indicators (the demo's scope): the coverage dashboard counts every one.
+    items = db.session.scalars(select(FrameworkItem).where(
+        FrameworkItem.id.in_([r.item_id for r in rows]))).all()
+    assert len(items) == len(rows) and all(i.core for i in items)
     # Every indicator a source serves has a status; the "no data" ones have no source.
     sources = db.session.scalars(select(Source).where(Source.assessment_id == demo.id)).all()
     served = {i.id for s in sources for i in s.indicators}

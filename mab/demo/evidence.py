@@ -57,7 +57,8 @@ SOURCES = [
      ["X.A.1.1", "A.D.1.1"]),
 ]
 
-# Each indicator's data status and the researcher's note on its quality.
+# Each indicator's data status and the researcher's note on its quality (core indicators, in
+# the demo's scope: the coverage dashboard shows them).
 EVIDENCE = {
     "A.B.1.1": ("available", "Two independent sources agree within two percentage points; the "
                 "household survey is disaggregated by sex, age and region."),
@@ -78,7 +79,7 @@ EVIDENCE = {
                 "planned for 2023."),
     "O.E.1.1": ("no_data", "The open data portal publishes no statistics on the use of its "
                 "data sets; requested from the operator, no answer yet."),
-    "R.A.1.2": ("not_applicable", "The indicator concerns the laws of federal subjects; "
+    "M.A.1.1": ("not_applicable", "The indicator concerns the laws of federal subjects; "
                 "Kazakhstan is a unitary state."),
 }
 
