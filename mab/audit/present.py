@@ -29,7 +29,8 @@ from mab.extensions import db
 from mab.framework.models import Framework
 from mab.meetings.models import (
     ATTENDANCE_LABELS, KIND_LABELS, MEETING_STATUS_LABELS, RSVP_LABELS, Meeting)
-from mab.recommendations.models import FOLLOW_UP_LABELS, POSITION_LABELS
+from mab.recommendations.models import (
+    FOLLOW_UP_LABELS, POSITION_LABELS, PRIORITY_LABELS, TIME_FRAME_LABELS)
 from mab.validation.models import DECISION_LABELS, ValidationRound
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -47,7 +48,8 @@ ENUMS = {"role": ROLE_LABELS, "decision": DECISION_LABELS, "disposition": DISPOS
          "languages": i18n.LANGUAGE_NAMES, "required_languages": i18n.LANGUAGE_NAMES,
          "follow_up_status": FOLLOW_UP_LABELS,
          "comment_emails": COMMENT_EMAIL_LABELS, "source_kind": SOURCE_KIND_LABELS,
-         "data_status": DATA_STATUS_LABELS, "workshop_position": POSITION_LABELS}
+         "data_status": DATA_STATUS_LABELS, "workshop_position": POSITION_LABELS,
+         "priority": PRIORITY_LABELS, "time_frame": TIME_FRAME_LABELS}
 
 
 @dataclass
@@ -224,6 +226,9 @@ class _Names:
             return _quoted(name) if name else str(changes.get("reference") or "…")
         if kind == "IndicatorEvidence":
             return str(changes.get("indicator") or "…")
+        if kind == "Recommendation":   # its draft and version (the paragraph id is technical)
+            return _version_words(self._get(self.drafts, changes.get("draft_id")),
+                                  changes.get("number"))
         if kind == "FollowUpUpdate":   # the recommendations draft it follows up
             title = self._get(self.drafts, changes.get("draft_id"))
             return _("a recommendation of %(draft)s", draft=_quoted(title)) if title else \

@@ -89,16 +89,20 @@ class Choices:
         row.time_frame = self.time_frame
         row.responsible = self.responsible
         after = _audit_values(row)
-        return {key: [before.get(key), value] if before else value
-                for key, value in after.items() if before.get(key) != value}
+        if not before:    # new details: what was given
+            return {key: value for key, value in after.items() if value}
+        return {key: [before[key], value] for key, value in after.items()
+                if before[key] != value}
 
 
 def _audit_values(row: Recommendation) -> dict:
-    return {"groups": sorted(g.id for g in row.groups),
-            "indicators": sorted(i.id for i in row.indicators),
-            "findings": sorted(f.id for f in row.findings),
-            "priority": str(row.priority) if row.priority else None,
-            "time_frame": str(row.time_frame) if row.time_frame else None,
+    """The details in words for the audit trail (names, codes and titles as stored; the
+    priority and time frame as codes, which the trail names in the reader's language)."""
+    return {"addressees": ", ".join(g.name for g in row.groups),
+            "indicators": ", ".join(i.code for i in row.indicators),
+            "findings": ", ".join(f.title for f in row.findings),
+            "priority": str(row.priority) if row.priority else "",
+            "time_frame": str(row.time_frame) if row.time_frame else "",
             "responsible": row.responsible or ""}
 
 

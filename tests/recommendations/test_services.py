@@ -293,3 +293,31 @@ def test_recommendations_draft_is_the_first_one_and_only_the_assessments(app):
     row = add(assessment, people, "One.", groups=[g.name for g in groups(assessment)[:1]])
     assert services.recommendations_draft(assessment).id == row.version.draft_id
     assert services.recommendations_draft(assessment, row.version.draft_id + 1000) is None
+
+
+def test_the_audit_trail_tells_the_details_in_words(app):
+    from mab.audit.present import describe
+    assessment, people = world()
+    row = add(assessment, people, "Publish the statistics.", groups=["Government"],
+              indicators=["R.5.1"], findings=["Access findings"], priority="high",
+              time_frame="short", responsible="Ministry")
+    services.set_details(assessment, row.version, "p1",
+                         group_ids=[group(assessment, "Academia").id], indicator_ids=[],
+                         finding_ids=[], priority="low", time_frame="short",
+                         responsible="Ministry", actor=people["researcher"])
+    db.session.commit()
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action.like("recommendation.%")).order_by(AuditEvent.id)).all()
+    with app.test_request_context("/"):
+        added, changed = describe(events, assessment, hide_uncirculated=False, personal=True)
+        title = row.version.draft.title
+        assert added.sentence.endswith(f"added a recommendation to “{title}”, version 1")
+        lines = {line.label: line.text for line in added.lines}
+        assert lines == {"Addressed to": "Government", "Indicators": "R.5.1",
+                         "Findings it rests on": "Access findings", "Priority": "High priority",
+                         "Time frame": "Short term", "Responsible actor": "Ministry"}
+        assert changed.label == "Details of a recommendation changed"
+        lines = {line.label: line.text for line in changed.lines}
+        assert lines == {"Addressed to": "Government → Academia", "Indicators": "R.5.1 → —",
+                         "Findings it rests on": "Access findings → —",
+                         "Priority": "High priority → Low priority"}
