@@ -5,15 +5,15 @@ from dataclasses import dataclass
 
 from flask_babel import get_locale
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import defer, selectinload
 
-from mab.drafts import queries as draft_queries
-from mab.drafts.models import Draft, DraftVersion, Subject
+from mab.drafts import rules as draft_rules
+from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
 from mab.evidence import coverage
 from mab.evidence.models import IndicatorEvidence, Source, source_indicators
 from mab.extensions import db
 from mab.framework.models import FrameworkItem, ItemKind
 from mab.i18n import localized
+from mab.validation.models import ValidationRound
 
 PER_PAGE = 100
 
@@ -81,18 +81,31 @@ def source_counts(assessment) -> dict[int, tuple[int, int]]:
 
 
 def finding_statuses(assessment) -> dict[int, str]:
-    """Indicator id -> its finding status, from its indicator drafts (loaded with their versions
-    and circulations as the drafts list loads them; their rounds in one more query)."""
-    drafts = db.session.scalars(
-        select(Draft).where(Draft.assessment_id == assessment.id,
-                            Draft.subject == Subject.INDICATOR, Draft.item_id.is_not(None))
-        .options(selectinload(Draft.versions).options(
-            defer(DraftVersion.body), defer(DraftVersion.blocks),
-            selectinload(DraftVersion.circulation)))).all()
-    statuses = draft_queries.draft_statuses(drafts, assessment.today())
+    """Indicator id -> its finding status, from its indicator drafts: every version of them as
+    plain rows with its circulation and round, in one query whatever their number (the status
+    rules of mab.drafts.rules, as every page shows them)."""
+    rows = db.session.execute(
+        select(DraftVersion.id, DraftVersion.draft_id, DraftVersion.number,
+               Circulation.id.is_not(None), Circulation.deadline,
+               ValidationRound.id.is_not(None), ValidationRound.closed_at.is_(None),
+               ValidationRound.passed, Draft.item_id)
+        .join(Draft, Draft.id == DraftVersion.draft_id)
+        .outerjoin(Circulation, Circulation.version_id == DraftVersion.id)
+        .outerjoin(ValidationRound, ValidationRound.version_id == DraftVersion.id)
+        .where(Draft.assessment_id == assessment.id, Draft.subject == Subject.INDICATOR,
+               Draft.item_id.is_not(None))
+        .order_by(DraftVersion.draft_id, DraftVersion.number)).all()
+    versions = [draft_rules.VersionRow(*row[:8]) for row in rows]
+    facts = draft_rules.facts_by_version(versions)
+    by_draft: dict[int, list] = defaultdict(list)
+    item_of: dict[int, int] = {}
+    for row in rows:
+        by_draft[row[1]].append(facts[row[0]])
+        item_of[row[1]] = row[8]
+    today = assessment.today()
     by_item: dict[int, list[str]] = defaultdict(list)
-    for draft in drafts:
-        by_item[draft.item_id].append(statuses[draft.id].code)
+    for draft_id, draft_facts in by_draft.items():
+        by_item[item_of[draft_id]].append(draft_rules.draft_status(draft_facts, today).code)
     return {item_id: coverage.finding_status(codes) for item_id, codes in by_item.items()}
 
 
