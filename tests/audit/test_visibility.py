@@ -26,7 +26,10 @@ from mab.comments import services as comment_services
 from mab.comments.models import Comment
 from mab.drafts import services as draft_services
 from mab.drafts.models import Attachment, Draft, DraftVersion
+from mab.evidence import services as evidence_services
+from mab.evidence.models import Source
 from mab.extensions import db
+from mab.framework.models import FrameworkItem, ItemKind
 from mab.meetings.models import Meeting
 from mab.meetings.tokens import calendar_token
 from mab.validation.models import ValidationRound
@@ -61,7 +64,10 @@ def planted(app):
     attach(v2, a, researcher, name=f"{CANARY}-later-data.pdf")
     # A draft nobody outside the team has seen: created, saved, given a file, reassigned.
     secret = make_draft(a, researcher, f"The {CANARY} body.", title=f"Kanareika {CANARY} findings")
-    new_version(secret, a, researcher, f"The {CANARY} body, revised.")
+    # A source everyone may read, cited only by the secret draft (issue 19): its page must not
+    # tell others where it is cited.
+    evidence_services.create_source(a, actor=researcher, title="Household survey")
+    new_version(secret, a, researcher, f"The {CANARY} body, revised [@src-1].")
     attach(secret.versions[-1], a, researcher, name=f"{CANARY}-secret.pdf")
     draft_services.reassign(secret, a, w.m("coordinator"), actor=coordinator)
     db.session.commit()
@@ -101,6 +107,11 @@ def values_for(ref) -> dict[str, list]:
         "round_id": ids(ValidationRound, ValidationRound.assessment_id == a.id),
         "comment_id": ids(Comment, Comment.assessment_id == a.id),
         "group_id": ref["groups"],
+        # The evidence register (issue 19): a few indicators of the framework, every source.
+        "item_id": list(db.session.scalars(select(FrameworkItem.id).where(
+            FrameworkItem.framework_id == a.framework_id,
+            FrameworkItem.kind == ItemKind.INDICATOR).order_by(FrameworkItem.id).limit(3))),
+        "source_id": ids(Source, Source.assessment_id == a.id),
         "language": a.language_list,    # the translations' pages (the source's: not found)
     }
 
