@@ -32,6 +32,7 @@ from mab.extensions import db
 from mab.framework.models import FrameworkItem, ItemKind
 from mab.meetings.models import Meeting
 from mab.meetings.tokens import calendar_token
+from mab.recommendations.models import FollowUpUpdate
 from mab.validation.models import ValidationRound
 from tests.drafts.support import attach, circulate, make_draft, new_version
 from tests.querycount import counting
@@ -112,6 +113,13 @@ def values_for(ref) -> dict[str, list]:
             FrameworkItem.framework_id == a.framework_id,
             FrameworkItem.kind == ItemKind.INDICATOR).order_by(FrameworkItem.id).limit(3))),
         "source_id": ids(Source, Source.assessment_id == a.id),
+        # Recommendations and their follow-up (issue 19): every paragraph id of the drafts, every
+        # follow-up update, this year's report.
+        "block_id": sorted({b["id"] for (blocks,) in db.session.execute(
+            select(DraftVersion.blocks).join(Draft, Draft.id == DraftVersion.draft_id)
+            .where(Draft.assessment_id == a.id)) for b in blocks or []}),
+        "update_id": ids(FollowUpUpdate, FollowUpUpdate.assessment_id == a.id),
+        "year": [a.today().year],
         "language": a.language_list,    # the translations' pages (the source's: not found)
     }
 
