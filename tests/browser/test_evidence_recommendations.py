@@ -41,7 +41,13 @@ from mab.extensions import db
 from mab.framework.models import FrameworkItem
 from mab.meetings import services as meeting_services
 from mab.meetings.models import Meeting, MeetingKind
-from mab.recommendations.models import FollowUpUpdate, Recommendation, WorkshopItem
+from mab.recommendations import workshop_services
+from mab.recommendations.models import (
+    FollowUpUpdate,
+    Recommendation,
+    UpdateState,
+    WorkshopItem,
+)
 from mab.types import utcnow
 from mab.validation import services as validation_services
 from mab.validation.models import ValidationRound
@@ -400,23 +406,23 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
         researcher.get_by_role("link", name="Add a recommendation").click()
         expect(researcher).to_have_url(f"{base}{A}/recommendations/new")
         form = researcher.locator("main form")
+        addressed = form.get_by_role("group", name="Addressed to")
         if n == 0:
             # Refused without its text; nothing saved, the choices kept.
             before = _counts()
-            form.get_by_role("group", name="Addressed to").get_by_label(groups[0], exact=True).check()
+            addressed.get_by_label(groups[0], exact=True).check()
             form.get_by_label("What changed").fill("Recommendations on personal data.")
             researcher.get_by_role("button", name="Add the recommendation").click()
             expect(researcher.get_by_role("alert")).to_be_visible()
             expect(form.get_by_label("Recommendation", exact=True)).to_have_attribute(
                 "aria-invalid", "true")
-            expect(form.get_by_role("group", name="Addressed to").get_by_label(groups[0], exact=True)) \
-                .to_be_checked()
+            expect(addressed.get_by_label(groups[0], exact=True)).to_be_checked()
             axe_check(researcher)
             assert _counts() == before
             db.session.remove()
         form.get_by_label("Recommendation", exact=True).fill(text)
         for group in groups:
-            form.get_by_role("group", name="Addressed to").get_by_label(group, exact=True).check()
+            addressed.get_by_label(group, exact=True).check()
         form.get_by_label("Indicators it rests on").select_option(str(item_id))
         form.get_by_label("Findings it rests on").select_option(label=FINDING_TITLE)
         form.get_by_label("Priority").select_option(label=priority)
@@ -647,12 +653,37 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
 
 # --- in Russian ---------------------------------------------------------------------------------
 
+# The page's own words (not the data it shows): headings, column and row headers, terms,
+# labels, legends, buttons, disclosures.
+# (The agenda's checkboxes are labelled with the recommendations' texts: data.)
+CHROME = ("main h2, main h3, main th, main dt, main label:not([for^='key-']), main legend, "
+          "main button, main summary, main .hint, main .empty")
+ENGLISH = re.compile(r"\b[A-Za-z]{3,}\b")
+# Data that stay as written: the demo's titles and names in English (framework codes, sources,
+# drafts, people: "Olga Petrova"), inside some of those elements.
+DATA = re.compile(r"^(?:[A-Z]\.[A-Z0-9.]+|[A-Z]{2,}.*|.*“.+”.*|.*@example\.org.*"
+                  r"|[A-Z][a-z]+(?: [A-Z][a-z]+)+)$")
+
+
+def _english_left(page):
+    """The page's own words still in English: elements of CHROME with English words and no
+    Cyrillic (each element's own text, without its children's)."""
+    texts = page.evaluate("""(selector) => Array.from(document.querySelectorAll(selector))
+        .filter(e => e.offsetParent !== null || e.closest('details'))
+        .map(e => Array.from(e.childNodes).filter(n => n.nodeType === 3)
+             .map(n => n.textContent).join(' ').replace(/\\s+/g, ' ').trim())
+        .filter(t => t)""", CHROME)
+    return [t for t in texts if ENGLISH.search(t) and not CYRILLIC.search(t)
+            and not DATA.match(t)]
+
+
 def _ru_visit(page, base, path, axe_check, *, phone=False):
     response = page.goto(f"{base}{path}")
     assert response.status == 200, (path, response.status)
     assert html_lang(page) == "ru", path
-    heading = page.locator("h1").first.inner_text()
-    assert CYRILLIC.search(heading), (path, heading)
+    assert CYRILLIC.search(page.locator("main").inner_text()), path
+    left = _english_left(page)
+    assert not left, (path, left)
     axe_check(page)
     if phone:
         _fits_a_phone(page, path)
@@ -672,13 +703,23 @@ def test_issue_19_pages_in_russian(page, new_page, live_server, axe_check):
     draft = _recommendations_draft()
     validated = draft.versions[-1]
     block_id = validated.blocks[0]["id"]
+    # The recommendation with an update a member proposed: the coordinator's buttons.
     followed = db.session.scalar(select(FollowUpUpdate.block_id).where(
-        FollowUpUpdate.draft_id == draft.id))
-    workshop = db.session.scalar(select(Meeting.id).where(
+        FollowUpUpdate.draft_id == draft.id, FollowUpUpdate.state == UpdateState.PROPOSED))
+    held = db.session.scalar(select(Meeting.id).where(
         Meeting.assessment_id == assessment.id,
         Meeting.kind == MeetingKind.VALIDATION_WORKSHOP))
     year = datetime.now(TZ).year
     draft_id = draft.id
+    keys = [(draft_id, block["id"]) for block in validated.blocks[:2]]
+    db.session.remove()
+    # A second workshop, under way, with two of the validated recommendations on its agenda:
+    # its forms (the agenda, a position per recommendation).
+    workshop = _workshop()
+    coordinator_user = db.session.scalar(select(User).where(User.email == COORDINATOR))
+    workshop_services.set_agenda(db.session.get(Meeting, workshop), _assessment(), keys,
+                                 actor=coordinator_user)
+    db.session.commit()
     db.session.remove()
 
     coordinator = page
@@ -695,13 +736,31 @@ def test_issue_19_pages_in_russian(page, new_page, live_server, axe_check):
             (f"{A}/recommendations/new", False),
             (f"{A}/recommendations/{draft_id}/{block_id}", False),
             (f"{A}/drafts/{draft_id}", False),
-            (f"{A}/meetings/{workshop}/recommendations", False),
+            (f"{A}/meetings/{held}/recommendations", False),
             (f"{A}/recommendations/follow-up", True),
             (f"{A}/recommendations/{draft_id}/{followed}/follow-up", False),
             (f"{A}/recommendations/follow-up/{year}", False)]:
         _ru_visit(coordinator, base, path, axe_check, phone=phone)
     # The details of a validated recommendation (saving them would start version 3).
     _ru_visit(coordinator, base, f"{A}/recommendations/{draft_id}/{block_id}/details", axe_check)
+
+    # At the workshop: a position refused (amended without its wording), then recorded; the
+    # confirmation page of carrying it into a new version.
+    _ru_visit(coordinator, base, f"{A}/meetings/{workshop}/recommendations", axe_check)
+    card = coordinator.locator("main article.card[id^='item-']").first
+    card.locator("input[type=radio][value=amended]").check()
+    card.locator("button[type=submit]").click()
+    expect(coordinator.get_by_role("alert")).to_be_visible()
+    assert not _english_left(coordinator), _english_left(coordinator)
+    axe_check(coordinator)
+    card.locator("input[type=radio][value=endorsed]").check()
+    card.locator("button[type=submit]").click()
+    expect(coordinator.locator(".flashes")).to_contain_text("Одобрена")
+    coordinator.locator("form[action$='/apply'] button[type=submit]").click()
+    expect(coordinator.locator(".consequences")).to_be_visible()
+    assert html_lang(coordinator) == "ru"
+    assert not _english_left(coordinator), _english_left(coordinator)
+    axe_check(coordinator)
 
     # A board member reads them, and may propose a follow-up update.
     member = new_page()
@@ -711,7 +770,7 @@ def test_issue_19_pages_in_russian(page, new_page, live_server, axe_check):
             (f"{A}/sources/{source_id}", False),
             (f"{A}/evidence", False),
             (f"{A}/recommendations", True),
-            (f"{A}/meetings/{workshop}/recommendations", False),
+            (f"{A}/meetings/{held}/recommendations", False),
             (f"{A}/recommendations/follow-up", True),
             (f"{A}/recommendations/{draft_id}/{followed}/follow-up", False)]:
         _ru_visit(member, base, path, axe_check, phone=phone)
