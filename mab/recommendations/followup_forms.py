@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from mab.forms import choices
@@ -26,7 +26,3 @@ class UpdateForm(FlaskForm):
     file = FileField(_l("Evidence file"),
                      description=_l("Optional. PDF, DOCX, ODT, XLSX, ODS, CSV, PNG or JPEG."))
 
-
-class DecisionForm(FlaskForm):
-    """Confirm or decline a proposed update; ``back`` names the page to return to."""
-    back = HiddenField()

@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload
 from mab.assessments.models import Assessment, Membership, Role
 from mab.auth.models import User
 from mab.board.models import StakeholderGroup
-from mab.drafts.models import DraftVersion
 from mab.extensions import db
 from mab.framework.models import FrameworkItem, ItemKind
 from mab.recommendations import followup as rules
