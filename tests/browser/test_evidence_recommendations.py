@@ -397,6 +397,10 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     researcher.goto(f"{finding_url}/v/1")
     expect(researcher.locator(".draft-body sup.cite a")).to_have_text(["[1]", "[2]", "[1]"])
     expect(researcher.get_by_role("region", name="References").locator("li")).to_have_count(2)
+    # ... and in print.
+    researcher.emulate_media(media="print")
+    expect(researcher.get_by_role("region", name="References").locator("li").first).to_be_visible()
+    researcher.emulate_media(media="screen")
 
     # 2. Three recommendations, addressed to different groups: version 3 of the demo's
     # recommendations draft (its version 2 is validated).
