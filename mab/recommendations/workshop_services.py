@@ -146,7 +146,8 @@ def set_agenda(meeting: Meeting, assessment: Assessment, keys, *, actor) -> Agen
     kept = [row for key, row in existing.items() if key not in wanted and row.position]
     if kept:
         raise DomainError(ngettext(
-            "A position is recorded on “%(names)s”: it stays on the agenda.",
+            "A position is recorded on %(num)d recommendation (“%(names)s”): it stays on the "
+            "agenda.",
             "Positions are recorded on %(num)d recommendations (“%(names)s”): they stay on "
             "the agenda.", len(kept),
             names="”, “".join(_short(_text(row)) for row in kept)), field="keys")
