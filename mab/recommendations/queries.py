@@ -1,14 +1,19 @@
 """Reads shared by the register, the workshop and the follow-up: which version of each
 recommendations draft a reader sees, its paragraphs as recommendations with their details, and
 the validated ones. Each in a fixed number of queries, whatever the number of recommendations."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from mab.assessments.models import Assessment
 from mab.drafts.models import Draft, DraftVersion, Subject
+from mab.assessments.models import codes
 from mab.drafts.queries import sees_uncirculated
+from mab.editions.models import Edition
+from mab.editions.queries import source_language
+from mab.editions.reading import paragraph
+from mab.editions.rules import CURRENT
 from mab.extensions import db
 from mab.framework.models import FrameworkItem
 from mab.recommendations.models import Recommendation
@@ -24,6 +29,7 @@ class Item:
     block_id: str
     text: str
     details: Recommendation | None
+    language: str | None = None     # the edition the text is from; None: the source
 
     @property
     def key(self) -> tuple[int, str]:
@@ -71,6 +77,32 @@ def items(versions: list[DraftVersion],
         details = details_of([v.id for v in versions])
     return [Item(v.draft, v, block["id"], block["text"], details.get((v.id, block["id"])))
             for v in versions for block in (v.blocks or [])]
+
+
+def in_language(items: list[Item], assessment: Assessment, language: str, *,
+                team: bool) -> list[Item]:
+    """The items with their text in ``language`` where a translation of the paragraph is current
+    (for readers outside the team: only an edition circulated with the version), else in the
+    source language; ``Item.language`` says which (for the page's ``lang``). One query for the
+    editions, whatever the number of recommendations."""
+    sources = {item.draft.id: source_language(item.draft, assessment) for item in items}
+    versions = {item.version.id: item.version for item in items
+                if sources[item.draft.id] != language}
+    editions = {e.version_id: e for e in db.session.scalars(
+        select(Edition).where(Edition.version_id.in_(versions), Edition.language == language))
+    } if versions else {}
+    if not team:
+        editions = {vid: e for vid, e in editions.items() if versions[vid].circulation is not None
+                    and language in codes(versions[vid].circulation.languages)}
+    result = []
+    for item in items:
+        edition = editions.get(item.version.id)
+        block = next((b for b in edition.blocks if b["id"] == item.block_id), None) \
+            if edition is not None else None
+        text, status = paragraph({"id": item.block_id, "text": item.text}, block)
+        result.append(replace(item, text=text, language=language) if status == CURRENT
+                      else replace(item, language=sources[item.draft.id]))
+    return result
 
 
 def register(assessment: Assessment, role) -> list[Item]:

@@ -4,6 +4,7 @@ and the choices of the forms. Each in a fixed number of queries, whatever the nu
 recommendations."""
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -101,10 +102,12 @@ def register(assessment: Assessment, role, filters: rules.Filters) -> Register:
     """The recommendations the reader may see (each draft's shown version), filtered."""
     drafts = queries.drafts(assessment)
     versions = [v for v in (queries.shown_version(d, role) for d in drafts) if v is not None]
-    every = queries.items(versions, queries.details_of([v.id for v in versions]))
+    team = draft_queries.sees_uncirculated(role)
+    every = queries.in_language(queries.items(versions, queries.details_of([v.id for v in versions])),
+                                assessment, str(get_locale()), team=team)
     statuses = draft_queries.version_statuses(drafts, assessment.today()) if drafts else {}
     open_findings = None
-    if not draft_queries.sees_uncirculated(role):
+    if not team:
         open_findings = circulated_ids({f.id for item in every if item.details is not None
                                         for f in item.details.findings})
     return Register(items=[item for item in every if rules.matches(item, filters)],

@@ -158,7 +158,7 @@ def sections(response) -> list[tuple[str, list[str]]]:
     for part in html.split("<h2 ")[1:]:
         heading = " ".join(re.sub(r"<[^>]+>", " ", part.split("</h2>")[0].split(">", 1)[1])
                            .split())
-        texts = re.findall(r'<div class="prose"><p>(\w+)', part)
+        texts = re.findall(r'<div class="prose"[^>]*><p>(\w+)', part)
         found.append((heading, texts))
     return found
 

@@ -132,7 +132,7 @@ def test_an_item_with_a_position_stays_on_the_agenda(ws):
     record(rows[0], assessment, people, "endorsed")
     refused(lambda: services.set_agenda(meeting, assessment, keys(draft, [2]),
                                         actor=people["coordinator"]),
-            "A position is recorded on “Publish statistics", "keys")
+            "A position is recorded on 1 recommendation (“Publish statistics", "keys")
     set_agenda(meeting, assessment, people, keys(draft, [1]))   # the other may go
     assert [r.id for r in items(meeting)] == [rows[0].id]
 

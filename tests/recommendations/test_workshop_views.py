@@ -100,7 +100,7 @@ def test_the_meeting_page_links_a_workshops_recommendations(ws, client, login):
     board = workshop(assessment, people, kind="board_meeting", title="Board meeting")
     login(people["board_member"])
     assert f'href="{page(meeting)}"' in body(client.get(f"{A}/meetings/{meeting.id}"))
-    assert "/recommendations" not in body(client.get(f"{A}/meetings/{board.id}"))
+    assert f"/meetings/{board.id}/recommendations" not in body(client.get(f"{A}/meetings/{board.id}"))
 
 
 # --- the agenda -----------------------------------------------------------------------------------
