@@ -14,7 +14,9 @@ from mab.drafts.models import Attachment, Circulation, Draft, DraftVersion
 from mab.extensions import db
 from mab.loaders import PARENTS, belongs_to, get_or_404, get_scoped, in_assessment
 from mab.assessments.models import Membership
+from mab.evidence.models import IndicatorEvidence, Source
 from mab.meetings.models import ActionItem, Invitation, Meeting
+from mab.recommendations.models import FollowUpUpdate, Recommendation, WorkshopItem
 from mab.types import utcnow
 from mab.validation.models import SignOff, ValidationRound
 from tests.validation.support import as_request, open_round, sign, world
@@ -38,7 +40,20 @@ def _objects(w) -> dict[type, object]:
     db.session.commit()
     round_ = open_round(w)
     signoff = sign(w, round_)
+    # Issue 19: evidence and recommendations (the draft stands in for a recommendations draft).
+    source = Source(assessment_id=w.assessment.id, number=1, title="ICT survey")
+    evidence = IndicatorEvidence(assessment_id=w.assessment.id,
+                                 item_id=_an_item(w.assessment))
+    details = Recommendation(version=w.version, block_id="p1")
+    workshop_item = WorkshopItem(meeting=w.workshop, draft=w.draft, block_id="p1",
+                                 version=w.version)
+    update = FollowUpUpdate(assessment_id=w.assessment.id, draft_id=w.draft.id, block_id="p1",
+                            status="in_progress", reported_on=w.assessment.today())
+    db.session.add_all([source, evidence, details, workshop_item, update])
+    db.session.commit()
     return {
+        Source: source, IndicatorEvidence: evidence, Recommendation: details,
+        WorkshopItem: workshop_item, FollowUpUpdate: update,
         Membership: board, StakeholderGroup: w.groups[0], Meeting: w.workshop,
         Invitation: invitation, ActionItem: item, Draft: w.draft, DraftVersion: w.version,
         Circulation: w.version.circulation, Attachment: attachment,
@@ -47,7 +62,15 @@ def _objects(w) -> dict[type, object]:
 
 
 KINDS = [Membership, StakeholderGroup, Meeting, Invitation, ActionItem, Draft, DraftVersion,
-         Circulation, Attachment, Comment, CommentRevision, ValidationRound, SignOff]
+         Circulation, Attachment, Comment, CommentRevision, ValidationRound, SignOff,
+         Source, IndicatorEvidence, Recommendation, WorkshopItem, FollowUpUpdate]
+
+
+def _an_item(assessment) -> int:
+    from sqlalchemy import select
+    from mab.framework.models import FrameworkItem
+    return db.session.scalar(select(FrameworkItem.id).where(
+        FrameworkItem.framework_id == assessment.framework_id).limit(1))
 
 
 @pytest.fixture
