@@ -11,9 +11,8 @@ from sqlalchemy.orm import joinedload
 
 from mab.assessments.models import Assessment, Membership, Role
 from mab.auth.models import User
-from mab.board.models import StakeholderGroup
+from mab.board import queries as board_queries
 from mab.extensions import db
-from mab.framework.models import FrameworkItem, ItemKind
 from mab.recommendations import followup as rules
 from mab.recommendations import queries
 from mab.recommendations.models import FollowUpUpdate, UpdateState
@@ -72,23 +71,6 @@ def deciders(updates) -> dict[int, User]:
     if not ids:
         return {}
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-
-
-def groups(assessment: Assessment) -> list[StakeholderGroup]:
-    """The assessment's groups in use, in order (retired ones show only when addressed)."""
-    return db.session.scalars(select(StakeholderGroup).where(
-        StakeholderGroup.assessment_id == assessment.id, StakeholderGroup.retired.is_(False))
-        .order_by(StakeholderGroup.position, StakeholderGroup.id)).all()
-
-
-def categories(assessment: Assessment) -> list[FrameworkItem]:
-    """The ROAM-X categories of the assessment's framework, in order."""
-    if assessment.framework_id is None:
-        return []
-    return db.session.scalars(select(FrameworkItem).where(
-        FrameworkItem.framework_id == assessment.framework_id,
-        FrameworkItem.kind == ItemKind.CATEGORY)
-        .order_by(FrameworkItem.position, FrameworkItem.code)).all()
 
 
 def sees_declined(membership: Membership, update: FollowUpUpdate) -> bool:
@@ -159,7 +141,8 @@ def dashboard_page(assessment: Assessment, membership: Membership) -> dict:
     updates = updates_of(assessment)
     recs = followed(assessment, membership, updates)
     board = rules.dashboard([r.item for r in recs], {r.key: r.status for r in recs},
-                            groups(assessment), rules.category_of, categories(assessment))
+                            board_queries.groups(assessment, include_retired=False),
+                            rules.category_of, queries.categories(assessment))
     waiting = [u for u in updates if u.state == UpdateState.PROPOSED]
     today = assessment.today()
     first = min((r.validated_on for r in recs if r.validated_on is not None), default=None)
@@ -179,8 +162,9 @@ def annual_page(assessment: Assessment, membership: Membership, year: int) -> di
     recs = followed(assessment, membership, updates)
     rows = rules.annual(updates, year, [r.key for r in recs])
     at_end = {row.key: row.status for row in rows}
-    board = rules.dashboard([r.item for r in recs], at_end, groups(assessment),
-                            rules.category_of, categories(assessment))
+    board = rules.dashboard([r.item for r in recs], at_end,
+                            board_queries.groups(assessment, include_retired=False),
+                            rules.category_of, queries.categories(assessment))
     return {"assessment": assessment, "year": year, "board": board,
             "lines": list(zip(recs, rows, strict=True)),
             "as_of": min(date(year, 12, 31), today), "deciders": deciders(updates)}

@@ -15,7 +15,7 @@ from mab.editions.queries import source_language
 from mab.editions.reading import paragraph
 from mab.editions.rules import CURRENT
 from mab.extensions import db
-from mab.framework.models import FrameworkItem
+from mab.framework.models import FrameworkItem, ItemKind
 from mab.recommendations.models import Recommendation
 from mab.validation.models import ValidationRound
 
@@ -36,6 +36,17 @@ class Item:
         """What names the recommendation across versions (and its workshop positions and
         follow-up updates): its draft and its paragraph's stable id."""
         return self.draft.id, self.block_id
+
+
+def categories(assessment: Assessment) -> list[FrameworkItem]:
+    """The ROAM-X categories of the assessment's framework, in order (what recommendations are
+    grouped by)."""
+    if assessment.framework_id is None:
+        return []
+    return db.session.scalars(select(FrameworkItem).where(
+        FrameworkItem.framework_id == assessment.framework_id,
+        FrameworkItem.kind == ItemKind.CATEGORY)
+        .order_by(FrameworkItem.position, FrameworkItem.id)).all()
 
 
 def drafts(assessment: Assessment) -> list[Draft]:

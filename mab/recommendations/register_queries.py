@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from mab.assessments.models import Assessment
-from mab.board.models import StakeholderGroup
+from mab.board import queries as board_queries
 from mab.drafts import queries as draft_queries
 from mab.drafts.models import Circulation, Draft, DraftVersion, Subject
 from mab.extensions import db
@@ -18,24 +18,6 @@ from mab.recommendations import queries, rules
 from mab.recommendations.models import Priority, TimeFrame
 
 PER_PAGE = 50
-
-
-def groups(assessment: Assessment) -> list[StakeholderGroup]:
-    """The assessment's stakeholder groups in their order (retired ones too: a recommendation
-    may have been addressed to one)."""
-    return db.session.scalars(select(StakeholderGroup).where(
-        StakeholderGroup.assessment_id == assessment.id)
-        .order_by(StakeholderGroup.position, StakeholderGroup.id)).all()
-
-
-def categories(assessment: Assessment) -> list[FrameworkItem]:
-    """The categories of the assessment's framework, in their order."""
-    if assessment.framework_id is None:
-        return []
-    return db.session.scalars(select(FrameworkItem).where(
-        FrameworkItem.framework_id == assessment.framework_id,
-        FrameworkItem.kind == ItemKind.CATEGORY)
-        .order_by(FrameworkItem.position, FrameworkItem.id)).all()
 
 
 def indicators(assessment: Assessment) -> list[FrameworkItem]:
@@ -112,7 +94,8 @@ def register(assessment: Assessment, role, filters: rules.Filters) -> Register:
                                         for f in item.details.findings})
     return Register(items=[item for item in every if rules.matches(item, filters)],
                     total=len(every), drafts=drafts, statuses=statuses,
-                    groups=groups(assessment), categories=categories(assessment),
+                    groups=board_queries.groups(assessment),
+                    categories=queries.categories(assessment),
                     open_findings=open_findings,
                     working={v.id for v in versions if not v.frozen},
                     numbers={(v.id, b["id"]): n for v in versions

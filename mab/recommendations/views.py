@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from mab import i18n
 from mab.assessments.access import assessment_view
+from mab.board import queries as board_queries
 from mab.boundary import form_errors
 from mab.csvio import iter_csv
 from mab.downloads import csv_response
@@ -53,8 +54,8 @@ def _filters_args(filters: rules.Filters) -> dict:
 
 
 def _register(assessment):
-    groups = reads.groups(assessment)
-    categories = reads.categories(assessment)
+    groups = board_queries.groups(assessment)
+    categories = queries.categories(assessment)
     filters = reads.parse_filters(request.args, groups, categories)
     role = g.membership.role
     return reads.register(assessment, role, filters), filters
@@ -105,7 +106,7 @@ def export(assessment):
 
 
 def _fill(form, assessment, chosen=None):
-    fill_choices(form, assessment, groups=reads.groups(assessment),
+    fill_choices(form, assessment, groups=board_queries.groups(assessment),
                  indicators=reads.indicators(assessment), findings=reads.findings(assessment),
                  chosen=chosen)
 
