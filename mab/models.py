@@ -12,5 +12,6 @@ from mab.meetings.models import ActionItem, Invitation, Meeting, ReminderSent  #
 from mab.notify.models import OutboxMessage  # noqa: F401
 from mab.recommendations.models import (  # noqa: F401
     FollowUpUpdate, Recommendation, WorkshopItem)
+from mab.releases.models import Release  # noqa: F401
 from mab.validation.models import SignOff, ValidationRound  # noqa: F401
 from mab.visits.models import Visit  # noqa: F401

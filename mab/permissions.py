@@ -37,6 +37,8 @@ class Action(enum.StrEnum):
     EDIT_EVIDENCE = "edit_evidence"                 # write sources and recommendations
     PROPOSE_FOLLOW_UP = "propose_follow_up"         # report how a recommendation is implemented
     CONFIRM_FOLLOW_UP = "confirm_follow_up"         # confirm or decline a proposed update
+    READ_REPORT = "read_report"                     # the assembled report, its DOCX and open data
+    PUBLISH = "publish"                             # publish a release, unpublish the site
 
 
 GRANTS: dict[Action, frozenset[Role]] = {
@@ -64,6 +66,8 @@ GRANTS: dict[Action, frozenset[Role]] = {
     Action.EDIT_EVIDENCE: frozenset({C, R}),
     Action.PROPOSE_FOLLOW_UP: frozenset({C, R, B}),
     Action.CONFIRM_FOLLOW_UP: frozenset({C}),
+    Action.READ_REPORT: frozenset({C, R, B, O}),
+    Action.PUBLISH: frozenset({C}),
 }
 
 

@@ -137,6 +137,9 @@ class Assessment(db.Model):
     required_languages: Mapped[str] = mapped_column(String(40), default="", server_default="")
     validate_complete_only: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     circulate_complete_only: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # The public site (issue 20): on while the coordinator keeps the latest release published;
+    # unpublishing hides /p/<slug>/ and keeps every release on record.
+    site_published: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     memberships: WriteOnlyMapped["Membership"] = relationship(
         back_populates="assessment", cascade="all, delete-orphan")

@@ -1,0 +1,67 @@
+"""Pure rules of the report: section numbers and anchors, the table of contents, and the manifest
+hash over its parts. No app needed."""
+import hashlib
+import json
+from dataclasses import dataclass
+
+from mab.report.model import Report, Section
+
+
+def number_sections(sections: list[Section]) -> list[Section]:
+    """Number the sections in order by level ("1", "1.1", "1.1.1"; a level deeper than the one
+    before starts at 1, a shallower one carries on its own count) and give each an anchor
+    ("s-1-1-1"). Returns the same list."""
+    counters: list[int] = []
+    for section in sections:
+        level = max(1, section.level)
+        del counters[level:]
+        while len(counters) < level:
+            counters.append(0)
+        counters[level - 1] += 1
+        section.number = ".".join(str(n) for n in counters)
+        section.anchor = "s-" + section.number.replace(".", "-")
+    return sections
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    number: str
+    title: str
+    anchor: str
+    level: int
+    placeholder: bool
+
+
+def table_of_contents(report: Report, *, max_level: int = 3) -> list[TocEntry]:
+    return [TocEntry(s.number, s.title, s.anchor, s.level, s.placeholder)
+            for s in report.sections if s.level <= max_level]
+
+
+def part_digest(section: Section) -> str:
+    """What a section contributes to the manifest: its kind, code and content (a finding by
+    the hash of the validated edition it is taken from, the rest by its data)."""
+    if section.provenance is not None:
+        payload = {"kind": section.kind, "code": section.code,
+                   "sha256": section.provenance.sha256}
+    else:
+        payload = {"kind": section.kind, "code": section.code, "title": section.title,
+                   "placeholder": section.placeholder,
+                   "paragraphs": [[p.block_id, p.text] for p in section.paragraphs],
+                   "recommendations": [[r.draft_id, r.block_id, r.text, r.groups, r.priority,
+                                        r.time_frame, r.responsible]
+                                       for r in section.recommendations],
+                   "references": [[r.source_number, r.title, r.publisher, r.year, r.url]
+                                  for r in section.references],
+                   "gaps": [[g.code, g.reason] for g in section.gaps],
+                   "annex": section.annex}
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True,
+                                     default=str).encode("utf-8")).hexdigest()
+
+
+def manifest_hash(report: Report) -> str:
+    """SHA-256 over the report's language, title and each part's digest in order: any change
+    of order, wording, finding version or edition changes it."""
+    payload = {"language": report.language, "title": report.title,
+               "parts": [part_digest(s) for s in report.sections]}
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True)
+                          .encode("utf-8")).hexdigest()
