@@ -65,3 +65,29 @@ def manifest_hash(report: Report) -> str:
                "parts": [part_digest(s) for s in report.sections]}
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True)
                           .encode("utf-8")).hexdigest()
+
+
+# The annex's public figures (issue 20) ------------------------------------------------------
+
+SUPPRESS_BELOW = 3
+
+
+def public_cells(cells: dict[str, int]) -> dict[str, int | None]:
+    """A group's counts by gender as a public page may show them: when any cell is 1 or 2,
+    every cell of the row is hidden (None), since zeros beside a small cell with a total anyone
+    can see would still tell a person's gender; rows without a small cell are shown as they are."""
+    if any(0 < n < SUPPRESS_BELOW for n in cells.values()):
+        return {key: None for key in cells}
+    return dict(cells)
+
+
+def public_table(rows, genders) -> dict:
+    """A group × gender table (``rows``: (group name, {gender: n}, total)) as plain data for the
+    annex, small cells suppressed row by row (:func:`public_cells`) and in the totals: the
+    group totals stay (the board's size per group is public)."""
+    totals = {key: sum(cells.get(key, 0) for _name, cells, _total in rows) for key in genders}
+    return {"genders": list(genders),
+            "rows": [{"group": name or "", "cells": public_cells(
+                {key: cells.get(key, 0) for key in genders}), "total": total}
+                for name, cells, total in rows],
+            "totals": public_cells(totals), "total": sum(total for *_x, total in rows)}
