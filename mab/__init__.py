@@ -71,6 +71,8 @@ def create_app(config_class=None) -> Flask:
     from mab.recommendations.workshop_views import bp as workshop_bp
     for bp in (evidence_bp, coverage_bp, recommendations_bp, workshop_bp, followup_bp):
         app.register_blueprint(bp)
+    from mab.report.views import bp as report_bp   # the assembled report (issue 20)
+    app.register_blueprint(report_bp)
     app.cli.add_command(cli)
     errors.register(app)
     boundary.register(app)
