@@ -363,6 +363,8 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "POST /a/<slug>/audit/anchor/check": a(C, O),                       # VIEW_AUDIT
     "GET /a/<slug>/annex": a(C, R, O),                                  # EXPORT
     "GET /a/<slug>/annex.zip": a(C, R, O),                              # EXPORT
+    # --- the assembled report (issue 20 item 2)
+    "GET /a/<slug>/report": a(C, R, B, O),                              # READ_REPORT
 }
 
 # Served by Flask itself, not by a view of the application.
