@@ -15,7 +15,9 @@ def number_sections(sections: list[Section]) -> list[Section]:
     for section in sections:
         level = max(1, section.level)
         del counters[level:]
-        while len(counters) < level:
+        while len(counters) < level - 1:     # a skipped level counts as its first ("1.1.1")
+            counters.append(1)
+        if len(counters) < level:
             counters.append(0)
         counters[level - 1] += 1
         section.number = ".".join(str(n) for n in counters)
