@@ -71,6 +71,13 @@ def create_app(config_class=None) -> Flask:
     from mab.recommendations.workshop_views import bp as workshop_bp
     for bp in (evidence_bp, coverage_bp, recommendations_bp, workshop_bp, followup_bp):
         app.register_blueprint(bp)
+    # Releases and the public site (issue 20).
+    from mab.releases.public_views import bp as public_bp
+    from mab.releases.views import bp as releases_bp
+    for bp in (releases_bp, public_bp):
+        app.register_blueprint(bp)
+    from mab.drafts.word_views import bp as word_import_bp   # Word import (issue 20)
+    app.register_blueprint(word_import_bp)
     from mab.report.views import bp as report_bp   # the assembled report (issue 20)
     app.register_blueprint(report_bp)
     app.cli.add_command(cli)
