@@ -298,6 +298,11 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "POST /a/<slug>/drafts/<int:draft_id>/edit": a(C, R),               # EDIT_DRAFTS
     "POST /a/<slug>/drafts/<int:draft_id>/attachments": a(C, R),        # EDIT_DRAFTS
     "POST /a/<slug>/drafts/<int:draft_id>/circulate": a(C, R),          # EDIT_DRAFTS
+    # A Word document as the next version's body (issue 20): the form and its preview, then the
+    # save of a staged upload (a key never staged: back to the form, for those granted).
+    "GET /a/<slug>/drafts/<int:draft_id>/import": a(C, R),              # EDIT_DRAFTS
+    "POST /a/<slug>/drafts/<int:draft_id>/import": a(C, R),             # EDIT_DRAFTS
+    "POST /a/<slug>/drafts/<int:draft_id>/import/<key>/save": a(C, R, ids={"key": "bogus_token"}),
     "POST /a/<slug>/drafts/<int:draft_id>/owner": a(C),                 # MANAGE_BOARD
     # --- translations: the research team and the translator; any version, circulated or not ------
     # (the translator reads the source only here: the drafts' own pages above are closed to them)
@@ -365,6 +370,20 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "GET /a/<slug>/annex.zip": a(C, R, O),                              # EXPORT
     # --- the assembled report (issue 20 item 2)
     "GET /a/<slug>/report": a(C, R, B, O),                              # READ_REPORT
+    # --- releases (issue 20): the list for readers of the report, publishing for the coordinator
+    "GET /a/<slug>/releases": a(C, R, B, O),                            # READ_REPORT
+    "POST /a/<slug>/releases/publish": a(C),                            # PUBLISH
+    "POST /a/<slug>/releases/unpublish": a(C),                          # PUBLISH
+    # --- the public site (issue 20): anyone, while the site is published (the sweep publishes
+    # kz-2022's release 1; tests/releases/ check the 404s of a hidden or unknown site)
+    "GET /p/<slug>/": public(),
+    "GET /p/<slug>/<language>/": public(),
+    "GET /p/<slug>/releases": public(),
+    "GET /p/<slug>/r/<int:number>/": public(),
+    "GET /p/<slug>/r/<int:number>/<language>/": public(),
+    "GET /p/<slug>/recommendations": public(),
+    "GET /p/<slug>/board": public(),
+    "GET /p/<slug>/data.zip": public(),
 }
 
 # Served by Flask itself, not by a view of the application.

@@ -154,6 +154,13 @@ def _evidence(assessment, researcher) -> dict:
     return sweep_evidence(assessment, researcher)
 
 
+def _release(assessment, coordinator) -> dict:
+    """The public site of kz-2022 published with its release 1 (tests/releases/
+    support_publication.py), so that /p/<slug>/... answers everyone."""
+    from tests.releases.support_publication import sweep_release
+    return sweep_release(assessment, coordinator)
+
+
 def _workshop(assessment, coordinator, researcher) -> dict:
     """A validation workshop that started an hour ago, with a recommendation on its agenda: the
     first of the latest circulated recommendations (a draft of one is made and circulated when
@@ -255,6 +262,7 @@ def _kz_objects() -> dict:
         **_workshop(kz, coordinator, researcher),
         **_evidence(kz, researcher),
         **_followup(kz, coordinator, researcher),
+        **_release(kz, coordinator),
         # A language the drafts are translated into, in kz-2022 (ru, kk, en) and kg-2023 (ru, ky,
         # en) alike: the source is the first.
         "language": "en",
