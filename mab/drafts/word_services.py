@@ -150,11 +150,20 @@ def preview(draft: Draft, assessment: Assessment, data: bytes) -> Preview:
     conversion = convert(draft, assessment, data)
     body = conversion.body()
     current = services.latest(draft)
-    known = {" ".join(block["text"].split()) for block in current.blocks or []}
+    known = {_compared(block["text"]) for block in current.blocks or []}
     blocks = split_blocks(body)
     return Preview(conversion, body, len(blocks),
-                   sum(1 for text in blocks if " ".join(text.split()) in known), current,
+                   sum(1 for text in blocks if _compared(text) in known), current,
                    current.number + 1 if current.frozen else current.number)
+
+
+_ATTACHMENT_LINK = re.compile(r"\]\(/a/[^()\s]+/attachments/\d+\)")
+
+
+def _compared(text: str) -> str:
+    """A paragraph as the preview compares it with the latest version's: spaces folded, a
+    figure's link without its target (the preview has none yet)."""
+    return " ".join(_ATTACHMENT_LINK.sub("]", text).split())
 
 
 def _link(assessment: Assessment, attachment_id: int) -> str:
