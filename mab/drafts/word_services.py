@@ -137,7 +137,7 @@ def _labels(draft: Draft, assessment: Assessment) -> dict:
     """The notes' heading and the figures' label in the language the draft is written in."""
     language = edition_queries.source_language(draft, assessment)
     with force_locale(language):
-        return {"notes_heading": _("Notes"), "figure_label": _("Figure")}
+        return {"notes_heading": _("Notes to the text"), "figure_label": _("Figure")}
 
 
 def convert(draft: Draft, assessment: Assessment, data: bytes) -> wordimport.Conversion:

@@ -178,7 +178,7 @@ def convert(data: bytes, *, max_image_bytes: int, notes_heading: str = "Notes",
     if notes:
         markdown += f"\n\n## {notes_heading}\n\n" + "\n\n".join(
             f"[^{n}] {text}" for n, text in enumerate(notes, start=1))
-    dropped += [_l("Formatting not kept: %(what)s (%(count)d times).", what=what, count=count)
+    dropped += [_l("Formatting not kept: %(what)s (places: %(count)d).", what=what, count=count)
                 for what, count in removed.items()]
     if internal:
         dropped.append(_l("Links to places within the document (such as a table of contents) "

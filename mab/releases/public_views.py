@@ -13,6 +13,7 @@ from mab.downloads import zip_response
 from mab.i18n import select_locale
 from mab.recommendations.models import FOLLOW_UP_LABELS, PRIORITY_LABELS, TIME_FRAME_LABELS
 from mab.releases import queries, rules
+from mab.report import render
 from mab.report import rules as report_rules
 from mab.report.model import RECOMMENDATIONS
 
@@ -31,10 +32,11 @@ def _report_page(slug: str, number: int | None, language: str | None):
         abort(404)
     latest = queries.release_or_404(assessment) if number is not None else release
     report = queries.report_of(release, language)
+    body = render.body_html(report, links=False, toc=report_rules.table_of_contents(report))
     return render_template(
         "public/report.html", assessment=assessment, release=release, latest=latest,
-        report=report, toc=report_rules.table_of_contents(report), language=language,
-        languages=languages, archived=number is not None, certificate_links=False)
+        report=report, body=body, language=language, languages=languages,
+        archived=number is not None)
 
 
 @bp.get("/")

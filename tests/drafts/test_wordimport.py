@@ -94,7 +94,7 @@ def test_what_is_dropped_is_listed():
     conversion = convert(docx_bytes(build), max_image_bytes=LIMIT)
     dropped = [str(line) for line in conversion.dropped]
     assert "Image 1 is not a PNG or JPEG picture and was left out." in dropped
-    assert "Formatting not kept: strikethrough (1 times)." in dropped
+    assert "Formatting not kept: strikethrough (places: 1)." in dropped
     assert conversion.images == []
     assert conversion.body() == "Зачёркнутый текст"
 

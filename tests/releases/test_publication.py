@@ -2,8 +2,9 @@
 dated releases and may hide the public site; anyone reads /p/<slug>/ without signing in, and
 nothing but validated content is ever reachable there.
 
-The report comes from mab.report.assembly when it is there, else from a report made by hand
-from the validated versions (tests/releases/support_publication.py)."""
+The world (tests/releases/support_publication.py): kz-2022 with a validated finding, three
+validated recommendations, a circulated finding never validated and commented, a draft never
+circulated."""
 import io
 import re
 import zipfile
@@ -30,11 +31,7 @@ EMAIL = re.compile(support.EMAIL_PATTERN)
 
 
 @pytest.fixture
-def f(app, monkeypatch):
-    if not support.has_assembly():
-        support.stub(monkeypatch)
-    else:   # the hand-made open data until mab.report.opendata is committed and tested
-        monkeypatch.setattr(services, "_open_data", support.hand_open_data)
+def f(app):
     return support.world()
 
 
@@ -58,7 +55,7 @@ def test_publishing_asks_first_with_the_figures_and_changes_nothing(f, client, l
     text = text_of(response)
     assert ("Release 1 will be public at http://localhost/p/kz-2022/ in Русский, Қазақша, "
             "English.") in text
-    assert "3 recommendations." in text
+    assert "It holds 1 validated finding, 3 recommendations." in text
     assert "It is the first release of this assessment." in text
     assert state() == before
     db.session.refresh(f.assessment)
@@ -94,8 +91,7 @@ def test_a_confirmation_of_figures_that_changed_asks_again(f, client, login):
     assert state() == before
 
 
-def test_nothing_validated_is_refused_and_nothing_is_stored(app, client, login, monkeypatch):
-    support.stub(monkeypatch)
+def test_nothing_validated_is_refused_and_nothing_is_stored(app, client, login):
     from tests.validation import support as validation
     w = validation.world()
     login(w.people["coordinator"])
@@ -194,7 +190,8 @@ def test_the_report_shows_its_validated_recommendations_in_the_visitors_language
     assert 'lang="kk"' in body and followup.TEXTS[0] in body
     assert 'aria-current="page">Қазақша' in body
     english = client.get(f"{P}/en/").get_data(as_text=True)
-    assert '<div lang="en">' in english
+    assert '<div class="report" lang="en">' in english
+    assert support.FINDING in english
     assert client.get(f"{P}/ky/").status_code == 404
 
 
