@@ -19,7 +19,6 @@ from datetime import date
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from babel import Locale
-from babel import dates as babel_dates
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -33,13 +32,17 @@ from docx.shared import Pt, RGBColor
 from flask import has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from mab.auth.models import GENDER_LABELS
 from mab.evidence.coverage import GAP_LABELS
 from mab.evidence.models import SOURCE_KIND_LABELS
 from mab.evidence.rules import REFERENCE
+from mab.i18n import date_filter
 from mab.markdown import render_paragraph
 from mab.recommendations.models import FOLLOW_UP_LABELS, PRIORITY_LABELS, TIME_FRAME_LABELS
-from mab.report.model import (ANNEX, GAPS, RECOMMENDATIONS, REFERENCES, Report, Section)
+from mab.report.model import RECOMMENDATIONS, Report, Section
+from mab.report.render import gap_rows
 
 MAX_HEADING = 9
 # Word refuses control characters in its XML; a stored text could carry one.
@@ -86,8 +89,9 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def long_date(value, language: str) -> str:
-    """A date (or an ISO string) in the report's language, its year in four digits."""
+def long_date(value) -> str:
+    """A date (or an ISO string) in words in the current (the report's) language, its year in
+    four digits, as the report page writes it."""
     if isinstance(value, str):
         try:
             value = date.fromisoformat(value[:10])
@@ -95,10 +99,7 @@ def long_date(value, language: str) -> str:
             return value
     if value is None:
         return ""
-    try:
-        return babel_dates.format_date(value, "long", locale=language)
-    except (ValueError, TypeError):
-        return value.isoformat()
+    return date_filter(value, "long")
 
 
 # --- Word pieces python-docx has no call for ------------------------------------------------------
@@ -242,11 +243,10 @@ class Writer:
         self.paragraph(report.title, "Title")
         self.paragraph(_("Language: %(language)s", language=language_name(report.language)),
                        "Subtitle")
-        self.paragraph(_("Assembled on %(date)s",
-                         date=long_date(self.assembled_on, report.language)))
+        self.paragraph(_("Assembled on %(date)s", date=long_date(self.assembled_on)))
         if report.manifest_sha256:
-            line = self.paragraph(_("Manifest hash (SHA-256): %(hash)s",
-                                    hash=report.manifest_sha256))
+            line = self.paragraph(_("Manifest of this report (SHA-256 over its parts):") + " ")
+            line.add_run(report.manifest_sha256).font.name = MONO
             for run in line.runs:
                 run.font.size = SMALL
         self.paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -277,8 +277,12 @@ class Writer:
     def section(self, section: Section) -> None:
         self.heading(heading_text(section), section.level)
         if section.placeholder:
-            note = self.paragraph(_("No validated finding yet. This placeholder is visible to "
-                                    "the research team only."))
+            note = self.paragraph()
+            note.add_run(_("Visible to the research team only.")).bold = True
+            note.add_run(" " + (_("No recommendation has been validated yet.")
+                                if section.kind == RECOMMENDATIONS else
+                                _("No validated finding yet: this indicator is left out of the "
+                                  "published report until the board validates one.")))
             for run in note.runs:
                 run.italic = True
                 run.font.color.rgb = GREY
@@ -297,17 +301,17 @@ class Writer:
 
     def provenance(self, section: Section) -> None:
         p = section.provenance
-        when = long_date(p.validated_on, self.report.language)
+        when = long_date(p.validated_on)
         text = (_("Version %(number)s, validated on %(date)s", number=p.version, date=when)
                 if p.passed else
-                _("Version %(number)s, not validated (round closed on %(date)s)",
-                  number=p.version, date=when))
+                _("version %(number)s", number=p.version) + ": "
+                + _("not validated (closed on %(date)s)", date=when))
         line = self.paragraph()
         line.add_run(f"{text} · SHA-256 {p.sha256[:12]}…" if p.sha256 else text)
         url = self.certificate_url(p) if self.certificate_url else None
         if url:
             line.add_run(" · ")
-            add_hyperlink(line, url, _("Certificate"))
+            add_hyperlink(line, url, _("Validation certificate"))
         for run in line.runs:
             run.font.size = SMALL
             run.font.color.rgb = GREY
@@ -355,21 +359,95 @@ class Writer:
                 add_hyperlink(line, ref.url, ref.url)
 
     def gaps(self, section: Section) -> None:
-        table = self._table([_("Indicator"), _("Data gaps")])
-        for gap in section.gaps:
+        table = self._table([_("Indicator"), _("Why it is a gap")])
+        for code, title, reasons in gap_rows(section.gaps):
             cells = table.add_row().cells
-            cells[0].paragraphs[0].add_run(f"{gap.code} {gap.title}".strip())
-            cells[1].paragraphs[0].add_run(str(GAP_LABELS.get(gap.reason, gap.reason)))
+            cells[0].paragraphs[0].add_run(clean(f"{code} {title}".strip()))
+            cells[1].paragraphs[0].add_run(
+                "; ".join(str(GAP_LABELS.get(r, r)) for r in reasons))
 
     def annex(self, data, level: int) -> None:
-        """The annex's public figures, as the assembly shaped them: a list of records becomes a
-        table, a mapping its entries (a nested one under a heading), a text a paragraph."""
+        """The annex's public figures as mab.report.assembly shapes them (the board's table by
+        group and gender, the meetings held, the consultations, the validation rounds), as the
+        report page shows them; anything else generically."""
+        if isinstance(data, dict) and isinstance(data.get("board"), dict) \
+                and "rows" in data["board"]:
+            self.annex_figures(data, level)
+            return
+        self.annex_generic(data, level)
+
+    def annex_figures(self, data: dict, level: int) -> None:
+        board = data["board"]
+        genders = board.get("genders", [])
+        self.heading(_("The board by stakeholder group and gender, on %(date)s",
+                       date=long_date(data.get("on", ""))), level + 1)
+        headers = [_("Group"), *[str(GENDER_LABELS.get(k, k)) if k != "undisclosed"
+                                 else _("Not disclosed") for k in genders], _("Total")]
+        table = self._table(headers)
+        hidden = False
+
+        def cell(value):
+            nonlocal hidden
+            if value is None:
+                hidden = True
+                return "*"
+            return str(value)
+
+        for row in board.get("rows", []):
+            cells = table.add_row().cells
+            values = [row.get("group") or _("No group"),
+                      *[cell(row.get("cells", {}).get(k)) for k in genders], str(row["total"])]
+            for word_cell, value in zip(cells, values, strict=True):
+                word_cell.paragraphs[0].add_run(clean(value))
+        totals = table.add_row().cells
+        # A hidden row's genders would be the totals' less the rows shown: hidden there too.
+        shown_totals = board.get("totals", {}) if not hidden else {}
+        values = [_("Total"), *[cell(shown_totals.get(k)) for k in genders],
+                  str(board.get("total", ""))]
+        for word_cell, value in zip(totals, values, strict=True):
+            word_cell.paragraphs[0].add_run(value).bold = True
+        if hidden:
+            note = self.paragraph(_("* not shown: a number below 3 in this row could identify "
+                                    "a person"))
+            for run in note.runs:
+                run.font.size = SMALL
+        self.heading(_("Meetings held"), level + 1)
+        meetings = data.get("meetings") or []
+        for m in meetings:
+            self.paragraph(clean(f"{long_date(m.get('date', ''))}: {m.get('title', '')} · ")
+                           + _("%(present)s present of %(invited)s invited",
+                               present=m.get("present", 0), invited=m.get("invited", 0)),
+                           "List Bullet")
+        if not meetings:
+            self.paragraph(_("No meeting held yet."))
+        self.heading(_("Consultations"), level + 1)
+        consultations = data.get("consultations") or []
+        for c in consultations:
+            self.paragraph(clean(f"{c.get('title', '')} · ")
+                           + ngettext("%(num)d comment", "%(num)d comments",
+                                      c.get("comments", 0)), "List Bullet")
+        if not consultations:
+            self.paragraph(_("No draft circulated yet."))
+        self.heading(_("Validation rounds"), level + 1)
+        rounds = data.get("validation") or []
+        for v in rounds:
+            outcome = (_("validated on %(date)s", date=long_date(v.get("closed", "")))
+                       if v.get("passed") else
+                       _("not validated (closed on %(date)s)",
+                         date=long_date(v.get("closed", ""))))
+            self.paragraph(clean(f"{v.get('title', '')}, ")
+                           + _("version %(number)s", number=v.get("version", ""))
+                           + f": {outcome}", "List Bullet")
+        if not rounds:
+            self.paragraph(_("No validation round closed yet."))
+
+    def annex_generic(self, data, level: int) -> None:
         if isinstance(data, dict):
             for key, value in data.items():
                 if isinstance(value, (dict, list)):
                     if key and not str(key).startswith("_"):
                         self.heading(str(key), level + 1)
-                    self.annex(value, level + 1)
+                    self.annex_generic(value, level + 1)
                 elif value not in (None, ""):
                     self.paragraph(f"{key}: {value}")
         elif isinstance(data, list):

@@ -45,8 +45,18 @@ def report(*, placeholder=True, indicators=1, language="kk") -> Report:
             Reference(2, 3, "Ақпаратқа қол жеткізу туралы заң", year=2015)]),
         Section(GAPS, "Деректер олқылықтары", level=1,
                 gaps=[Gap("R.7.1", "Әзірге жоқ индикатор", "no_data")]),
-        Section(ANNEX, "Қосымша", level=1,
-                annex={"Кеңес": [{"Топ": "Үкімет", "Әйелдер": "<3", "Барлығы": 4}]}),
+        Section(ANNEX, "Қосымша", level=1, annex={
+            "on": "2022-05-01",
+            "board": rules.public_table([("Үкімет", {"woman": 1, "man": 3}, 4),
+                                         ("Академиялық қауымдастық", {"woman": 3, "man": 3}, 6)],
+                                        ("woman", "man", "another", "undisclosed")),
+            "meetings": [{"title": "Валидациялық семинар", "kind": "workshop",
+                          "date": "2022-03-01", "invited": 10, "present": 8}],
+            "consultations": [{"title": "Ақпарат туралы тұжырымдар", "circulations": 1,
+                               "comments": 5, "replies": 2}],
+            "validation": [{"round_id": 5, "title": "Ақпарат туралы тұжырымдар", "version": 3,
+                            "opened": "2022-03-01", "closed": "2022-03-12", "passed": True,
+                            "decisions": {"endorse": 7}}]}),
     ]
     built = Report("kz-2022", "Қазақстан: интернет-әмбебаптық бағалауы", language,
                    rules.number_sections(sections))
