@@ -80,6 +80,8 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(word_import_bp)
     from mab.report.views import bp as report_bp   # the assembled report (issue 20)
     app.register_blueprint(report_bp)
+    from mab.report.export_views import bp as report_export_bp   # DOCX and open data (issue 20)
+    app.register_blueprint(report_export_bp)
     app.cli.add_command(cli)
     errors.register(app)
     boundary.register(app)
