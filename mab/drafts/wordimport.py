@@ -47,6 +47,8 @@ URL_SCHEMES = ("http:", "https:", "mailto:")
 # (characters of Unicode's private use area: a Word document has no business holding them).
 _IMAGE = "\ue000I{}\ue001"
 _NOTE = "\ue000N{}\ue001"
+_LINE_BREAK = "\ue000B\ue001"
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _MARKERS = re.compile("\ue000([IN])(\\d+)\ue001")
 _NOTE_ID = re.compile(r"^#?((?:foot|end)note-\d+)$")
 _STYLE_MESSAGE = re.compile(r"^Unrecognised (?:paragraph|run|table) style: (.+?)"
@@ -254,10 +256,14 @@ def _not_allowed(soup) -> dict:
 
 
 def _markdown(html: str) -> str:
+    """Sanitised, then Markdown; a line break within a paragraph stays one (``<br>``, which the
+    renderer allows: Markdown's own, two spaces at the end of a line, would not survive)."""
+    html = _BREAK.sub(_LINE_BREAK, html)
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto"})
     text = markdownify(clean, heading_style="ATX", bullets="-", table_infer_header=True,
                        strong_em_symbol="*")
+    text = re.sub(r"[ \t]*" + _LINE_BREAK + r"[ \t]*\n?", "<br>\n", text)
     return _MARKERS.sub(lambda m: f"[^{m.group(2)}]" if m.group(1) == "N" else m.group(0), text)
 
 

@@ -199,3 +199,14 @@ def test_a_document_made_by_libreoffice():
     assert blocks[-2:] == ["## Notes", "[^1] Перепись 2021 года."]
     # LibreOffice's own paragraph styles are named, not silently lost.
     assert all("Word styles" in str(line) for line in conversion.dropped)
+
+
+def test_a_line_break_within_a_paragraph_stays_one():
+    def build(document):
+        paragraph = document.add_paragraph("Алматы, 2022")
+        paragraph.add_run().add_break()
+        paragraph.add_run("Астана, 2023")
+        document.add_paragraph("Келесі абзац.")
+    body = convert(docx_bytes(build), max_image_bytes=LIMIT).body()
+    assert split_blocks(body) == ["Алматы, 2022<br>\nАстана, 2023", "Келесі абзац."]
+    assert "Алматы, 2022<br>" in str(render_markdown(body))
