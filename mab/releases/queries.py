@@ -2,7 +2,7 @@
 its address, a release by number, and the live follow-up status of released recommendations."""
 from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from mab.assessments.models import Assessment
 from mab.extensions import db
@@ -13,10 +13,11 @@ from mab.report.model import Report
 
 
 def releases(assessment: Assessment) -> list[Release]:
-    """Every release of the assessment, newest first, with who published it (one query)."""
+    """Every release of the assessment, newest first, with who published it, without their
+    content (one query)."""
     return db.session.scalars(
         select(Release).where(Release.assessment_id == assessment.id)
-        .options(joinedload(Release.published_by))
+        .options(joinedload(Release.published_by), defer(Release.content))
         .order_by(Release.number.desc())).all()
 
 
@@ -24,7 +25,7 @@ def release_summaries(assessment: Assessment) -> list[Release]:
     """The releases without their content (the public list), newest first."""
     return db.session.scalars(
         select(Release).where(Release.assessment_id == assessment.id)
-        .order_by(Release.number.desc())).all()
+        .options(defer(Release.content)).order_by(Release.number.desc())).all()
 
 
 def published_or_404(slug: str) -> Assessment:

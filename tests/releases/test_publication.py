@@ -301,3 +301,23 @@ def test_no_email_address_in_any_public_response(f, client):
         body = _zip_text(response.data) if page.endswith(".zip") else \
             response.get_data(as_text=True)
         assert not EMAIL.search(body), (page, EMAIL.search(body).group(0))
+
+
+def test_the_lists_of_releases_run_the_same_queries_for_one_release_or_three(f, client, login):
+    from tests.querycount import counting
+    published(f)
+    login(f.people["coordinator"])
+
+    def counts():
+        found = []
+        for url in (f"{A}/releases", f"{P}/releases", f"{P}/", f"{P}/recommendations"):
+            client.get(url)     # warm
+            with counting() as statements:
+                assert client.get(url).status_code == 200, url
+            found.append(len(statements))
+        return found
+
+    one = counts()
+    published(f)
+    published(f)
+    assert counts() == one
