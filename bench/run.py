@@ -175,6 +175,9 @@ PAGES = [
          same_queries=True),
     Page("annual follow-up report CSV",
          "/a/{slug}/recommendations/follow-up/{follow_up_year}.csv", same_queries=True),
+    # The assembled report (issue 20): every validated finding, the recommendations, the
+    # references, the gaps and the annex, under 2 s at national-large.
+    Page("assembled report", "/a/{slug}/report", same_queries=True, target_ms=2000),
 ]
 
 # The streamed exports' limits (issue 17): each page's target_ms at TARGET_SIZE; at LARGE_SIZE
