@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from mab.board import queries as board_queries
 from mab.board import rules as board_rules
+from mab.csvio import write_csv
 from mab.drafts.models import Draft, DraftVersion
 from mab.evidence import rules as evidence_rules
 from mab.evidence.coverage_queries import rows as coverage_rows
@@ -245,7 +246,6 @@ sources.csv — валидациядан өткен мәтіндер сілте�
 
 
 def _csv(columns: list[str], records: list[dict]) -> bytes:
-    from mab.csvio import write_csv
     return write_csv(columns, [[joined(r[c]) if isinstance(r.get(c), list)
                                 else "" if r.get(c) is None else r[c] for c in columns]
                                for r in records])

@@ -111,3 +111,23 @@ def test_the_provenance_links_to_the_certificate_on_the_base_url(client, login, 
     base = app.config["BASE_URL"].rstrip("/")
     assert any(link.startswith(f"{base}/a/kz-2022/validation/") and link.endswith("/certificate")
                for link in links)
+
+
+def test_the_docx_of_validated_recommendations_and_the_annex(client, login, app):
+    from tests.recommendations.support_followup import TEXTS, report, world as followup_world
+    f = followup_world()
+    report(f, "coordinator", status="implemented")
+    login(f.people["board_member"])
+    response = client.get(f"{A}/report.docx")
+    assert response.status_code == 200
+    document = _document(response)
+    text = _text(document)
+    for recommendation in TEXTS:
+        assert recommendation in text
+    assert "Implemented" in text and "High priority" in text
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Validation rounds" in headings and "Meetings held" in headings
+    # Two serving members, one in each of two groups: their genders are not shown.
+    assert "* not shown: a number below 3 in this row could identify a person" in text
+    data = zipfile.ZipFile(io.BytesIO(client.get(f"{A}/report-data.zip").data))
+    assert TEXTS[0] in data.read("recommendations.csv").decode("utf-8-sig")
