@@ -204,3 +204,11 @@ def test_the_annex_names_no_one_and_hides_small_cells(w):
     for user in people.values():
         assert user.email not in text
         assert (user.name or "@@") not in text
+
+
+def test_an_assessment_without_a_framework_has_its_annex_only(app):
+    from tests.factories import team
+    assessment, _people = team()
+    report = assembly.build(assessment, "ru", team=True)
+    assert [s.kind for s in report.sections] == [RECOMMENDATIONS, ANNEX]
+    assert [s.kind for s in assembly.build(assessment, "ru", team=False).sections] == [ANNEX]
