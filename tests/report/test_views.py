@@ -151,3 +151,13 @@ def test_the_same_number_of_queries_for_5_and_40_indicators(client, login, app, 
         html = page(client)
     assert "Finding 40" in html
     assert len(large) == len(small), (len(small), len(large))
+
+
+def test_the_menu_leads_to_the_report_for_its_readers_only(client, login, w):
+    assessment, people = w
+    login(people["board_member"])
+    html = page(client, f"{A}/drafts")
+    assert f'href="{A}/report"' in html
+    assert f'<a href="{A}/report" aria-current="page">' in page(client)
+    login(people["translator"])
+    assert f'href="{A}/report"' not in page(client, f"{A}/")
