@@ -20,6 +20,10 @@ from mab.report.model import RECOMMENDATIONS
 bp = Blueprint("public", __name__, url_prefix="/p/<slug>")
 
 
+def _reading_language(release) -> str | None:
+    return rules.reading_language(rules.language_list(release.languages), select_locale())
+
+
 def _report_page(slug: str, number: int | None, language: str | None):
     assessment = queries.published_or_404(slug)
     release = queries.release_or_404(assessment, number)
@@ -77,7 +81,7 @@ def releases(slug):
 def recommendations(slug):
     assessment = queries.published_or_404(slug)
     release = queries.release_or_404(assessment)
-    language = rules.reading_language(rules.language_list(release.languages), select_locale())
+    language = _reading_language(release)
     report = queries.report_of(release, language)
     sections = [s for s in report.sections if s.kind == RECOMMENDATIONS and s.recommendations]
     return render_template(
@@ -92,7 +96,7 @@ def recommendations(slug):
 def board(slug):
     assessment = queries.published_or_404(slug)
     release = queries.release_or_404(assessment)
-    data = release.content.get("open_data") or {}
+    data = queries.open_data_of(release, _reading_language(release))
     rows, totals = rules.board_rows(data.get("board"))
     on = (data.get("board") or {}).get("on")
     return render_template("public/board.html", assessment=assessment, release=release,
@@ -106,5 +110,6 @@ def data_zip(slug):
     from mab.report import opendata   # helper "docx" (issue 20 item 2)
     assessment = queries.published_or_404(slug)
     release = queries.release_or_404(assessment)
-    return zip_response([opendata.zip_bytes(release.content.get("open_data") or {})],
-                        f"{assessment.slug}-release-{release.number}-data.zip")
+    language = _reading_language(release)
+    return zip_response([opendata.zip_bytes(queries.open_data_of(release, language))],
+                        f"{assessment.slug}-release-{release.number}-data-{language}.zip")

@@ -53,6 +53,13 @@ def report_of(release: Release, language: str) -> Report:
     return Report.from_json(release.content["reports"][language])
 
 
+def open_data_of(release: Release, language: str | None) -> dict:
+    """The release's open data in ``language`` when it holds it, else in its main language."""
+    content = release.content or {}
+    return (content.get("open_data_languages") or {}).get(language) \
+        or content.get("open_data") or {}
+
+
 def live_statuses(assessment: Assessment) -> dict[tuple[int, str], str]:
     """(draft id, paragraph id) -> the standing confirmed follow-up status, for every
     recommendation of the assessment that has one (one query; only confirmed updates, and only

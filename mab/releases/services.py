@@ -26,13 +26,15 @@ NOT_PUBLISHED = _l("The public site is not published.")
 @dataclass
 class Plan:
     """What publishing now would store: the public report in each content language (main
-    first), each one's manifest hash, the release's manifest and the open data."""
+    first), each one's manifest hash, the release's manifest and the open data (in the main
+    language; ``open_data_languages``: in each content language, for the public site)."""
     number: int
     reports: dict[str, Report]
     open_data: dict
     manifest_sha256: str
     findings: int
     recommendations: int
+    open_data_languages: dict[str, dict] | None = None
 
     @property
     def languages(self) -> list[str]:
@@ -66,9 +68,10 @@ def plan(assessment: Assessment) -> Plan:
         report.manifest_sha256 = report_rules.manifest_hash(report)
         reports[language] = report
     main = next(iter(reports.values()), None)
+    open_data = {language: _open_data(assessment, language) for language in reports}
     return Plan(
         number=next_number(assessment), reports=reports,
-        open_data=_open_data(assessment, assessment.language_list[0]),
+        open_data=open_data[assessment.language_list[0]], open_data_languages=open_data,
         manifest_sha256=rules.release_manifest({k: r.manifest_sha256 for k, r in reports.items()}),
         findings=rules.findings(main) if main else 0,
         recommendations=rules.recommendations(main) if main else 0)
@@ -83,7 +86,8 @@ def publish(assessment: Assessment, actor, *, prepared: Plan | None = None) -> R
         assessment_id=assessment.id, number=prepared.number, published_by_id=actor.id,
         manifest_sha256=prepared.manifest_sha256, languages=",".join(prepared.languages),
         content=_json({"reports": {k: r.to_json() for k, r in prepared.reports.items()},
-                       "open_data": prepared.open_data}))
+                       "open_data": prepared.open_data,
+                       "open_data_languages": prepared.open_data_languages or {}}))
     db.session.add(release)
     assessment.site_published = True
     db.session.flush()

@@ -321,3 +321,21 @@ def test_the_lists_of_releases_run_the_same_queries_for_one_release_or_three(f, 
     published(f)
     published(f)
     assert counts() == one
+
+
+def test_the_board_and_the_open_data_follow_the_visitors_language(f, client, monkeypatch):
+    def open_data(assessment, language):
+        data = support.hand_open_data(assessment, language)
+        data["board"]["groups"][0]["group"] = f"Government ({language})"
+        return data
+
+    monkeypatch.setattr(services, "_open_data", open_data)
+    release = published(f)
+    assert release.content["open_data"]["language"] == "ru"          # the main language's
+    with client.session_transaction() as session:
+        session["language"] = "kk"
+    assert "Government (kk)" in client.get(f"{P}/board").get_data(as_text=True)
+    response = client.get(f"{P}/data.zip")
+    assert "data-kk.zip" in response.headers["Content-Disposition"]
+    data = zipfile.ZipFile(io.BytesIO(response.data)).read("data.json").decode("utf-8")
+    assert '"language": "kk"' in data
