@@ -85,11 +85,15 @@ def public_cells(cells: dict[str, int]) -> dict[str, int | None]:
 
 def public_table(rows, genders) -> dict:
     """A group × gender table (``rows``: (group name, {gender: n}, total)) as plain data for the
-    annex, small cells suppressed row by row (:func:`public_cells`) and in the totals: the
-    group totals stay (the board's size per group is public)."""
+    annex, small cells suppressed row by row (:func:`public_cells`); the totals' genders are
+    hidden too when any row's are (else the totals less the rows shown would give the hidden
+    row back) or when one is small. The group totals stay (the board's size per group is
+    public)."""
     totals = {key: sum(cells.get(key, 0) for _name, cells, _total in rows) for key in genders}
-    return {"genders": list(genders),
-            "rows": [{"group": name or "", "cells": public_cells(
-                {key: cells.get(key, 0) for key in genders}), "total": total}
-                for name, cells, total in rows],
-            "totals": public_cells(totals), "total": sum(total for *_x, total in rows)}
+    shown = [{"group": name or "", "cells": public_cells(
+        {key: cells.get(key, 0) for key in genders}), "total": total}
+        for name, cells, total in rows]
+    hidden = any(None in row["cells"].values() for row in shown)
+    return {"genders": list(genders), "rows": shown,
+            "totals": {key: None for key in totals} if hidden else public_cells(totals),
+            "total": sum(total for *_x, total in rows)}

@@ -142,6 +142,10 @@ def test_the_public_table_suppresses_rows_and_totals_but_keeps_group_sizes():
     assert table["rows"][1]["cells"] == {"woman": None, "man": None}
     assert table["rows"][1]["total"] == 4
     assert table["rows"][2]["group"] == ""
-    assert table["totals"] == {"woman": 4, "man": 7} and table["total"] == 11
+    # A row hidden: the totals' genders too (they less the rows shown would give it back).
+    assert table["totals"] == {"woman": None, "man": None} and table["total"] == 11
     small = rules.public_table([("Academia", {"woman": 1, "man": 0}, 1)], genders)
     assert small["totals"] == {"woman": None, "man": None}
+    shown = rules.public_table([("Government", {"woman": 3, "man": 4}, 7),
+                                ("Academia", {"woman": 3, "man": 0}, 3)], genders)
+    assert shown["totals"] == {"woman": 6, "man": 4} and shown["total"] == 10
