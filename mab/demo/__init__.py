@@ -3,8 +3,8 @@
 The board is deliberately imperfect (too few women, one person undisclosed) so later pages have
 something to say. Idempotent: running it again changes nothing. The people, meetings, drafts,
 comments and a validation round are made here; the translated findings (``translated``), the
-evidence (``evidence``) and the policy recommendations (``recommendations``) in modules of
-their own.
+evidence (``evidence``), the policy recommendations (``recommendations``) and the published
+report (``release``) in modules of their own.
 """
 from datetime import date
 
@@ -14,7 +14,7 @@ from mab.assessments.models import Assessment, BoardStatus, Membership, Phase, R
 from mab.audit.services import record_event
 from mab.auth.models import Gender, User
 from mab.board.services import create_default_groups
-from mab.demo import evidence, recommendations, translated
+from mab.demo import evidence, recommendations, release, translated
 from mab.demo.rounds import closed_round
 from mab.demo.translated import ACCESS, EQUITY, EQUITY_REVISED
 from mab.extensions import db
@@ -117,6 +117,7 @@ def seed() -> tuple[bool, list[tuple[str, str]]]:
     _drafts(assessment)
     record_event("demo.seeded", assessment, actor=admin, assessment=assessment,
                  changes={"people": len(PEOPLE)})
+    release.seed(assessment)   # the report as published, with the public site on (issue 20)
     return True, accounts
 
 
