@@ -1213,3 +1213,107 @@ def validate_recommendations(assessment: Assessment, counts: dict) -> dict:
     round_.passed, round_.result = result.passed, rules.as_dict(result)
     db.session.flush()
     return {"recommendations_round_id": round_.id}
+
+
+# --- the report and its release (issue 20) -------------------------------------------------------
+
+SIZES["small"]["validated_findings"] = 12
+SIZES["national-large"]["validated_findings"] = 240
+SIZES["national-large-3"]["validated_findings"] = 240
+SIZES["xl"]["validated_findings"] = 900
+
+
+@step
+def validate_findings(assessment: Assessment, counts: dict) -> dict:
+    """``validated_findings`` indicator drafts (drawn at random among those without a round)
+    validated, so the assembled report has content: a closed, passed round on each one's latest
+    circulated version, every active member endorsing. The first round is made as
+    validate_recommendations makes its own (the rule and the outcome computed by the app); the
+    others, inserted in bulk, carry the same rule and outcome, with their sign-offs. With
+    editions, each round signs the manifest of its version's frozen editions (as a round does)."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy.orm import selectinload
+
+    from mab.board.queries import rule_groups
+    from mab.drafts.models import Draft, DraftVersion, Subject
+    from mab.validation import rules, services
+    from mab.validation.models import SignDecision, SignOff, ValidationRound
+
+    wanted = counts.get("validated_findings", 0)
+    if not wanted:
+        return {}
+    has_round = set(db.session.scalars(select(ValidationRound.version_id).where(
+        ValidationRound.assessment_id == assessment.id)))
+    drafts = db.session.scalars(
+        select(Draft).where(Draft.assessment_id == assessment.id,
+                            Draft.subject == Subject.INDICATOR)
+        .options(selectinload(Draft.versions).selectinload(DraftVersion.circulation))
+        .order_by(Draft.id)).all()
+    versions = []
+    for draft in drafts:
+        frozen = [v for v in draft.versions if v.circulation is not None]
+        if frozen and not any(v.id in has_round for v in draft.versions):
+            versions.append(frozen[-1])
+    versions = sorted(rng(assessment, "validated findings").sample(
+        versions, min(wanted, len(versions))), key=lambda v: v.id)
+    if not versions:
+        return {}
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    opened_at, closed_at = now - timedelta(days=9), now - timedelta(days=2)
+    coordinator_user = coordinator(assessment)
+    members = services.active_members(assessment)
+    rule = rules.Rule.of(assessment).snapshot()
+
+    def signed(version) -> tuple[str, list | None]:
+        manifest = services.freeze_editions(version, assessment, when=opened_at) \
+            if counts.get("editions") else None
+        return (rules.manifest_sha256(manifest) if manifest else version.sha256), manifest
+
+    first, rest = versions[0], versions[1:]
+    sha, manifest = signed(first)
+    round_ = ValidationRound(assessment_id=assessment.id, version=first, version_sha256=sha,
+                             editions=manifest, rule=rule, opened_by_id=coordinator_user.id,
+                             deadline=closed_at.date(), opened_at=opened_at)
+    db.session.add(round_)
+    for member in members:
+        db.session.add(SignOff(round=round_, membership=member, decision=SignDecision.ENDORSE,
+                               version_sha256=sha, created_at=opened_at + timedelta(days=3)))
+    db.session.flush()
+    result = services.compute(round_, assessment,
+                              {g.id: g.name for g in rule_groups(assessment)}, members)
+    round_.closed_at, round_.closed_by_id = closed_at, coordinator_user.id
+    round_.passed, round_.result = result.passed, rules.as_dict(result)
+    db.session.flush()
+    rounds = []
+    for version in rest:
+        sha, manifest = signed(version)
+        rounds.append({"assessment_id": assessment.id, "version_id": version.id,
+                       "version_sha256": sha, "editions": manifest, "rule": rule,
+                       "deadline": closed_at.date(), "opened_by_id": coordinator_user.id,
+                       "opened_at": opened_at, "closed_by_id": coordinator_user.id,
+                       "closed_at": closed_at, "passed": round_.passed,
+                       "result": round_.result, "close_reason": ""})
+    _next_ids(ValidationRound, rounds)
+    _bulk(ValidationRound.__table__, rounds)
+    _move_sequence(ValidationRound)
+    _bulk(SignOff.__table__, [
+        {"round_id": row["id"], "membership_id": member.id, "decision": SignDecision.ENDORSE,
+         "statement": "", "version_sha256": row["version_sha256"],
+         "created_at": opened_at + timedelta(days=3)}
+        for row in rounds for member in members])
+    _move_sequence(SignOff)
+    db.session.flush()
+    return {"validated_findings": len(versions)}
+
+
+@step
+def publish_report(assessment: Assessment, counts: dict) -> dict:
+    """The report published as release 1 by the coordinator, through the app's use case (every
+    content language assembled, with its open data), so the public site /p/<slug>/ has it."""
+    from mab.releases import services
+
+    if not counts.get("validated_findings"):
+        return {}
+    release = services.publish(assessment, coordinator(assessment))
+    return {"release_number": release.number}

@@ -80,7 +80,7 @@ class Page:
     path: str                    # placeholders: {slug} and the ids the generator's steps return
     same_queries: bool = False   # must make as many SQL queries at every size
     max_queries: int | None = None   # or: never more than this many, at any size
-    user: str = "coordinator_id"   # who is signed in: a user id the generator returns
+    user: str = "coordinator_id"   # who is signed in: a user id the generator returns ("": no one)
     target_ms: float | None = None   # a streamed export's limit at national-large (issue 17)
 
 
@@ -178,6 +178,12 @@ PAGES = [
     # The assembled report (issue 20): every validated finding, the recommendations, the
     # references, the gaps and the annex, under 2 s at national-large.
     Page("assembled report", "/a/{slug}/report", same_queries=True, target_ms=2000),
+    Page("report as Word (DOCX)", "/a/{slug}/report.docx", same_queries=True, target_ms=10_000),
+    Page("report's open data ZIP", "/a/{slug}/report-data.zip", same_queries=True),
+    # The public site (issue 20 item 4): release 1 of the report (bench.generate.publish_report),
+    # read by a visitor who has not signed in.
+    Page("public report", "/p/{slug}/", same_queries=True, user=""),
+    Page("public recommendations", "/p/{slug}/recommendations", same_queries=True, user=""),
 ]
 
 # The streamed exports' limits (issue 17): each page's target_ms at TARGET_SIZE; at LARGE_SIZE
@@ -193,7 +199,7 @@ EDITIONS_SIZE, ONE_LANGUAGE_SIZE = "national-large-3", "national-large"
 EDITIONS_FACTOR, EDITIONS_FLOOR_MS, EDITIONS_ALLOWANCE_MS = 1.5, 20, 10
 
 USERS = {"coordinator_id": "coordinator", "researcher_user_id": "researcher",
-         "board_user_id": "board member"}
+         "board_user_id": "board member", "": "anonymous visitor"}
 
 
 def shown(path: str) -> str:
@@ -304,9 +310,9 @@ def measure(app, dataset, pages, *, warmup: int, repeat: int) -> dict:
     with app.app_context():
         counter = QueryCounter(db.engine)
         logins = {key: start_session(db.session.get(User, dataset.ids[key])).token
-                  for key in {page.user for page in pages}}
+                  for key in {page.user for page in pages} if key}
         db.session.commit()
-    clients = {}
+    clients = {"": app.test_client()}   # no one signed in (the public site)
     for key, login_id in logins.items():
         clients[key] = app.test_client()
         with clients[key].session_transaction() as session:   # as in tests/conftest.py
