@@ -28,6 +28,13 @@ def release_summaries(assessment: Assessment) -> list[Release]:
         .options(defer(Release.content)).order_by(Release.number.desc())).all()
 
 
+def latest_release(assessment: Assessment) -> Release | None:
+    """The newest release, without its content."""
+    return db.session.scalar(
+        select(Release).where(Release.assessment_id == assessment.id)
+        .options(defer(Release.content)).order_by(Release.number.desc()).limit(1))
+
+
 def published_or_404(slug: str) -> Assessment:
     """The assessment of a public address: 404 when it does not exist or its site is hidden."""
     assessment = db.session.scalar(select(Assessment).where(Assessment.slug == slug))

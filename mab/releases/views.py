@@ -29,6 +29,8 @@ def _languages(codes) -> str:
 
 
 def _publish_consequences(assessment, prepared) -> list[str]:
+    latest = queries.latest_release(assessment)
+    same = latest is not None and latest.manifest_sha256 == prepared.manifest_sha256
     return [
         _("Release %(number)d will be public at %(url)s in %(languages)s.",
           number=prepared.number, url=absolute_url("public.home", slug=assessment.slug),
@@ -39,7 +41,8 @@ def _publish_consequences(assessment, prepared) -> list[str]:
                  prepared.recommendations),
         _("Earlier releases stay readable.") if prepared.number > 1
         else _("It is the first release of this assessment."),
-    ]
+    ] + ([_("Its content is the same as release %(number)d's (the same manifest hash): only "
+            "the date of publication changes.", number=latest.number)] if same else [])
 
 
 @bp.post("/releases/publish")

@@ -339,3 +339,16 @@ def test_the_board_and_the_open_data_follow_the_visitors_language(f, client, mon
     assert "data-kk.zip" in response.headers["Content-Disposition"]
     data = zipfile.ZipFile(io.BytesIO(response.data)).read("data.json").decode("utf-8")
     assert '"language": "kk"' in data
+
+
+def test_publishing_an_unchanged_report_says_so_before_it_makes_a_new_release(f, client, login):
+    first = published(f)
+    login(f.people["coordinator"])
+    text = text_of(client.post(f"{A}/releases/publish", data={}))
+    assert "Release 2 will be public at" in text
+    assert "Earlier releases stay readable." in text
+    assert ("Its content is the same as release 1's (the same manifest hash): only the date of "
+            "publication changes.") in text
+    assert db.session.scalar(select(func.count(Release.id))) == 1
+    page = client.post(f"{A}/releases/publish", data={}).get_data(as_text=True)
+    assert first.manifest_sha256 in page      # the hidden field of the confirmation
