@@ -34,7 +34,7 @@ def _report_page(slug: str, number: int | None, language: str | None):
         abort(404)
     if language is None:
         abort(404)
-    latest = queries.release_or_404(assessment) if number is not None else release
+    latest = queries.latest_release(assessment) if number is not None else release
     report = queries.report_of(release, language)
     body = render.body_html(report, links=False, toc=report_rules.table_of_contents(report))
     return render_template(
