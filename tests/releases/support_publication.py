@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from mab.assessments.models import Assessment
 from mab.comments.services import add_comment
-from mab.drafts.models import Draft, DraftVersion
 from mab.extensions import db
 from tests.drafts.support import circulate, make_draft, membership_of
 from tests.recommendations import support_followup as followup
