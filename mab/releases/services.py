@@ -82,8 +82,12 @@ def publish(assessment: Assessment, actor, *, prepared: Plan | None = None) -> R
     prepared = prepared or plan(assessment)
     if not prepared.publishable:
         raise DomainError(NOTHING_VALIDATED)
+    # Two coordinators publishing at once: the second waits for the first's commit (PostgreSQL
+    # locks the assessment's row; SQLite serialises writers) and takes the next number.
+    db.session.execute(select(Assessment.id).where(Assessment.id == assessment.id)
+                       .with_for_update())
     release = Release(
-        assessment_id=assessment.id, number=prepared.number, published_by_id=actor.id,
+        assessment_id=assessment.id, number=next_number(assessment), published_by_id=actor.id,
         manifest_sha256=prepared.manifest_sha256, languages=",".join(prepared.languages),
         content=_json({"reports": {k: r.to_json() for k, r in prepared.reports.items()},
                        "open_data": prepared.open_data,
