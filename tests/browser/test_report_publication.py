@@ -253,6 +253,20 @@ def _wider_than_body(page):
     }""")
 
 
+def _check_open_data(download):
+    """A download of the open data: a ZIP of CSV files (with a BOM, for Excel) and data.json,
+    no e-mail address in any of them."""
+    assert download.suggested_filename.endswith(".zip"), download.suggested_filename
+    archive = zipfile.ZipFile(download.path())
+    names = archive.namelist()
+    assert "data.json" in names, names
+    csvs = [name for name in names if name.endswith(".csv")]
+    assert len(csvs) >= 3, names
+    for name in csvs:
+        assert archive.read(name).startswith(b"\xef\xbb\xbf"), name
+    assert not any(b"@" in archive.read(name) for name in names)
+
+
 def _circulate(page, draft_url, number, *, days=14):
     """Circulate version ``number`` from the draft's page, through its confirmation page."""
     page.goto(draft_url)
@@ -329,44 +343,58 @@ def test_word_import_validation_publication_public_report(page, new_page, live_s
     db.session.remove()
 
     # 3. The coordinator reads the report in Kazakh: the validated text under its indicator.
-    coordinator.goto(f"{base}{A}/report?lang=kk")
+    coordinator.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Report", exact=True).click()
+    expect(coordinator).to_have_url(f"{base}{A}/report")
+    coordinator.get_by_role("navigation", name="Report language").get_by_role(
+        "link", name="Қазақша").click()
+    report_url = f"{base}{A}/report?lang=kk"
+    expect(coordinator).to_have_url(report_url)
     expect(coordinator.locator("h1")).to_have_attribute("lang", "kk")
     report = coordinator.locator("main")
     for text in (KK_1, KK_2, KK_3):
         expect(report).to_contain_text(text)
     axe_check(coordinator)
 
-    # Its print view as a PDF: page numbers in the footer, nothing wider than the page.
-    printing = new_page(viewport={"width": 643, "height": 900})   # A4 less 2 cm margins
-    printing.context.add_cookies(coordinator.context.cookies())
-    printing.goto(f"{base}{A}/report?lang=kk&print=1")
-    printing.emulate_media(media="print")
-    expect(printing.locator("main")).to_contain_text(KK_1)
-    toc = printing.locator("nav.report-toc")
+    # Its print view as a PDF: page numbers in the footer, the table of contents, nothing
+    # wider than the page (the viewport: A4 less its 2 cm side margins).
+    coordinator.get_by_role("link", name="Print view").click()
+    expect(coordinator).to_have_url(re.compile(r"/report\?(?=.*lang=kk)(?=.*print=1)"))
+    expect(coordinator.locator("main")).to_contain_text(KK_1)
+    axe_check(coordinator)
+    screen = coordinator.viewport_size
+    coordinator.set_viewport_size({"width": 643, "height": 900})
+    coordinator.emulate_media(media="print")
+    toc = coordinator.locator("nav.report-toc")
     expect(toc).to_be_visible()     # printed, unlike the app's other navigation
     toc_titles = [" ".join(t.split()) for t in toc.locator("a").all_inner_texts()]
-    assert not _wider_than_body(printing), _wider_than_body(printing)
-    axe_check(printing)
-    pdf = printing.pdf(prefer_css_page_size=True, print_background=True)
+    assert not _wider_than_body(coordinator), _wider_than_body(coordinator)
+    pdf = coordinator.pdf(prefer_css_page_size=True, print_background=True)
     (tmp_path / "report.pdf").write_bytes(pdf)
+    coordinator.emulate_media(media="screen")
+    coordinator.set_viewport_size(screen)
     pages = _pdf_pages_text(pdf)
     assert len(pages) > 1, len(pages)
-    for n, text in enumerate(pages, start=1):
-        assert f"{n}/{len(pages)}" in re.sub(r"\s", "", text), (n, text[-200:])
     flat = [re.sub(r"\s", "", text) for text in pages]
-    finding_page = next(n for n, text in enumerate(flat) if KK_1.replace(" ", "") in text)
-    # The table of contents comes first, with its entries, on pages of its own.
-    assert flat[0].find(toc_titles[0].replace(" ", "")) >= 0, (toc_titles[0], pages[0])
-    assert finding_page > 0
+    for n, text in enumerate(flat, start=1):
+        assert f"{n}/{len(pages)}" in text, (n, pages[n - 1][-200:])
+    # The table of contents first; the validated finding later, with its Kazakh letters.
+    assert toc_titles[0].replace(" ", "") in flat[0], (toc_titles[0], pages[0][:300])
+    assert any(KK_1.replace(" ", "") in text for text in flat[1:])
 
-    # The report as Word, in Kazakh, with the validated text.
-    response = coordinator.request.get(f"{base}{A}/report.docx?lang=kk")
-    assert response.ok, response.status
-    word = Document(io.BytesIO(response.body()))
+    # The report as Word and its open data, from the report's page.
+    coordinator.goto(report_url)
+    with coordinator.expect_download() as downloading:
+        coordinator.locator(f"main a[href='{A}/report.docx?lang=kk']").click()
+    word = Document(downloading.value.path())
     assert any(KK_1 in p.text for p in word.paragraphs)
+    with coordinator.expect_download() as downloading:
+        coordinator.locator(f"main a[href='{A}/report-data.zip?lang=kk']").click()
+    _check_open_data(downloading.value)
 
     # 4. The coordinator publishes release 2 through its confirmation page.
-    coordinator.goto(f"{base}{A}/releases")
+    coordinator.locator(f"main a[href='{A}/releases']").click()
+    expect(coordinator).to_have_url(f"{base}{A}/releases")
     expect(coordinator.locator("h1")).to_have_text("Releases")
     axe_check(coordinator)
     coordinator.get_by_role("button", name="Publish a new release…").click()
@@ -392,6 +420,15 @@ def test_word_import_validation_publication_public_report(page, new_page, live_s
     for text in (KK_1, KK_2, KK_3, *KK_LIST):
         expect(public_report).to_contain_text(text)
     expect(public_report).not_to_contain_text(KK_V1)
+    # Validated content only: no placeholder of the team's, no e-mail address; release 2's
+    # manifest hash; the Kazakh edition marked as the current one.
+    expect(public_report.locator(".report-placeholder")).to_have_count(0)
+    assert "@" not in visitor.content()
+    release = db.session.scalar(select(Release).where(
+        Release.assessment_id == _assessment().id, Release.number == 2))
+    expect(public_report.locator("code.hash").first).to_have_text(release.manifest_sha256)
+    db.session.remove()
+    expect(visitor.locator("main nav a[aria-current='page'][hreflang='kk']")).to_have_count(1)
     _no_sideways_scroll(visitor, "public report")
     axe_check(visitor)
     for path in ("recommendations", "board", "releases"):
@@ -409,13 +446,4 @@ def test_word_import_validation_publication_public_report(page, new_page, live_s
     visitor.goto(f"{base}{P}/")
     with visitor.expect_download() as downloading:
         visitor.locator(f"a[href='{P}/data.zip']").click()
-    download = downloading.value
-    assert download.suggested_filename.endswith(".zip"), download.suggested_filename
-    archive = zipfile.ZipFile(download.path())
-    names = archive.namelist()
-    assert "data.json" in names, names
-    csvs = [name for name in names if name.endswith(".csv")]
-    assert len(csvs) >= 3, names
-    for name in csvs:
-        assert archive.read(name).startswith(b"\xef\xbb\xbf"), name   # a BOM for Excel
-    assert not any(b"@" in archive.read(name) for name in names)
+    _check_open_data(downloading.value)
