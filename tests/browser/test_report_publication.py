@@ -293,7 +293,7 @@ def test_word_import_validation_publication_public_report(page, new_page, live_s
     researcher = page
     sign_in(researcher, base, RESEARCHER, DEMO_PASSWORD, axe_check=axe_check)
     expect(researcher).to_have_url(f"{base}{A}/")
-    researcher.goto(draft_url)
+    researcher.goto(f"{draft_url}/edit")   # the import sits beside the text it replaces
     researcher.get_by_role("link", name="Import a Word document").click()
     expect(researcher).to_have_url(f"{draft_url}/import")
     expect(researcher.locator("h1")).to_have_text("Import a Word document")

@@ -63,9 +63,9 @@ def latest(draft) -> DraftVersion:
 # --- who may --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("role", ["researcher", "coordinator"])
-def test_the_team_opens_the_form_from_the_draft_page(client, login, w, role):
+def test_the_team_opens_the_form_from_the_edit_page(client, login, w, role):
     login(w["people"][role])
-    page = client.get(f"{A}/drafts/{w['draft'].id}").get_data(as_text=True)
+    page = client.get(f"{A}/drafts/{w['draft'].id}/edit").get_data(as_text=True)
     assert f'href="{A}/drafts/{w["draft"].id}/import"' in page
     response = client.get(f"{A}/drafts/{w['draft'].id}/import")
     assert response.status_code == 200
@@ -156,7 +156,8 @@ def test_saving_replaces_the_working_version_with_images_attached(client, login,
     assert version.number == 1
     [attachment] = version.attachments
     assert (attachment.filename, attachment.content_type) == ("figure-1.png", "image/png")
-    assert f"[Figure: figure-1.png]({A}/attachments/{attachment.id})" in version.body
+    # Labelled in the language the draft is written in (Russian here).
+    assert f"[Рисунок: figure-1.png]({A}/attachments/{attachment.id})" in version.body
     assert [b["text"] for b in version.blocks][:3] == [
         f"# {HEADING}", version.blocks[1]["text"], KAZAKH + "[^1]"]
     assert all(str(1_000_000_000) not in b["text"] for b in version.blocks)
@@ -208,7 +209,7 @@ def test_a_reimport_keeps_the_paragraph_ids_and_the_comments_on_them(client, log
         if block["text"] == CHANGED_CLOSING:
             # an edited paragraph keeps its id too when it resembles the old one
             assert block["id"] == old[CLOSING]
-        elif "Figure" not in block["text"]:
+        elif "figure-1.png" not in block["text"]:
             assert block["id"] == old[block["text"]], block
     assert [b["id"] for b in v2.blocks] == [b["id"] for b in v1.blocks]
     # The comment stands at its paragraph in version 2, unchanged, as after a typed edit.
