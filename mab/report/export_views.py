@@ -13,6 +13,7 @@ from mab.assessments.access import assessment_view
 from mab.downloads import ZIP_TYPE, attachment
 from mab.links import absolute_url
 from mab.permissions import Action, can
+from mab.report import queries as report_queries
 from mab.report import assembly, docx, opendata
 
 bp = Blueprint("report_export", __name__, url_prefix="/a/<slug>")
@@ -21,11 +22,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def _language(assessment) -> str:
-    languages = assessment.language_list
-    for code in (request.args.get("lang"), str(get_locale())):
-        if code and code in languages:
-            return code
-    return languages[0]
+    return report_queries.language_for(assessment, request.args.get("lang"), str(get_locale()))
 
 
 @bp.get("/report.docx")

@@ -144,3 +144,13 @@ def closed_rounds(assessment: Assessment) -> list[dict]:
              "closed": closed.astimezone(zone).date().isoformat(), "passed": bool(passed),
              "decisions": dict(decisions.get(rid, {}))}
             for rid, title, number, opened, closed, passed in rounds]
+
+
+def language_for(assessment: Assessment, asked: str | None, reader: str | None) -> str:
+    """The report's language: the one asked for (``?lang=``) when it is one of the assessment's
+    content languages, else the reader's when it is one, else the first."""
+    languages = assessment.language_list
+    for code in (asked, reader):
+        if code and code in languages:
+            return code
+    return languages[0]

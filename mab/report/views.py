@@ -4,6 +4,7 @@ from flask_babel import get_locale
 
 from mab.assessments.access import assessment_view
 from mab.permissions import Action, can
+from mab.report import queries as report_queries
 from mab.report import assembly, render, rules
 
 bp = Blueprint("report", __name__, url_prefix="/a/<slug>")
@@ -11,13 +12,7 @@ bp.record_once(lambda state: render.register(state.app))
 
 
 def _language(assessment) -> str:
-    """?lang= when it is one of the assessment's content languages, else the reader's language
-    when it is one, else the first."""
-    languages = assessment.language_list
-    for code in (request.args.get("lang"), str(get_locale())):
-        if code and code in languages:
-            return code
-    return languages[0]
+    return report_queries.language_for(assessment, request.args.get("lang"), str(get_locale()))
 
 
 @bp.get("/report")
