@@ -370,6 +370,7 @@ TABLE: dict[str, Grant | tuple[Grant, ...]] = {
     "GET /a/<slug>/annex.zip": a(C, R, O),                              # EXPORT
     # --- the assembled report (issue 20 item 2)
     "GET /a/<slug>/report": a(C, R, B, O),                              # READ_REPORT
+    "GET /a/<slug>/report/running-title.css": a(C, R, B, O),                              # READ_REPORT
     "GET /a/<slug>/report.docx": a(C, R, B, O),                         # READ_REPORT
     "GET /a/<slug>/report-data.zip": a(C, R, B, O),                     # READ_REPORT
     # --- releases (issue 20): the list for readers of the report, publishing for the coordinator

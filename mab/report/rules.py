@@ -97,3 +97,17 @@ def public_table(rows, genders) -> dict:
     return {"genders": list(genders), "rows": shown,
             "totals": {key: None for key in totals} if hidden else public_cells(totals),
             "total": sum(total for *_x, total in rows)}
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: letters, digits and spaces as they are, every other
+    character as a hexadecimal escape (no quote, backslash or newline can end the string)."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def running_title_css(title: str) -> str:
+    """The print view's running title in the top margin of every page but the first (@page
+    margin boxes take their text from CSS only, so the title is written into a stylesheet)."""
+    return ("@page { @top-center { content: " + css_string(title)
+            + "; font-size: 9pt; color: #444; } }\n"
+            "@page :first { @top-center { content: none; } }\n")

@@ -1,5 +1,5 @@
 """The assembled report on screen and in print (issue 20 item 2)."""
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 from flask_babel import get_locale
 
 from mab.assessments.access import assessment_view
@@ -26,3 +26,12 @@ def show(assessment):
     template = "report/print.html" if request.args.get("print") == "1" else "report/show.html"
     return render_template(template, assessment=assessment, report=report, body=body,
                            language=language, languages=assessment.language_list)
+
+
+@bp.get("/report/running-title.css")
+@assessment_view(Action.READ_REPORT)
+def running_title(assessment):
+    """The print view's running title: the report's title (the assessment's)."""
+    response = Response(rules.running_title_css(assessment.title), mimetype="text/css")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -362,6 +362,7 @@ def test_word_import_validation_publication_public_report(page, new_page, live_s
     expect(coordinator).to_have_url(re.compile(r"/report\?(?=.*lang=kk)(?=.*print=1)"))
     expect(coordinator.locator("main")).to_contain_text(KK_1)
     axe_check(coordinator)
+    running_title = coordinator.title()   # the report's title, as the print view's <title>
     screen = coordinator.viewport_size
     coordinator.set_viewport_size({"width": 643, "height": 900})
     coordinator.emulate_media(media="print")
@@ -378,6 +379,9 @@ def test_word_import_validation_publication_public_report(page, new_page, live_s
     flat = [re.sub(r"\s", "", text) for text in pages]
     for n, text in enumerate(flat, start=1):
         assert f"{n}/{len(pages)}" in text, (n, pages[n - 1][-200:])
+    # The running title in the top margin of every page but the first (which has the h1).
+    running = re.sub(r"\s", "", running_title)
+    assert all(running in text for text in flat[1:]), [p[:120] for p in pages]
     # The table of contents first; the validated finding later, with its Kazakh letters.
     assert toc_titles[0].replace(" ", "") in flat[0], (toc_titles[0], pages[0][:300])
     assert any(KK_1.replace(" ", "") in text for text in flat[1:])

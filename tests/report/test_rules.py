@@ -149,3 +149,13 @@ def test_the_public_table_suppresses_rows_and_totals_but_keeps_group_sizes():
     shown = rules.public_table([("Government", {"woman": 3, "man": 4}, 7),
                                 ("Academia", {"woman": 3, "man": 0}, 3)], genders)
     assert shown["totals"] == {"woman": 6, "man": 4} and shown["total"] == 10
+
+
+def test_the_running_title_is_a_css_string_nothing_can_end():
+    from mab.report.rules import css_string, running_title_css
+    assert css_string("Kazakhstan 2022") == '"Kazakhstan 2022"'
+    assert css_string('Қазақстан "IUI"') == '"Қазақстан \\22 IUI\\22 "'
+    assert css_string("a\\b\nc}") == '"a\\5c b\\a c\\7d "'
+    css = running_title_css("Оценка; } body { color: red")
+    assert css.count("{") == css.count("}") == 4   # the title adds no rule of its own
+    assert "@page :first { @top-center { content: none; } }" in css
