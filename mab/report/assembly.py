@@ -139,11 +139,12 @@ def _finding_text(finding: queries.Finding, language: str,
         paragraphs = []
         for block in finding.blocks:
             shown, status = edition_paragraph(block, blocks.get(block["id"]))
-            paragraphs.append(Paragraph(block["id"], shown if status == CURRENT
-                                        else block["text"]))
+            paragraphs.append(Paragraph(block["id"], shown) if status == CURRENT else
+                              Paragraph(block["id"], block["text"], finding.source_language))
         sha256 = signed.get("sha256") or edition.get("sha256") or finding.sha256
     else:
-        paragraphs = [Paragraph(b["id"], b["text"]) for b in finding.blocks]
+        source = "" if finding.source_language == language else finding.source_language
+        paragraphs = [Paragraph(b["id"], b["text"], source) for b in finding.blocks]
         sha256 = finding.sha256
     provenance = Provenance(
         draft_id=finding.draft_id, version=finding.number,

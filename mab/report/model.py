@@ -31,6 +31,7 @@ class Provenance:
 class Paragraph:
     block_id: str
     text: str                      # Markdown (sanitised when rendered); citations as [@src-N]
+    language: str = ""             # the language it is written in ("" : the report's)
 
 
 @dataclass(frozen=True)

@@ -110,10 +110,15 @@ def test_a_signed_edition_s_current_paragraphs_else_the_source_s(w):
     kazakh = by_code(assembly.build(assessment, "kk", team=False), "R.5.1")
     assert [p.text for p in kazakh.paragraphs] == ["Бірінші абзац.", "Second paragraph."]
     assert [p.block_id for p in kazakh.paragraphs] == ids
+    # The paragraph left in the source language says so (its lang on the page).
+    assert [p.language for p in kazakh.paragraphs] == ["", "ru"]
     assert kazakh.provenance.sha256 == "k" * 64
     # English: an edition exists, but the round did not sign it: the source, with its hash.
     english = by_code(assembly.build(assessment, "en", team=True), "R.5.1")
     assert [p.text for p in english.paragraphs] == ["First paragraph.", "Second paragraph."]
+    assert {p.language for p in english.paragraphs} == {"ru"}
+    assert {p.language for p in by_code(assembly.build(assessment, "ru", team=False),
+                                         "R.5.1").paragraphs} == {""}
     assert english.provenance.sha256 == version.sha256
     russian = by_code(assembly.build(assessment, "ru", team=False), "R.5.1")
     assert russian.provenance.sha256 == version.sha256
