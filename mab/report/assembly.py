@@ -87,28 +87,39 @@ def _build(assessment: Assessment, language: str, team: bool) -> Report:
                 _with_text(theme_head, *text[theme_texts[0].draft_id])
             indicators: list[Section] = []
             in_scope = False
-            for question in (i for i in children[theme.id] if i.kind == ItemKind.QUESTION):
-                for indicator in (i for i in children[question.id]
-                                  if i.kind == ItemKind.INDICATOR):
-                    scoped = indicator.core or not assessment.core_only
-                    in_scope = in_scope or scoped
-                    drafts = [f for f in by_item.get(indicator.id, [])
-                              if f.subject == "indicator"]
-                    for n, finding in enumerate(drafts):
-                        name = title(indicator) if n == 0 else \
-                            f"{title(indicator)}: {finding.title}"
-                        indicators.append(_with_text(
-                            Section(INDICATOR, name, level=3, code=indicator.code),
-                            *text[finding.draft_id]))
-                    if not drafts and scoped and team:
-                        indicators.append(Section(INDICATOR, title(indicator), level=3,
-                                                  code=indicator.code, placeholder=True))
+            for indicator in _indicators_under(theme, children):
+                scoped = indicator.core or not assessment.core_only
+                in_scope = in_scope or scoped
+                drafts = [f for f in by_item.get(indicator.id, [])
+                          if f.subject == "indicator"]
+                for n, finding in enumerate(drafts):
+                    name = title(indicator) if n == 0 else \
+                        f"{title(indicator)}: {finding.title}"
+                    indicators.append(_with_text(
+                        Section(INDICATOR, name, level=3, code=indicator.code),
+                        *text[finding.draft_id]))
+                if not drafts and scoped and team:
+                    indicators.append(Section(INDICATOR, title(indicator), level=3,
+                                              code=indicator.code, placeholder=True))
             if indicators or theme_head.paragraphs or (team and in_scope):
                 part.append(theme_head)
                 part.extend(indicators)
         if part or head.paragraphs:
             sections.append(head)
             sections.extend(part)
+
+    # A validated finding the tree did not place (its item moved to another framework, a second
+    # text on one theme, ...) is never dropped: it closes the findings, under its own title.
+    placed = {s.provenance.draft_id for s in sections if s.provenance is not None}
+    others = [f for f in findings if f.subject != "report" and f.draft_id not in placed]
+    if others:
+        sections.append(Section(CHAPTER, _("Other validated findings"), level=1))
+        for finding in others:
+            item = by_id.get(finding.item_id)
+            sections.append(_with_text(
+                Section(INDICATOR if finding.subject == "indicator" else CHAPTER,
+                        finding.title, level=2, code=item.code if item else ""),
+                *text[finding.draft_id]))
 
     sections.extend(_recommendations(assessment, language, team, by_id))
     references = _references(assessment, sections)
@@ -151,6 +162,18 @@ def _finding_text(finding: queries.Finding, language: str,
         validated_on=finding.closed_on.isoformat() if finding.closed_on else "",
         passed=True, sha256=sha256, round_id=finding.round_id)
     return paragraphs, provenance
+
+
+def _indicators_under(theme, children) -> list:
+    """A theme's indicators in the catalogue's order: those of its questions, and any placed
+    directly under the theme (an imported framework may have no questions)."""
+    found = []
+    for child in children[theme.id]:
+        if child.kind == ItemKind.INDICATOR:
+            found.append(child)
+        elif child.kind == ItemKind.QUESTION:
+            found.extend(i for i in children[child.id] if i.kind == ItemKind.INDICATOR)
+    return found
 
 
 def _with_text(section: Section, paragraphs: list[Paragraph],

@@ -217,3 +217,36 @@ def test_an_assessment_without_a_framework_has_its_annex_only(app):
     report = assembly.build(assessment, "ru", team=True)
     assert [s.kind for s in report.sections] == [RECOMMENDATIONS, ANNEX]
     assert [s.kind for s in assembly.build(assessment, "ru", team=False).sections] == [ANNEX]
+
+
+def test_no_validated_finding_is_dropped_wherever_its_item_sits(w):
+    """An indicator placed directly under a theme (an imported framework without questions) is
+    read in its theme; a finding the tree cannot place (its item is a question, say) closes the
+    findings under its own title. Every validated finding is in the report."""
+    from sqlalchemy import select
+
+    from mab.framework.models import FrameworkItem, ItemKind
+    from tests.drafts.support import make_draft
+    assessment, people = w
+    theme = db.session.scalar(select(FrameworkItem).where(
+        FrameworkItem.framework_id == assessment.framework_id, FrameworkItem.kind == ItemKind.THEME)
+        .order_by(FrameworkItem.position, FrameworkItem.id).limit(1))
+    direct = FrameworkItem(framework_id=assessment.framework_id, kind=ItemKind.INDICATOR,
+                           code="Z.9.9", parent_id=theme.id, title="Directly under a theme",
+                           core=True, position=999)
+    db.session.add(direct)
+    db.session.commit()
+    draft = make_draft(assessment, people["researcher"], "Found directly.", subject="indicator",
+                       item_id=direct.id, title="Direct finding")
+    validate(assessment, circulate(draft, assessment, people["researcher"]))
+    second = chapter(assessment, people, theme.code, "A second text on the theme.",
+                     subject="theme", kind="theme")
+    first = chapter(assessment, people, theme.code, "The theme's text.", subject="theme",
+                    kind="theme")
+    report = assembly.build(assessment, "ru", team=False)
+    placed = {s.provenance.draft_id for s in report.sections if s.provenance is not None}
+    assert {draft.id, first.id, second.id} <= placed
+    section = by_code(report, "Z.9.9")
+    assert [p.text for p in section.paragraphs] == ["Found directly."]
+    kinds = [(s.kind, s.level) for s in report.sections]
+    assert (CHAPTER, 1) in kinds   # "Other validated findings", holding the second theme text
