@@ -1,5 +1,6 @@
 """Small steps shared by the browser tests."""
 import re
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
@@ -75,3 +76,23 @@ def demo_in(language="en"):
             "month": f"/a/{SLUG}/meetings?month={month}"}
     db.session.remove()
     return urls
+
+
+def flash(page):
+    """The page's flash messages."""
+    return page.locator(".flashes")
+
+
+def circulate_version(page, draft_url, number, *, tz, days=14):
+    """Circulate version ``number`` from the draft's page, through its confirmation page, with
+    comments due ``days`` after today in the assessment's zone ``tz``."""
+    page.goto(draft_url)
+    region = page.get_by_role("region", name=f"Circulate version {number} to the board")
+    region.get_by_label("Comments due by").fill(
+        (datetime.now(tz).date() + timedelta(days=days)).isoformat())
+    region.get_by_role("button", name="Circulate").click()
+    expect(page.locator("h1")).to_have_text(
+        re.compile(rf"^Circulate version {number} of “.+”\?$"))
+    page.get_by_role("button", name="Freeze and circulate").click()
+    expect(page).to_have_url(draft_url)
+    expect(flash(page)).to_contain_text(f"Version {number} is circulated to ")

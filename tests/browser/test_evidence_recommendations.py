@@ -51,7 +51,7 @@ from mab.recommendations.models import (
 from mab.types import utcnow
 from mab.validation import services as validation_services
 from mab.validation.models import ValidationRound
-from tests.browser.helpers import CYRILLIC, demo_in, html_lang, sign_in
+from tests.browser.helpers import CYRILLIC, circulate_version, demo_in, flash, html_lang, sign_in
 
 TZ = ZoneInfo("Asia/Almaty")
 A = f"/a/{DEMO_SLUG}"
@@ -165,10 +165,6 @@ def _signed_in(new_page, base, email):
     return page
 
 
-def _flash(page):
-    return page.locator(".flashes")
-
-
 def _meta(page, term):
     """The <dd> after the <dt> ``term`` in the page's dl.meta."""
     return page.locator("dl.meta dt", has_text=re.compile(f"^{re.escape(term)}$")) \
@@ -217,7 +213,7 @@ def _add_source(page, base, item_id, source, *, upload=None):
     page.get_by_role("button", name="Add the source").click()
     # Back on the indicator's evidence page.
     expect(page).to_have_url(f"{base}{A}/framework/{item_id}/evidence")
-    message = _flash(page).inner_text()
+    message = flash(page).inner_text()
     found = re.search(r"Cite it in a finding as (\[@src-\d+\])\.", message)
     assert found, message
     return found.group(1)
@@ -225,20 +221,6 @@ def _add_source(page, base, item_id, source, *, upload=None):
 
 def _sources_row(page, title):
     return page.locator("main table tbody tr").filter(has_text=title)
-
-
-def _circulate(page, base, draft_url, number, *, days=14):
-    """Circulate version ``number`` from the draft's page, through its confirmation page."""
-    page.goto(draft_url)
-    circulate = page.get_by_role("region", name=f"Circulate version {number} to the board")
-    circulate.get_by_label("Comments due by").fill(
-        (datetime.now(TZ).date() + timedelta(days=days)).isoformat())
-    circulate.get_by_role("button", name="Circulate").click()
-    expect(page.locator("h1")).to_have_text(
-        re.compile(rf"^Circulate version {number} of “.+”\?$"))
-    page.get_by_role("button", name="Freeze and circulate").click()
-    expect(page).to_have_url(draft_url)
-    expect(_flash(page)).to_contain_text(f"Version {number} is circulated to ")
 
 
 def _register_card(scope, text):
@@ -313,7 +295,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     researcher.get_by_label("Note on the quality of the data").fill(QUALITY_NOTE)
     researcher.get_by_role("button", name="Save", exact=True).click()
     expect(researcher).to_have_url(evidence_url)
-    expect(_flash(researcher)).to_contain_text(f"The data status of {INDICATOR} is saved.")
+    expect(flash(researcher)).to_contain_text(f"The data status of {INDICATOR} is saved.")
     expect(_meta(researcher, "Data status")).to_have_text("Partial data")
     expect(_meta(researcher, "Note on the quality of the data")).to_have_text(QUALITY_NOTE)
     axe_check(researcher)
@@ -360,7 +342,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     second = f"Women worry more often than men {survey_ref}."
     form.get_by_label("Text").fill(f"{first}\n\n{second}")
     researcher.get_by_role("button", name="Create the draft").click()
-    expect(_flash(researcher)).to_contain_text("The draft is created.")
+    expect(flash(researcher)).to_contain_text("The draft is created.")
     finding_url = researcher.url
     finding_id = int(finding_url.rsplit("/", 1)[1])
     # Numbered by first appearance, each linked to its entry in the references list.
@@ -438,7 +420,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
         else:   # version 3 is the working version now
             expect(form.get_by_label("What changed")).to_have_count(0)
         researcher.get_by_role("button", name="Add the recommendation").click()
-        expect(_flash(researcher)).to_contain_text(
+        expect(flash(researcher)).to_contain_text(
             f"The recommendation is added to version 3 of “{RECOMMENDATIONS_TITLE}”.")
         match = re.search(r"/recommendations/(\d+)/([^/?#]+)$", researcher.url)
         assert match, researcher.url
@@ -463,7 +445,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     axe_check(researcher)
 
     # ... circulated with the draft's other recommendations.
-    _circulate(researcher, base, draft_url, 3)
+    circulate_version(researcher, draft_url, 3, tz=TZ)
 
     # 3. A board member comments on the second recommendation, in the draft.
     member = _signed_in(new_page, base, MEMBER)
@@ -499,7 +481,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     for text, *_rest in RECOMMENDATIONS:
         choose.get_by_label(text).check()
     choose.get_by_role("button", name="Update the agenda").click()
-    expect(_flash(coordinator)).to_contain_text(
+    expect(flash(coordinator)).to_contain_text(
         "The agenda is updated: 3 recommendations added, 0 taken off.")
     items = coordinator.locator("main article.card[id^='item-']")
     expect(items).to_have_count(3)
@@ -517,7 +499,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
         card.get_by_role("button", name="Record the position").click()
 
     record(0, "Endorsed")
-    expect(_flash(coordinator)).to_contain_text("The position is recorded: Endorsed.")
+    expect(flash(coordinator)).to_contain_text("The position is recorded: Endorsed.")
     # Amended without the new wording: refused, nothing recorded.
     before = _counts()
     record(1, "Amended")
@@ -527,9 +509,9 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     assert _counts() == before
     db.session.remove()
     record(1, "Amended", AMENDED)
-    expect(_flash(coordinator)).to_contain_text("The position is recorded: Amended.")
+    expect(flash(coordinator)).to_contain_text("The position is recorded: Amended.")
     record(2, "Rejected")
-    expect(_flash(coordinator)).to_contain_text("The position is recorded: Rejected.")
+    expect(flash(coordinator)).to_contain_text("The position is recorded: Rejected.")
     expect(_meta(items.nth(0), "The board's position")).to_contain_text("Endorsed")
     expect(_meta(items.nth(1), "New wording")).to_have_text(AMENDED)
     expect(_meta(items.nth(2), "The board's position")).to_contain_text("Rejected")
@@ -546,7 +528,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     db.session.remove()
     coordinator.get_by_role("button", name="Start the new versions").click()
     expect(coordinator).to_have_url(re.compile(re.escape(workshop_url)))
-    expect(_flash(coordinator)).to_contain_text(
+    expect(flash(coordinator)).to_contain_text(
         f"Version 4 of “{RECOMMENDATIONS_TITLE}” is started with the workshop's positions.")
     axe_check(coordinator)
 
@@ -567,7 +549,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
 
     # 5. Validation: version 4 circulated, the round opened, the members' decisions (through
     # the services: signing is tested in tests/browser/test_validation.py), closed early.
-    _circulate(coordinator, base, draft_url, 4)
+    circulate_version(coordinator, draft_url, 4, tz=TZ)
     today = datetime.now(TZ).date()
     coordinator.goto(f"{base}{A}/validation")
     opening = coordinator.get_by_role("region", name="Open a validation round", exact=True)
@@ -577,7 +559,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     opening.get_by_role("button", name="Open the round").click()
     expect(coordinator.locator("h1")).to_have_text("End the consultation and open the round?")
     coordinator.get_by_role("button", name="End the consultation now and open the round").click()
-    expect(_flash(coordinator)).to_contain_text("The round is open")
+    expect(flash(coordinator)).to_contain_text("The round is open")
     round_url = coordinator.url
     round_ = db.session.scalar(select(ValidationRound).join(DraftVersion).where(
         DraftVersion.draft_id == draft_id, DraftVersion.number == 4))
@@ -592,7 +574,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
         "Every active member has responded.")
     coordinator.get_by_label("I understand that closing is final.").check()
     coordinator.get_by_role("button", name="Close the round").click()
-    expect(_flash(coordinator)).to_contain_text("The round is closed: the version is validated.")
+    expect(flash(coordinator)).to_contain_text("The round is closed: the version is validated.")
 
     # 6. Follow-up: from the register's page of the first recommendation to its follow-up.
     coordinator.goto(f"{base}{A}/recommendations/follow-up")
@@ -623,7 +605,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     report.get_by_label("Status as of").fill(today.isoformat())
     report.get_by_role("button", name="Record the update").click()
     expect(coordinator).to_have_url(follow_up_url)
-    expect(_flash(coordinator)).to_contain_text("The update is recorded.")
+    expect(flash(coordinator)).to_contain_text("The update is recorded.")
     expect(_meta(coordinator, "Status")).to_contain_text("Implemented")
     history = coordinator.locator("main table tbody tr")
     expect(history).to_have_count(1)

@@ -23,7 +23,7 @@ import io
 import re
 import zipfile
 import zlib
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from docx import Document
@@ -40,7 +40,7 @@ from mab.framework.models import FrameworkItem, ItemKind
 from mab.releases.models import Release
 from mab.validation import services as validation_services
 from mab.validation.models import ValidationRound
-from tests.browser.helpers import html_lang, sign_in
+from tests.browser.helpers import circulate_version, flash, html_lang, sign_in
 
 TZ = ZoneInfo("Asia/Almaty")
 A = f"/a/{DEMO_SLUG}"
@@ -228,10 +228,6 @@ def _no_axe(_page):
     """The login page is checked once (the researcher's); the others skip it."""
 
 
-def _flash(page):
-    return page.locator(".flashes")
-
-
 def _scroll_width(page):
     return page.evaluate("() => document.scrollingElement.scrollWidth")
 
@@ -265,20 +261,6 @@ def _check_open_data(download):
     for name in csvs:
         assert archive.read(name).startswith(b"\xef\xbb\xbf"), name
     assert not any(b"@" in archive.read(name) for name in names)
-
-
-def _circulate(page, draft_url, number, *, days=14):
-    """Circulate version ``number`` from the draft's page, through its confirmation page."""
-    page.goto(draft_url)
-    circulate = page.get_by_role("region", name=f"Circulate version {number} to the board")
-    circulate.get_by_label("Comments due by").fill(
-        (datetime.now(TZ).date() + timedelta(days=days)).isoformat())
-    circulate.get_by_role("button", name="Circulate").click()
-    expect(page.locator("h1")).to_have_text(
-        re.compile(rf"^Circulate version {number} of “.+”\?$"))
-    page.get_by_role("button", name="Freeze and circulate").click()
-    expect(page).to_have_url(draft_url)
-    expect(_flash(page)).to_contain_text(f"Version {number} is circulated to ")
 
 
 # --- the path -----------------------------------------------------------------------------------
@@ -321,14 +303,14 @@ def test_word_import_validation_publication_public_report(page, new_page, live_s
     researcher.get_by_label("What changed").fill("Мәтін Word құжатынан алынды.")
     researcher.get_by_role("button", name="Save as version 2").click()
     expect(researcher).to_have_url(draft_url)
-    expect(_flash(researcher)).to_contain_text("The Word document is saved as version 2.")
+    expect(flash(researcher)).to_contain_text("The Word document is saved as version 2.")
     version = db.session.scalar(select(DraftVersion).where(
         DraftVersion.draft_id == draft_id, DraftVersion.number == 2))
     assert KK_1 in version.body and f"**{KK_BOLD}**" in version.body, version.body
     db.session.remove()
 
     # 2. Circulated from the draft's page; the round (services), closed early in the browser.
-    _circulate(researcher, draft_url, 2)
+    circulate_version(researcher, draft_url, 2, tz=TZ)
     round_id = _validate(draft_id, 2)
     coordinator = new_page()
     sign_in(coordinator, base, COORDINATOR, DEMO_PASSWORD, axe_check=_no_axe)
@@ -338,7 +320,7 @@ def test_word_import_validation_publication_public_report(page, new_page, live_s
         "Every active member has responded.")
     coordinator.get_by_label("I understand that closing is final.").check()
     coordinator.get_by_role("button", name="Close the round").click()
-    expect(_flash(coordinator)).to_contain_text("The round is closed: the version is validated.")
+    expect(flash(coordinator)).to_contain_text("The round is closed: the version is validated.")
     assert db.session.get(ValidationRound, round_id).passed is True
     db.session.remove()
 
@@ -410,7 +392,7 @@ def test_word_import_validation_publication_public_report(page, new_page, live_s
     axe_check(coordinator)
     coordinator.get_by_role("button", name="Publish release 2").click()
     expect(coordinator).to_have_url(f"{base}{A}/releases")
-    expect(_flash(coordinator)).to_contain_text("Release 2 is published.")
+    expect(flash(coordinator)).to_contain_text("Release 2 is published.")
     expect(coordinator.locator("main table tbody tr")).to_have_count(2)
     axe_check(coordinator)
 
