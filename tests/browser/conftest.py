@@ -6,6 +6,7 @@ own download is never used. Without it the tests are skipped locally and fail in
 The database is a SQLite file under ``tmp_path`` (the server thread and the test share it through
 separate connections), or PostgreSQL when TEST_DATABASE_URL is set.
 """
+import gc
 import os
 import threading
 from pathlib import Path
@@ -68,28 +69,62 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-def _closing(app):
-    """The app with every response closed however its sending ends. Werkzeug's development
-    server skips ``close()`` when the browser drops the connection mid-response (a favicon
-    request cut short when the page moves on), which left the static file open for the garbage
-    collector: a ResourceWarning, an error under ``filterwarnings = error``. Closing happens
-    here, in the generator's ``finally``, as soon as the server lets go of it."""
-    def wrapped(environ, start_response):
-        iterable = app(environ, start_response)
+class _Serving:
+    """The app with every response closed however its sending ends, and a count of the requests
+    in flight.
 
-        def body():
+    Werkzeug's development server skips ``close()`` when the browser drops the connection
+    mid-response (a favicon request cut short when the page moves on), which left the static
+    file open for the garbage collector: a ResourceWarning, an error under ``filterwarnings =
+    error``. Closing happens here, in the generator's ``finally``, as soon as the server lets go
+    of it.
+
+    Its request threads are daemons that ``server_close()`` does not wait for, so a request the
+    browser sent as a test ended could still hold a database connection when the ``app`` fixture
+    disposed of the engine; returned afterwards to the old pool, the connection was left to the
+    garbage collector (psycopg's "deleted while still open" in a later test). ``wait`` lets the
+    server's teardown see every request through first."""
+
+    def __init__(self, app):
+        self.app = app
+        self.in_flight = 0
+        self.idle = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.idle:
+            self.in_flight += 1
+        try:
+            iterable = self.app(environ, start_response)
+        except BaseException:
+            self._done()
+            raise
+        return self._body(iterable)
+
+    def _body(self, iterable):
+        try:
+            yield from iterable
+        finally:
             try:
-                yield from iterable
-            finally:
                 if hasattr(iterable, "close"):
                     iterable.close()
-        return body()
-    return wrapped
+            finally:
+                self._done()
+
+    def _done(self):
+        with self.idle:
+            self.in_flight -= 1
+            self.idle.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        """True once no request is in flight; False if some still are after ``timeout``."""
+        with self.idle:
+            return self.idle.wait_for(lambda: self.in_flight == 0, timeout=timeout)
 
 
 @pytest.fixture
 def live_server(app, live_port, live_url):
-    server = make_server("127.0.0.1", live_port, _closing(app), threaded=True,
+    serving = _Serving(app)
+    server = make_server("127.0.0.1", live_port, serving, threaded=True,
                          request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="mab-live-server", daemon=True)
@@ -100,6 +135,11 @@ def live_server(app, live_port, live_url):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+        # A response whose generator the server dropped is closed when the garbage collector
+        # finds it; collecting first lets such a request count itself out.
+        if not serving.wait(timeout=0.5):
+            gc.collect()
+            serving.wait(timeout=10)
 
 
 # --- the browser --------------------------------------------------------------------------------
@@ -128,8 +168,9 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser):
-    """Open a page in a fresh context (own cookies); closed after the test."""
+def new_page(browser, live_server):
+    """Open a page in a fresh context (own cookies); closed after the test, before the live server
+    stops, so that no request of the test's pages is left running when its database goes."""
     contexts = []
 
     def _new_page(**options):
