@@ -9,7 +9,7 @@ from mab.assessments.access import assessment_view
 from mab.assessments.models import Assessment
 from mab.board import rules as board_rules
 from mab.board.csvio import table_rows
-from mab.csvio import write_csv
+from mab.csvio import iter_csv, write_csv
 from mab.downloads import zip_response
 from mab.extensions import db
 from mab.comments import queries as comment_queries
@@ -121,10 +121,10 @@ def _csv_files(assessment_id: int, on: date, language: str,
               r.audit_head or "",
               "; ".join(f"{e['language']} {e['sha256']}" for e in r.editions or [])]
              for r in rounds])
-        yield "signoffs.csv", write_csv(
+        yield "signoffs.csv", iter_csv(   # read as it is written
             ["draft", "version", "member", "group", "decision", "statement", "date",
              "recorded_at_meeting"],
-            [[title, number, name, board["group_names"].get(group_id, ""), decision, statement,
+            ([title, number, name, board["group_names"].get(group_id, ""), decision, statement,
               created_at.date(), meeting or ""]
              for title, number, name, group_id, decision, statement, created_at, meeting
-             in validation_queries.current_signoff_rows(current())])
+             in validation_queries.current_signoff_rows(current())))

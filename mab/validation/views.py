@@ -119,14 +119,19 @@ def index(assessment):
                             default="version_id")
     rounds = db.session.scalars(
         select(ValidationRound).where(ValidationRound.assessment_id == assessment.id)
-        .options(selectinload(ValidationRound.signoffs), validation_queries.with_titles())
+        .options(validation_queries.with_titles())
         .order_by(ValidationRound.opened_at.desc())).all()
+    # Counted, not loaded: a large board's rounds hold tens of thousands of sign-offs.
+    counts = validation_queries.current_decision_counts(assessment)
+    answered = {r.id: sum(counts[r.id].values()) if r.id in counts else 0 for r in rounds}
     mine = {}
     if g.membership.is_active_board_member:
-        mine = {r.id: services.current_signoff(r, g.membership.id) for r in rounds}
+        given = validation_queries.current_decisions_of(assessment, g.membership.id)
+        mine = {r.id: given.get(r.id) for r in rounds}
     status = 422 if form is not None and form.errors else 200
     return render_template("validation/index.html", assessment=assessment, rounds=rounds,
-                           form=form, mine=mine, decision_labels=DECISION_LABELS,
+                           form=form, mine=mine, answered=answered,
+                           decision_labels=DECISION_LABELS,
                            without=without, draft_page=draft_page, responses=responses), status
 
 

@@ -11,7 +11,7 @@ from flask_babel import force_locale, gettext
 
 from mab.extensions import db
 from tests.reports.support import APPOINTED_DAYS_AGO, A, annex_world
-from tests.validation.support import open_round, text_of
+from tests.validation.support import open_round, sign, text_of
 
 CSV_FILES = ["board.csv", "balance.csv", "balance_checks.csv", "meetings.csv", "attendance.csv",
              "consultations.csv", "comments.csv", "validation_rounds.csv", "signoffs.csv"]
@@ -129,6 +129,17 @@ def test_validation_rounds_with_their_outcome(client, login, w):
     assert "Recommendations, version 1" in validation and "Round open, sign-offs due by" \
         in validation
 
+
+
+def test_a_changed_decision_counts_once_and_as_it_now_stands(client, login, w):
+    round_ = open_round(w, w.second)
+    sign(w, round_, "board_member", "object", "The figures are from 2019.")
+    sign(w, round_, "board_member", "reservations", "Update the figures.")
+    login(w.people["coordinator"])
+    validation = section(client.get(f"{A}/annex"), 4)
+    first, second = validation.split("Recommendations, version 1")
+    assert "Endorse: 1 · with reservations: 1 · object: 0" in first
+    assert "Endorse: 0 · with reservations: 1 · object: 0" in second
 
 # --- languages and print -----------------------------------------------------------------------
 

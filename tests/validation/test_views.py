@@ -460,6 +460,31 @@ def test_a_round_of_another_assessment_is_404_under_this_one(client, login, w):
     assert fresh(foreign).is_open and count(SignOff) == 0
 
 
+
+def test_the_rounds_list_counts_current_decisions_and_shows_the_members_own(client, login, w):
+    first = open_round(w)
+    sign(w, first, "board_member", "object", "Not yet.")
+    sign(w, first, "board_member", "endorse")          # changed: counted once, as it stands
+    sign(w, first, "member2", "reservations", "Update the figures.")
+    draft = make_draft(w.assessment, w.people["researcher"], "Another finding.",
+                       title="Another finding")
+    second = open_round(w, circulate(draft, w.assessment, w.people["researcher"]))
+    sign(w, second, "member2", "object", "No.")
+
+    def row(html, round_):
+        cells = re.search(rf'<tr[^>]*>(?:(?!</tr>).)*?/validation/{round_.id}".*?</tr>', html,
+                          re.S).group(0)
+        return [" ".join(re.sub(r"<[^>]+>", " ", c).split())
+                for c in re.findall(r"<td[^>]*>(.*?)</td>", cells, re.S)]
+
+    login(w.people["board_member"])
+    html = client.get(f"{A}/validation").get_data(as_text=True)
+    assert row(html, first)[2] == "2" and row(html, first)[-1] == "Endorse"
+    assert row(html, second)[2] == "1" and row(html, second)[-1] == "Not yet given"
+    login(w.people["coordinator"])            # not on the board: no column of one's own
+    html = client.get(f"{A}/validation").get_data(as_text=True)
+    assert "Your decision" not in html and row(html, first)[2] == "2"
+
 def test_board_members_see_their_decision_but_not_the_others(client, login, w):
     round_ = open_round(w)
     sign(w, round_, "member2", "object", "Secret objection text.")
