@@ -46,28 +46,38 @@ def rounds(assessment: Assessment, *, signoffs: bool = True) -> list[ValidationR
         .options(*options).order_by(ValidationRound.opened_at)).all()
 
 
-def current_decision_counts(assessment: Assessment) -> dict[int, Counter]:
-    """Each round's current decisions counted (``{round id: Counter({"endorse": n, ...})}``):
-    one grouped query, whatever the number of sign-offs (the annex shows the counts, not the
-    300 x 300 sign-offs of a large board's rounds)."""
+def _current_signoffs(assessment: Assessment, round_ids: list[int] | None):
+    """The condition on the current sign-offs of the assessment's rounds (of ``round_ids``)."""
+    conditions = [ValidationRound.assessment_id == assessment.id, SignOff.superseded_at.is_(None)]
+    if round_ids is not None:
+        conditions.append(SignOff.round_id.in_(round_ids))
+    return conditions
+
+
+def current_decision_counts(assessment: Assessment,
+                            round_ids: list[int] | None = None) -> dict[int, Counter]:
+    """Each round's current decisions counted (``{round id: Counter({"endorse": n, ...})}``),
+    every round's or those of ``round_ids``: one grouped query, whatever the number of sign-offs
+    (the annex shows the counts, not the 300 x 300 sign-offs of a large board's rounds)."""
     counts: dict[int, Counter] = defaultdict(Counter)
     for round_id, decision, n in db.session.execute(
             select(SignOff.round_id, SignOff.decision, func.count(SignOff.id))
             .join(ValidationRound, ValidationRound.id == SignOff.round_id)
-            .where(ValidationRound.assessment_id == assessment.id,
-                   SignOff.superseded_at.is_(None))
+            .where(*_current_signoffs(assessment, round_ids))
             .group_by(SignOff.round_id, SignOff.decision)):
         counts[round_id][str(decision)] += n
     return counts
 
 
-def current_decisions_of(assessment: Assessment, membership_id: int) -> dict[int, str]:
-    """``{round id: decision}`` of one member's current sign-offs in the assessment's rounds."""
+def current_decisions_of(assessment: Assessment, membership_id: int,
+                         round_ids: list[int] | None = None) -> dict[int, str]:
+    """``{round id: decision}`` of one member's current sign-offs in the assessment's rounds
+    (those of ``round_ids``)."""
     return dict(db.session.execute(
         select(SignOff.round_id, SignOff.decision)
         .join(ValidationRound, ValidationRound.id == SignOff.round_id)
-        .where(ValidationRound.assessment_id == assessment.id,
-               SignOff.membership_id == membership_id, SignOff.superseded_at.is_(None))).all())
+        .where(*_current_signoffs(assessment, round_ids),
+               SignOff.membership_id == membership_id)).all())
 
 
 def current_signoff_rows(assessment: Assessment) -> Iterator[tuple]:

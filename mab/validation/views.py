@@ -33,6 +33,7 @@ from mab.validation.forms import (
 from mab.validation.models import SignOff, ValidationRound
 
 bp = Blueprint("validation", __name__, url_prefix="/a/<slug>")
+ROUNDS_PER_PAGE = 50   # the rounds list, newest first
 
 
 def _round(assessment, round_id) -> ValidationRound:
@@ -117,20 +118,23 @@ def index(assessment):
             form = _open_form(assessment, form)
             add_field_error(form, opening.error.field or "version_id", opening.error.message,
                             default="version_id")
-    rounds = db.session.scalars(
+    page = db.paginate(
         select(ValidationRound).where(ValidationRound.assessment_id == assessment.id)
         .options(validation_queries.with_titles())
-        .order_by(ValidationRound.opened_at.desc())).all()
+        .order_by(ValidationRound.opened_at.desc(), ValidationRound.id.desc()),
+        page=request.args.get("page", 1, type=int), per_page=ROUNDS_PER_PAGE, error_out=False)
+    rounds = page.items
     # Counted, not loaded: a large board's rounds hold tens of thousands of sign-offs.
-    counts = validation_queries.current_decision_counts(assessment)
+    ids = [r.id for r in rounds]
+    counts = validation_queries.current_decision_counts(assessment, ids)
     answered = {r.id: sum(counts[r.id].values()) if r.id in counts else 0 for r in rounds}
     mine = {}
     if g.membership.is_active_board_member:
-        given = validation_queries.current_decisions_of(assessment, g.membership.id)
+        given = validation_queries.current_decisions_of(assessment, g.membership.id, ids)
         mine = {r.id: given.get(r.id) for r in rounds}
     status = 422 if form is not None and form.errors else 200
     return render_template("validation/index.html", assessment=assessment, rounds=rounds,
-                           form=form, mine=mine, answered=answered,
+                           page=page, form=form, mine=mine, answered=answered,
                            decision_labels=DECISION_LABELS,
                            without=without, draft_page=draft_page, responses=responses), status
 

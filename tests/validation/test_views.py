@@ -485,6 +485,24 @@ def test_the_rounds_list_counts_current_decisions_and_shows_the_members_own(clie
     html = client.get(f"{A}/validation").get_data(as_text=True)
     assert "Your decision" not in html and row(html, first)[2] == "2"
 
+
+def test_the_rounds_list_is_paged_newest_first(client, login, w, monkeypatch):
+    monkeypatch.setattr("mab.validation.views.ROUNDS_PER_PAGE", 1)
+    first = open_round(w)
+    sign(w, first, "member2", "reservations", "Update the figures.")
+    draft = make_draft(w.assessment, w.people["researcher"], "Another finding.",
+                       title="Another finding")
+    second = open_round(w, circulate(draft, w.assessment, w.people["researcher"]))
+    login(w.people["board_member"])
+    one = client.get(f"{A}/validation").get_data(as_text=True)
+    assert f"/validation/{second.id}\"" in one and f"/validation/{first.id}\"" not in one
+    assert "Page 1 of 2" in one and f"{A}/validation?page=2" in one
+    two = text_of(client.get(f"{A}/validation?page=2"))
+    assert "Page 2 of 2" in two and "Policy findings, version 1" in two
+    assert "Another finding" not in two and "Update the figures." not in two
+    beyond = text_of(client.get(f"{A}/validation?page=9"))
+    assert "No round on this page. Back to the first page" in beyond
+
 def test_board_members_see_their_decision_but_not_the_others(client, login, w):
     round_ = open_round(w)
     sign(w, round_, "member2", "object", "Secret objection text.")
