@@ -325,6 +325,19 @@ def request_context(app):
 
 
 @pytest.fixture
+def demo(app):
+    """The demo data (``flask seed``) committed: its assessment kz-2022."""
+    from sqlalchemy import select
+
+    from mab.assessments.models import Assessment
+    from mab.demo import seed
+    with app.test_request_context("/"):
+        seed()
+    db.session.commit()
+    return db.session.scalar(select(Assessment).where(Assessment.slug == "kz-2022"))
+
+
+@pytest.fixture
 def keep_mab_logger_level():
     """Apps built with LOG_LEVEL set the ``mab`` logger's level; the next tests stay quiet."""
     logger = logging.getLogger("mab")

@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from mab.assessments.models import Assessment, Membership, Role
+from mab.assessments.models import Membership, Role
 from mab.auth.models import User
 from mab.comments.models import Comment
 from mab.drafts.models import Attachment, Draft, DraftVersion
@@ -95,15 +95,6 @@ def _urls(app, values) -> list[str]:
             combos = [{**c, name: v} for c in combos for v in values[name]]
         urls += [adapter.build(rule.endpoint, c) for c in combos]
     return sorted(set(urls))
-
-
-@pytest.fixture
-def demo(app):
-    from mab.demo import seed
-    with app.test_request_context("/"):
-        seed()
-    db.session.commit()
-    return db.session.scalar(select(Assessment).where(Assessment.slug == "kz-2022"))
 
 
 @pytest.mark.parametrize("email", ["coordinator@example.org", "member01@example.org"])

@@ -1,24 +1,14 @@
 """The demo's findings in three languages (issue 18 item 8): one circulated with complete Kazakh
 and English translations and commented on in Russian, Kazakh and English; one whose version 2
 revised a paragraph, so that paragraph's Kazakh translation is outdated."""
-import pytest
 from sqlalchemy import func, select
 
-from mab.assessments.models import Assessment
 from mab.auth.models import User
 from mab.comments.models import Comment
 from mab.demo import ACCESS, EQUITY, EQUITY_REVISED, seed
 from mab.drafts.models import Draft
 from mab.editions import queries, rules
 from mab.extensions import db
-
-
-@pytest.fixture
-def demo(app):
-    with app.test_request_context("/"):
-        seed()
-    db.session.commit()
-    return db.session.scalar(select(Assessment).where(Assessment.slug == "kz-2022"))
 
 
 def _draft(assessment, title) -> Draft:

@@ -4,10 +4,8 @@ validation workshop into a validated version 2, and two of them followed up."""
 import re
 from collections import Counter
 
-import pytest
 from sqlalchemy import func, select
 
-from mab.assessments.models import Assessment
 from mab.comments.models import Comment, Disposition
 from mab.demo import seed
 from mab.demo.evidence import EVIDENCE, SOURCES
@@ -32,14 +30,6 @@ from mab.validation.models import SignDecision, ValidationRound
 
 MODELS = (Source, IndicatorEvidence, Draft, Recommendation, WorkshopItem, FollowUpUpdate,
           ValidationRound, Meeting, Comment)
-
-
-@pytest.fixture
-def demo(app):
-    with app.test_request_context("/"):
-        seed()
-    db.session.commit()
-    return db.session.scalar(select(Assessment).where(Assessment.slug == "kz-2022"))
 
 
 def _recommendations(assessment) -> Draft:

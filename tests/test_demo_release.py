@@ -2,10 +2,8 @@
 coordinator through the publication use case, with its public site on; it holds the validated
 finding(s), the validated recommendations (version 2 of "Policy recommendations") and the
 annex, and nothing that was not validated. Seeding again makes no second release."""
-import pytest
 from sqlalchemy import func, select
 
-from mab.assessments.models import Assessment
 from mab.audit.models import AuditEvent
 from mab.demo import release as demo_release
 from mab.demo import seed
@@ -19,14 +17,6 @@ from mab.validation.models import ValidationRound
 
 VALIDATED = "The Internet-related laws are listed in the national legal database"
 NEVER_VALIDATED = "Interviews with journalists describe self-censorship on social networks."
-
-
-@pytest.fixture
-def demo(app):
-    with app.test_request_context("/"):
-        seed()
-    db.session.commit()
-    return db.session.scalar(select(Assessment).where(Assessment.slug == "kz-2022"))
 
 
 def _release(assessment) -> Release:

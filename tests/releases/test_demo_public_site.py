@@ -19,14 +19,6 @@ PAGES = ["/", "/ru/", "/kk/", "/en/", "/releases", "/r/1/", "/r/1/ru/", "/r/1/kk
          "/recommendations", "/board", "/data.zip"]
 
 
-@pytest.fixture
-def demo(app):
-    from mab.demo import seed
-    with app.test_request_context("/"):
-        seed()
-    db.session.commit()
-
-
 def _unvalidated_paragraphs() -> set[str]:
     """The paragraphs of versions never validated that no validated version also holds."""
     passed = set(db.session.scalars(select(ValidationRound.version_id)
