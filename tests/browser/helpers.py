@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
+PHONE = {"width": 360, "height": 740}
+
 
 def sign_in(page, base_url, email, password=PASSWORD, *, axe_check):
     """Open the login page (checked with axe) and fill it in; the caller checks where it lands."""
@@ -96,3 +98,24 @@ def circulate_version(page, draft_url, number, *, tz, days=14):
     page.get_by_role("button", name="Freeze and circulate").click()
     expect(page).to_have_url(draft_url)
     expect(flash(page)).to_contain_text(f"Version {number} is circulated to ")
+
+
+def scroll_width(page) -> int:
+    return page.evaluate("() => document.scrollingElement.scrollWidth")
+
+
+def assert_no_sideways_scroll(page, what, *, slack=0):
+    """Nothing on the page as it is scrolls sideways (``slack``: pixels of rounding allowed)."""
+    width = scroll_width(page)
+    assert width <= page.viewport_size["width"] + slack, (what, page.url, width)
+
+
+def fits_a_phone(page, what, *, slack=0):
+    """The page as it is now, reloaded 360 px wide: nothing scrolls sideways; then back."""
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    page.reload()
+    page.wait_for_load_state("load")
+    assert_no_sideways_scroll(page, what, slack=slack)
+    page.set_viewport_size(size)
+    page.reload()

@@ -51,11 +51,18 @@ from mab.recommendations.models import (
 from mab.types import utcnow
 from mab.validation import services as validation_services
 from mab.validation.models import ValidationRound
-from tests.browser.helpers import CYRILLIC, circulate_version, demo_in, flash, html_lang, sign_in
+from tests.browser.helpers import (
+    CYRILLIC,
+    circulate_version,
+    demo_in,
+    fits_a_phone,
+    flash,
+    html_lang,
+    sign_in,
+)
 
 TZ = ZoneInfo("Asia/Almaty")
 A = f"/a/{DEMO_SLUG}"
-PHONE = {"width": 360, "height": 740}
 RESEARCHER = "researcher@example.org"
 COORDINATOR = "coordinator@example.org"
 MEMBER = "member10@example.org"        # Private sector
@@ -171,21 +178,6 @@ def _meta(page, term):
         .locator("xpath=following-sibling::dd[1]").first
 
 
-def _scroll_width(page):
-    return page.evaluate("() => document.scrollingElement.scrollWidth")
-
-
-def _fits_a_phone(page, what):
-    """The page as it is now, reloaded 360 px wide: nothing scrolls sideways; then back."""
-    size = page.viewport_size
-    page.set_viewport_size(PHONE)
-    page.reload()
-    page.wait_for_load_state("load")
-    assert _scroll_width(page) <= PHONE["width"], (what, page.url, _scroll_width(page))
-    page.set_viewport_size(size)
-    page.reload()
-
-
 def _add_source(page, base, item_id, source, *, upload=None):
     """Fill the new-source form opened from the indicator's page; return the reference the
     flash names ("[@src-N]")."""
@@ -299,7 +291,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     expect(_meta(researcher, "Data status")).to_have_text("Partial data")
     expect(_meta(researcher, "Note on the quality of the data")).to_have_text(QUALITY_NOTE)
     axe_check(researcher)
-    _fits_a_phone(researcher, "indicator evidence")
+    fits_a_phone(researcher, "indicator evidence")
 
     # The survey's page, its file as uploaded; the list of sources.
     survey_row.get_by_role("link", name=SURVEY[0], exact=True).click()
@@ -540,7 +532,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     expect(_register_card(coordinator, RECOMMENDATIONS[2][0])).to_have_count(0)
     expect(_register_card(coordinator, RECOMMENDATIONS[0][0])).to_have_count(1)
     axe_check(coordinator)
-    _fits_a_phone(coordinator, "register")
+    fits_a_phone(coordinator, "register")
     coordinator.goto(f"{base}{A}/recommendations/{draft_id}/{blocks[1]}")
     expect(coordinator.locator("main .prose").first).to_have_text(AMENDED)
     # It keeps its addressees.
@@ -629,7 +621,7 @@ def test_sources_finding_recommendations_workshop_validation_follow_up(page, new
     expect(listed.locator("td[data-label='Status']")).to_have_text("Implemented")
     expect(listed.locator("td[data-label='As of']")).not_to_have_text("—")
     axe_check(coordinator)
-    _fits_a_phone(coordinator, "follow-up dashboard")
+    fits_a_phone(coordinator, "follow-up dashboard")
 
     # The annual report of this year lists it.
     coordinator.goto(f"{base}{A}/recommendations/follow-up/{today.year}")
@@ -672,7 +664,7 @@ def _ru_visit(page, base, path, axe_check, *, phone=False):
     assert not left, (path, left)
     axe_check(page)
     if phone:
-        _fits_a_phone(page, path)
+        fits_a_phone(page, path)
 
 
 def test_issue_19_pages_in_russian(page, new_page, live_server, axe_check):

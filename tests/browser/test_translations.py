@@ -31,12 +31,11 @@ from mab.editions import services as edition_services
 from mab.extensions import db
 from mab.validation import services as validation_services
 from mab.validation.models import ValidationRound
-from tests.browser.helpers import html_lang, sign_in
+from tests.browser.helpers import fits_a_phone, html_lang, sign_in
 from tests.factories import PASSWORD, make_member
 
 TZ = ZoneInfo("Asia/Almaty")
 SLUG = f"/a/{DEMO_SLUG}"
-PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 RESEARCHER = "researcher@example.org"
 COORDINATOR = "coordinator@example.org"
@@ -102,20 +101,6 @@ def _save_english(number, texts):
 
 def _nav(page):
     return page.get_by_role("navigation", name="Main")
-
-
-def _scroll_width(page):
-    return page.evaluate("() => document.scrollingElement.scrollWidth")
-
-
-def _fits_a_phone(page, what):
-    size = page.viewport_size
-    page.set_viewport_size(PHONE)
-    page.reload()
-    page.wait_for_load_state("load")
-    assert _scroll_width(page) <= PHONE["width"] + 1, (what, _scroll_width(page))
-    page.set_viewport_size(size)
-    page.reload()
 
 
 def _focused_id(page):
@@ -232,7 +217,7 @@ def test_write_translate_comment_revise_validate(page, new_page, live_server, ax
         expect(_status(translator, f"p{number}")).to_have_text("Current")
     expect(translator.locator("#edition-summary")).to_have_text("Complete")
     axe_check(translator)
-    _fits_a_phone(translator, "editor")
+    fits_a_phone(translator, "editor", slack=1)
     # English: through the services (the same use case the editor calls).
     _save_english(1, {f"p{n}": text for n, text in enumerate(EN, start=1)})
     translator.goto(f"{base}{draft_path}/v/1/translations")
@@ -256,7 +241,7 @@ def test_write_translate_comment_revise_validate(page, new_page, live_server, ax
         expect(shown).to_have_text(text)
         expect(shown).to_have_attribute("lang", "kk")
     axe_check(reader)
-    _fits_a_phone(reader, "reading view in Kazakh")
+    fits_a_phone(reader, "reading view in Kazakh", slack=1)
     # A comment on paragraph 2 of the Kazakh edition.
     new_comment = reader.locator("details.comment-new[data-block='p2']")
     new_comment.locator("> summary").click()
