@@ -127,7 +127,7 @@ def index(assessment):
     # Counted, not loaded: a large board's rounds hold tens of thousands of sign-offs.
     ids = [r.id for r in rounds]
     counts = validation_queries.current_decision_counts(assessment, ids)
-    answered = {r.id: sum(counts[r.id].values()) if r.id in counts else 0 for r in rounds}
+    answered = {r.id: counts[r.id].total() for r in rounds}   # a Counter per round
     mine = {}
     if g.membership.is_active_board_member:
         given = validation_queries.current_decisions_of(assessment, g.membership.id, ids)
